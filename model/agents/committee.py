@@ -1,0 +1,210 @@
+"""社区居委会: the residents' committee, where most needs first arrive (§4.2, §6.2, §6.4, §6.5)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from model.agents.queue import CaseQueue
+from model.cases import Case, Level, Node, Status
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+
+class ResidentsCommittee(CaseQueue, mesa.Agent):
+    """A residents' committee: its workers, paperwork, cases and consultation meetings.
+
+    Each day it first does the paperwork departments pushed down (what the assessment checks),
+    then works through its cases: settling those it has authority for, holding collective
+    disputes for the next consultation meeting, referring cases to NGOs, and forwarding the
+    rest to the street office. Its workers' stress follows load over capacity; stressed and
+    underpaid workers quit, and vacancies wait for hiring.
+    """
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, community: int, street: int, positions: int):
+        super().__init__(model)
+        self.init_queue()
+        self.community = community
+        self.street = street
+        self.node = Node("committee", community)
+        self.experience = np.full(positions, 0.5)
+        self.stress = np.zeros(positions)
+        self.active = np.ones(positions, dtype=bool)
+        self.paperwork_due = 0.0
+        self.overhead_due = 0.0
+        self.volunteer_hours_per_day = 0.0
+        self.meeting_pool: list[tuple[Case, int]] = []
+        self.paperwork_hours = 0.0
+        self.quits = 0
+        self.load_ratio = 0.0
+        self.hall = None
+        self.next_meeting_day = 0
+        self.service_hours = 0.0
+
+    @property
+    def positions(self) -> int:
+        """Funded worker positions (filled or vacant)."""
+        return len(self.active)
+
+    @property
+    def vacancies(self) -> int:
+        """Positions currently waiting for a hire."""
+        return int((~self.active).sum())
+
+    def capacity(self) -> float:
+        """Staff hours available today, weighted by each worker's productivity."""
+        talent = self.model.rules.talent
+        productivity = talent.productivity(self.experience[self.active], self.stress[self.active])
+        return talent.hours_per_day() * float(np.sum(productivity))
+
+    def work_day(self) -> None:
+        """Paperwork first, then meetings' overhead, then cases."""
+        self.paperwork_due += self.model.rules.assessment.ledger_hours_per_day()
+        hours = self.capacity()
+        paperwork = min(self.paperwork_due, hours)
+        self.paperwork_due -= paperwork
+        self.paperwork_hours += paperwork
+        self.hours_worked += paperwork
+        hours -= paperwork
+        overhead = min(self.overhead_due, hours)
+        self.overhead_due -= overhead
+        self.hours_worked += overhead
+        hours -= overhead
+        demanded = paperwork + self.paperwork_due + overhead + self.queued_hours
+        available = self.capacity() + self.volunteer_hours_per_day
+        self.load_ratio = demanded / max(available, 1e-9)
+        self.service_hours += self.serve(hours + self.volunteer_hours_per_day)
+
+    # -- cases -------------------------------------------------------------------------------
+    def start(self, case: Case) -> float:
+        """Decide what to do with a case and return the hours it takes."""
+        model = self.model
+        spec = model.category_specs[case.category]
+        authorised = model.rules.devolution.has_authority(case.category)
+        intake = model.params.district.intake_hours
+        if case.pushed_down:
+            case.plan = "settle"
+            return spec.work_hours * model.rules.information.work_factor(case)
+        if spec.collective and model.rules.consultation.waits_for_meeting(
+            self.next_meeting_day - model.day
+        ):
+            case.plan = "meeting"
+            return intake
+        if spec.ngo_specialty and not case.ngo_tried and model.ngo_has_room(spec.ngo_specialty):
+            case.plan = "ngo"
+            return intake
+        if authorised:
+            case.plan = "settle"
+            return spec.work_hours * model.rules.information.work_factor(case)
+        case.plan = "forward"
+        return intake
+
+    def finish(self, case: Case) -> None:
+        """Carry out the plan chosen in :meth:`start`."""
+        model = self.model
+        if case.plan == "settle":
+            self._settle(case)
+        elif case.plan == "meeting":
+            self.meeting_pool.append((case, case.ticket))
+        elif case.plan == "ngo":
+            case.ngo_tried = True
+            model.send(case, model.ngo_node(model.category_specs[case.category].ngo_specialty),
+                       "refer")
+        else:
+            model.send(case, model.streets[self.street].node, "forward")
+
+    def _settle(self, case: Case) -> None:
+        model = self.model
+        authorised = model.rules.devolution.has_authority(case.category)
+        experience = float(self.experience[self.active].mean()) if self.active.any() else 0.0
+        chance = model.rules.devolution.settle_probability(authorised, experience)
+        if model.streams["handling"].random() < chance * (0.5 + 0.5 * case.fidelity):
+            model.close(case, Status.RESOLVED, Level.COMMUNITY)
+        else:
+            case.bounces += case.pushed_down
+            case.pushed_down = False
+            model.send(case, model.streets[self.street].node, "forward")
+
+    # -- consultation (scheduled event) ------------------------------------------------------
+    def hold_meeting(self) -> None:
+        """Hold a consultation meeting: invite, settle collective disputes, publish results."""
+        model = self.model
+        rule = model.rules.consultation
+        rng = model.streams["consultation"]
+        population = model.population
+        part = population.community_slice(self.community)
+        size = part.stop - part.start
+        invited = rule.invite(size, rng) + part.start
+        attended = invited[rule.attendance(population.participation[invited],
+                                           population.trust[invited], self.paperwork_load(), rng)]
+        population.last_attended[attended] = model.day
+        rate = len(attended) / len(invited) if len(invited) else 0.0
+        settle = rule.settle_probability(rate)
+        for case, ticket in self.meeting_pool:
+            if case.ticket != ticket:
+                continue
+            if rng.random() < settle:
+                model.close(case, Status.RESOLVED, Level.COMMUNITY)
+            else:
+                model.send(case, model.streets[self.street].node, "forward")
+        self.meeting_pool = []
+        old_sat, old_trust = population.satisfaction[part].copy(), population.trust[part].copy()
+        population.trust[part] = rule.trust_after(population.trust[part])
+        population.refresh_community(self.community, old_sat, old_trust)
+        interval = model.params.consultation.interval_days
+        self.volunteer_hours_per_day = len(attended) * rule.params.volunteer_hours / interval
+        self.overhead_due += rule.params.meeting_hours
+        self.next_meeting_day = model.day + interval
+        model.tally.meetings += 1
+
+    def paperwork_load(self) -> float:
+        """Share of today's capacity that pushed-down paperwork takes (自治行政化)."""
+        ledger = self.model.rules.assessment.ledger_hours_per_day()
+        return min(1.0, ledger / max(self.capacity(), 1e-9))
+
+    def paperwork_share(self) -> float:
+        """Share of this committee's worked hours spent on paperwork so far."""
+        return self.paperwork_hours / self.hours_worked if self.hours_worked else 0.0
+
+    # -- services (scheduled event) -------------------------------------------------------------
+    def serve_residents(self) -> None:
+        """Spend the month's spare hours on residents' services (a monthly event)."""
+        population = self.model.population
+        part = population.community_slice(self.community)
+        quality = self.model.rules.services.quality(self.service_hours, part.stop - part.start)
+        old_sat, old_trust = population.satisfaction[part].copy(), population.trust[part].copy()
+        population.satisfaction[part] = self.model.rules.services.satisfaction_after(
+            population.satisfaction[part], quality)
+        population.refresh_community(self.community, old_sat, old_trust)
+        self.hours_worked += self.service_hours
+        self.service_hours = 0.0
+
+    # -- workforce -----------------------------------------------------------------------------
+    def workforce_day(self) -> None:
+        """Update stress and experience; some workers quit and leave vacancies."""
+        model = self.model
+        talent = model.rules.talent
+        rng = model.streams["talent"]
+        active = np.flatnonzero(self.active)
+        for i in active:
+            self.stress[i] = talent.next_stress(self.stress[i], self.load_ratio)
+            self.experience[i] = talent.next_experience(self.experience[i])
+            if rng.random() < talent.quit_probability(self.stress[i]):
+                self.active[i] = False
+                self.quits += 1
+                model.schedule_event(self.fill_vacancy,
+                                     after=max(1, model.params.talent.hiring_delay_days))
+
+    def fill_vacancy(self) -> None:
+        """Hire a newcomer into the first vacant position (a scheduled event)."""
+        vacant = np.flatnonzero(~self.active)
+        if len(vacant):
+            i = vacant[0]
+            self.active[i] = True
+            self.experience[i] = self.model.params.talent.newcomer_experience
+            self.stress[i] = 0.0

@@ -1,0 +1,161 @@
+"""职能部门: a functional department handling cases in its jurisdiction (§2, §4.2)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from model.agents.queue import CaseQueue
+from model.cases import Case, Level, Node, Status
+from model.rules.assessment import RoundRecord
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+
+class Department(CaseQueue, mesa.Agent):
+    """A functional department: a queue of cases, summonses to answer, and habits to adapt.
+
+    On taking a case it screens it: a case sent to the wrong department, or one whose remit
+    it shares with another, may be bounced back to the street (推诿); a hard devolvable case
+    may be pushed down to the committee (甩锅). Summonses from a whistle are answered with
+    spare hours, and by their deadline in overtime if need be (报到). Hard cases need extra work;
+    under pressure the department may close them unsolved, with a propensity it adapts at
+    each assessment round to what its assessment rewards.
+    """
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, index: int, name: str) -> None:
+        super().__init__(model)
+        self.init_queue()
+        self.index = index
+        self.name = name
+        self.node = Node("department", index)
+        self.spec = model.params.departments[name]
+        self.propensity = model.params.assessment.initial_close_unsolved
+        self.summons: list[tuple[Case, int, int]] = []
+        self.round = RoundRecord()
+        self.overtime_hours = 0.0
+        self.bounced = 0
+        self.pushed_down = 0
+
+    # -- daily work --------------------------------------------------------------------------
+    def work_day(self) -> None:
+        """Work the queue, then answer summonses with the hours left (in overtime when due).
+
+        Reporting to a summons (报到) is extra effort: staff go to the street on top of the
+        queue, so a summons is answered with spare hours or, at its deadline, in overtime.
+        """
+        self._answer_summons(self.serve(self.spec.hours_per_day))
+
+    def summon(self, case: Case, deadline: int) -> None:
+        """Receive a summons to do this department's part of a whistled case."""
+        self.summons.append((case, case.ticket, deadline))
+
+    def _answer_summons(self, hours: float) -> float:
+        model = self.model
+        waiting = []
+        for case, ticket, deadline in self.summons:
+            if case.ticket != ticket:
+                continue
+            need = self._part_hours(case)
+            if need <= hours:
+                hours -= need
+            elif deadline <= model.day:
+                self.overtime_hours += need - hours
+                model.tally.cost += (need - hours) * model.params.talent.wage_per_hour
+                hours = 0.0
+            else:
+                waiting.append((case, ticket, deadline))
+                continue
+            self.hours_worked += need
+            self._finish_part(case)
+        self.summons = waiting
+        return hours
+
+    def _part_hours(self, case: Case) -> float:
+        spec = self.model.category_specs[case.category]
+        extra = spec.hard_extra_hours if case.hard else 0.0
+        return (spec.work_hours + extra) * self.model.rules.information.work_factor(case)
+
+    def _finish_part(self, case: Case) -> None:
+        model = self.model
+        case.joint_parts -= 1
+        if model.streams["handling"].random() >= self.spec.solve_prob:
+            case.plan = "failed"
+        if case.joint_parts == 0:
+            solved = case.plan != "failed"
+            case.leg = len(case.legs)
+            model.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED, Level.STREET)
+
+    # -- queue -------------------------------------------------------------------------------
+    def start(self, case: Case) -> float:
+        """Screen the case; return screening hours, or the hours of the work it needs."""
+        model = self.model
+        spec = model.category_specs[case.category]
+        rng = model.streams["routing"]
+        screening = self.spec.screening_hours
+        if case.next_department != self.index:
+            case.plan = "bounce"
+            return screening
+        if spec.claimed_by and rng.random() < model.params.devolution.overlap_bounce_prob:
+            case.plan = "bounce"
+            return screening
+        if case.channel != "visit" and model.rules.devolution.pushes_down(
+            rng.random(), case.hard, spec.devolvable
+        ):
+            case.plan = "push_down"
+            return screening
+        case.plan = "work"
+        return screening + spec.work_hours * model.rules.information.work_factor(case)
+
+    def finish(self, case: Case) -> None:
+        """Bounce, push down, or finish the work (closing hard cases unsolved if it must)."""
+        model = self.model
+        if case.plan == "bounce":
+            self.bounced += 1
+            case.bounces += 1
+            model.send(case, model.streets[case.street].node, "bounce")
+        elif case.plan == "push_down":
+            self.pushed_down += 1
+            case.pushed_down = True
+            model.send(case, model.committees[case.community].node, "push_down")
+        elif case.hard and not case.hard_worked:
+            self._hard_case(case)
+        else:
+            self._complete_leg(case)
+
+    def _hard_case(self, case: Case) -> None:
+        model = self.model
+        chance = model.rules.assessment.close_unsolved_probability(
+            self.propensity, self.queued_hours, self.spec.hours_per_day)
+        if model.streams["closure"].random() < chance:
+            case.quick_closed = True
+            model.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
+            return
+        case.hard_worked = True
+        spec = model.category_specs[case.category]
+        self.resume(case, spec.hard_extra_hours * model.rules.information.work_factor(case))
+
+    def _complete_leg(self, case: Case) -> None:
+        model = self.model
+        case.hard_worked = False
+        fidelity_ok = 0.5 + 0.5 * case.fidelity
+        if model.streams["handling"].random() >= self.spec.solve_prob * fidelity_ok:
+            model.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
+            return
+        case.leg += 1
+        if case.next_department is None:
+            model.close(case, Status.RESOLVED, Level.DEPARTMENT)
+        elif case.channel == "visit":
+            model.visit(case, case.next_department)
+        else:
+            model.send(case, model.streets[case.street].node, "leg_done")
+
+    # -- assessment (scheduled event) ----------------------------------------------------------
+    def assess(self) -> None:
+        """Adapt the closing propensity to what the assessment rewarded this round."""
+        self.propensity = self.model.rules.assessment.adapt(self.propensity, self.round)
+        self.round = RoundRecord()

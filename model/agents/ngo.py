@@ -1,0 +1,61 @@
+"""社会组织: an NGO delivering contracted services to referred cases (§4.1, §4.2, §6.3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from model.agents.queue import CaseQueue
+from model.cases import Case, Level, Node, Status
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+
+class NGO(CaseQueue, mesa.Agent):
+    """A social organisation of one specialty, paid through government procurement.
+
+    It serves referred cases with the hours its contract buys; a case is solved with
+    probability equal to its professionalism, which grows with cultivation and with every
+    case served. An unsolved case goes back to the committee, which forwards it up.
+    """
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, index: int, specialty: str) -> None:
+        super().__init__(model)
+        self.init_queue()
+        self.index = index
+        self.specialty = specialty
+        self.node = Node("ngo", index)
+        self.professionalism = model.params.procurement.initial_professionalism
+        self.hours_per_day = model.rules.procurement.hours_per_day(specialty)
+        self.served = 0
+
+    def has_room(self) -> bool:
+        """Whether the queue is short enough to accept another referral."""
+        limit = self.model.params.procurement.max_queue_days * self.hours_per_day
+        return self.hours_per_day > 0 and self.queued_hours <= limit
+
+    def work_day(self) -> None:
+        """Serve referred cases with the contracted hours."""
+        self.serve(self.hours_per_day)
+
+    def start(self, case: Case) -> float:
+        """Service hours for a referred case."""
+        return self.model.category_specs[case.category].work_hours
+
+    def finish(self, case: Case) -> None:
+        """Solve the case with probability equal to professionalism, or return it."""
+        model = self.model
+        self.served += 1
+        self.professionalism = model.rules.procurement.learn(self.professionalism)
+        if model.streams["ngo"].random() < self.professionalism:
+            model.close(case, Status.RESOLVED, Level.NGO)
+        else:
+            model.send(case, model.committees[case.community].node, "return")
+
+    def cultivate(self) -> None:
+        """Monthly cultivation of professionalism (a scheduled event)."""
+        self.professionalism = self.model.rules.procurement.cultivate(self.professionalism)

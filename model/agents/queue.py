@@ -1,0 +1,74 @@
+"""A work queue of cases served in order with a daily budget of staff hours."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from model.cases import Case
+
+
+class CaseQueue(ABC):
+    """First-in, first-out cases with carried-over work, skipping entries that went stale.
+
+    Subclasses decide the work a case needs on first touch (:meth:`start`) and what happens
+    when it is done (:meth:`finish`). An entry is stale when the case has moved since it was
+    queued (its ticket changed): escalation, abandonment or a whistle took it elsewhere.
+    """
+
+    def init_queue(self) -> None:
+        """Create the empty queue and its statistics."""
+        self.queue: deque[tuple[Case, int]] = deque()
+        self.hours_worked = 0.0
+        self.cases_done = 0
+        self._mean_hours = 2.0
+
+    def enqueue(self, case: Case, front: bool = False) -> None:
+        """Add a case to the back (or the front) of the queue."""
+        case.work_left = 0.0
+        if front:
+            self.queue.appendleft((case, case.ticket))
+        else:
+            self.queue.append((case, case.ticket))
+
+    @property
+    def queued_hours(self) -> float:
+        """Estimated hours of work waiting (queue length x mean hours per case)."""
+        return len(self.queue) * self._mean_hours
+
+    @abstractmethod
+    def start(self, case: Case) -> float:
+        """Work hours ``case`` needs here; called on first touch."""
+
+    @abstractmethod
+    def finish(self, case: Case) -> None:
+        """Decide what happens to ``case`` once its work here is done."""
+
+    def resume(self, case: Case, hours: float) -> None:
+        """Put ``case`` back at the front with ``hours`` more work (no new start)."""
+        case.work_left = hours
+        self.queue.appendleft((case, case.ticket))
+
+    def serve(self, hours: float) -> float:
+        """Work through the queue with ``hours``; return the hours left unused."""
+        queue = self.queue
+        while queue and hours > 1e-9:
+            case, ticket = queue[0]
+            if case.ticket != ticket:
+                queue.popleft()
+                continue
+            if case.work_left <= 0.0:
+                case.work_left = self.start(case)
+                self._mean_hours += 0.02 * (case.work_left - self._mean_hours)
+            spent = min(hours, case.work_left)
+            case.work_left -= spent
+            hours -= spent
+            self.hours_worked += spent
+            if case.work_left > 1e-9:
+                break
+            queue.popleft()
+            self.cases_done += 1
+            self.finish(case)
+        return hours

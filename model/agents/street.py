@@ -1,0 +1,106 @@
+"""街道办事处: the street office routes cases, blows the whistle and may run a one-stop hall."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+
+from model.agents.queue import CaseQueue
+from model.cases import Case, Node
+
+if TYPE_CHECKING:
+    from model.agents.hall import Hall
+    from model.governance import GovernanceModel
+
+
+class StreetOffice(CaseQueue, mesa.Agent):
+    """A street office: screens and routes cases to departments, and coordinates joint work.
+
+    Routing can go wrong when information has been lost on the way or when departments'
+    remits overlap (the case then bounces back). With the whistle on, it summons every
+    department a case needs at once (吹哨) for multi-department, stuck or escalated cases;
+    each summons costs coordination hours.
+    """
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, index: int) -> None:
+        super().__init__(model)
+        self.init_queue()
+        self.index = index
+        self.node = Node("street", index)
+        self.hall: Hall | None = None
+        self.whistles = 0
+        self.to_whistle: deque[tuple[Case, int]] = deque()
+
+    def work_day(self) -> None:
+        """Screen and route waiting cases, whistle with the hours left, then run the hall."""
+        hours = self.serve(self.model.params.district.street_hours_per_day)
+        self._coordinate(hours)
+        if self.hall is not None:
+            self.hall.work_day()
+
+    def _coordinate(self, hours: float) -> None:
+        """Blow the whistle for waiting cases while coordination hours last."""
+        cost = self.model.params.whistle.coordination_hours
+        waiting = self.to_whistle
+        while waiting and hours >= cost:
+            case, ticket = waiting.popleft()
+            if case.ticket == ticket and case.is_open:
+                hours -= cost
+                self.hours_worked += cost
+                self.whistle(case)
+
+    def start(self, case: Case) -> float:
+        """Screening and routing hours (a whistle's coordination comes later in the day)."""
+        model = self.model
+        whistle = model.rules.whistle.on_arrival(case, model.day)
+        case.plan = "whistle" if whistle and case.next_department is not None else "route"
+        return model.params.district.routing_hours
+
+    def finish(self, case: Case) -> None:
+        """Whistle, or route the case to the department it needs next."""
+        model = self.model
+        target = case.next_department
+        if target is None:
+            model.send(case, model.committees[case.community].node, "push_down")
+            case.pushed_down = True
+        elif case.plan == "whistle":
+            self.to_whistle.append((case, case.ticket))
+        else:
+            self._route(case, target)
+
+    def _route(self, case: Case, target: int) -> None:
+        model = self.model
+        spec = model.category_specs[case.category]
+        chance = model.rules.information.misroute_probability(case, bool(spec.claimed_by))
+        rng = model.streams["routing"]
+        if rng.random() < chance:
+            wrong = [d for d in model.claimants(case.category) if d != target]
+            if not wrong:
+                wrong = [d for d in range(len(model.departments)) if d != target]
+            if wrong:
+                target = wrong[int(rng.integers(len(wrong)))]
+                case.misrouted = True
+                model.tally.misroutes += 1
+        model.tally.routings += 1
+        model.send(case, model.departments[target].node, "route")
+        stuck = model.rules.whistle.stuck_check_after()
+        if stuck is not None:
+            model.calendar.add(model.day + stuck, model.stuck_check, case)
+
+    def whistle(self, case: Case) -> None:
+        """Summon every department the case still needs to act on it together (吹哨)."""
+        model = self.model
+        case.whistled = True
+        case.fidelity = model.rules.whistle.joint_fidelity(case)
+        case.move(model.day, self.node, "whistle")
+        deadline = model.rules.whistle.deadline(model.day)
+        remaining = case.legs[case.leg:]
+        case.joint_parts = len(remaining)
+        for dept in remaining:
+            model.departments[dept].summon(case, deadline)
+        self.whistles += 1
+        model.tally.whistles += 1

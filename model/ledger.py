@@ -1,0 +1,101 @@
+"""Book-keeping of a run: the case calendar and the running tallies outcomes are made from."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.cases import Case, Level
+
+
+class Calendar:
+    """Per-case timers and in-transit deliveries, bucketed by day.
+
+    Mesa's event list runs the periodic processes; per-case timers are far more numerous and
+    mostly obsolete by the time they fire, so they live in plain day buckets. An entry fires
+    only while its case is open and, when ``same_ticket`` is set, has not moved since.
+    """
+
+    def __init__(self) -> None:
+        self._due: defaultdict[int, list[tuple[Callable[[Case], None], Case, int]]] = (
+            defaultdict(list))
+
+    def add(self, day: int, action: Callable[[Case], None], case: Case,
+            same_ticket: bool = True) -> None:
+        """Call ``action(case)`` on ``day`` if the case is still open (and unmoved)."""
+        self._due[day].append((action, case, case.ticket if same_ticket else -1))
+
+    def fire(self, day: int) -> None:
+        """Run every entry due on ``day`` (entries added meanwhile for today run too)."""
+        entries = self._due.pop(day, None)
+        while entries:
+            for action, case, ticket in entries:
+                if case.is_open and (ticket < 0 or case.ticket == ticket):
+                    action(case)
+            entries = self._due.pop(day, None)
+
+    def __len__(self) -> int:
+        return sum(len(entries) for entries in self._due.values())
+
+
+@dataclass
+class Tally:
+    """Running counts of everything the outcomes are computed from."""
+
+    raised: int = 0
+    reported: int = 0
+    silent: int = 0
+    resolved: int = 0
+    closed_unsolved: int = 0
+    abandoned: int = 0
+    open: int = 0
+    within_limit: int = 0
+    resolution_days: np.ndarray = field(default_factory=lambda: np.zeros(64, dtype=np.int64))
+    multi_resolved: int = 0
+    multi_days: int = 0
+    settled: Counter = field(default_factory=Counter)
+    routings: int = 0
+    misroutes: int = 0
+    bounces: int = 0
+    escalations: int = 0
+    duplicate_entries: int = 0
+    admin_closed: int = 0
+    admin_trips: int = 0
+    admin_score: float = 0.0
+    whistles: int = 0
+    meetings: int = 0
+    cost: float = 0.0
+    flows: Counter = field(default_factory=Counter)
+
+    def add_resolution(self, days: int, within: bool, multi: bool) -> None:
+        """Record one really resolved case taking ``days``."""
+        if days >= len(self.resolution_days):
+            grown = np.zeros(max(days + 1, 2 * len(self.resolution_days)), dtype=np.int64)
+            grown[: len(self.resolution_days)] = self.resolution_days
+            self.resolution_days = grown
+        self.resolution_days[days] += 1
+        self.within_limit += within
+        if multi:
+            self.multi_resolved += 1
+            self.multi_days += days
+
+    def mean_days(self) -> float:
+        """Mean days to resolve over resolved cases (0 when none)."""
+        n = self.resolution_days.sum()
+        return float((self.resolution_days * np.arange(len(self.resolution_days))).sum() / n) \
+            if n else 0.0
+
+    def quantile_days(self, q: float) -> float:
+        """The ``q`` quantile of days to resolve (0 when none)."""
+        n = self.resolution_days.sum()
+        if not n:
+            return 0.0
+        cumulative = np.cumsum(self.resolution_days)
+        return float(np.searchsorted(cumulative, q * n))
+
+    def settled_share(self, level: Level) -> float:
+        """Share of reported cases resolved at ``level``."""
+        return self.settled[level] / self.reported if self.reported else 0.0

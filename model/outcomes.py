@@ -1,0 +1,166 @@
+"""Outcomes, declared once: name, English and Chinese label, unit, which way is better.
+
+The same declarations feed the Mesa DataCollector (daily series), the run summary
+(``simulate`` and ``cogov run --json``), the comparison table and the dashboard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Literal
+
+import mesa
+
+from model.cases import Level
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+Better = Literal["higher", "lower", "neither"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of a run."""
+
+    name: str
+    label: str
+    zh: str
+    unit: str
+    better: Better
+    compute: Callable[[GovernanceModel], float | None]
+    daily: bool = True
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def _years(m: GovernanceModel) -> float:
+    return max(m.day, 1) / 365.0
+
+
+def _recovery_days(m: GovernanceModel) -> float | None:
+    """Days after a shock ends until the backlog is back near its pre-shock level.
+
+    The pre-shock level is the mean backlog over the 14 days before the shock, plus 10%
+    (and at least 5 cases) of tolerance. A run that ends first reports the days observed
+    (a lower bound). None without a shock, or before the shock has ended.
+    """
+    window = m.demand.shock_window()
+    if window is None:
+        return None
+    start, end = window
+    history = m.backlog_history
+    if len(history) < end or start < 1:
+        return None
+    before = history[max(0, start - 15):start - 1] or history[:1]
+    level = sum(before) / len(before)
+    threshold = max(level * 1.1, level + 5)
+    for day in range(end, len(history) + 1):
+        if history[day - 1] <= threshold:
+            return float(day - end)
+    return float(len(history) - end)
+
+
+def _paperwork_share(m: GovernanceModel) -> float:
+    worked = sum(c.hours_worked for c in m.committees)
+    return _ratio(sum(c.paperwork_hours for c in m.committees), worked)
+
+
+def _turnover(m: GovernanceModel) -> float:
+    return _ratio(sum(c.quits for c in m.committees), m.positions()) / _years(m)
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("cases_raised", "Needs raised", "产生诉求数", "cases", "neither",
+            lambda m: m.tally.raised),
+    Outcome("cases_reported", "Needs reported", "上报诉求数", "cases", "neither",
+            lambda m: m.tally.reported),
+    Outcome("silent_share", "Share of needs left silent", "沉默需求比例", "share", "lower",
+            lambda m: _ratio(m.tally.silent, m.tally.raised)),
+    Outcome("resolved_share", "Share really resolved", "实际解决率", "share", "higher",
+            lambda m: _ratio(m.tally.resolved, m.tally.reported)),
+    Outcome("reported_closure_rate", "Closure rate reported", "上报办结率", "share", "neither",
+            lambda m: _ratio(m.tally.resolved + m.tally.closed_unsolved,
+                             m.tally.resolved + m.tally.closed_unsolved + m.tally.open)),
+    Outcome("within_limit_share", "Share resolved within time limit", "按时解决率", "share",
+            "higher", lambda m: _ratio(m.tally.within_limit, m.tally.reported)),
+    Outcome("mean_days_to_resolve", "Mean days to resolve", "平均解决天数", "days", "lower",
+            lambda m: m.tally.mean_days()),
+    Outcome("p90_days_to_resolve", "90th percentile days to resolve", "解决天数P90", "days",
+            "lower", lambda m: m.tally.quantile_days(0.9)),
+    Outcome("multi_department_days", "Mean days, multi-department cases", "多部门诉求解决天数",
+            "days", "lower", lambda m: _ratio(m.tally.multi_days, m.tally.multi_resolved)),
+    Outcome("community_settled_share", "Share settled in the community", "社区化解比例",
+            "share", "higher", lambda m: m.tally.settled_share(Level.COMMUNITY)),
+    Outcome("street_settled_share", "Share settled at the street", "街道化解比例", "share",
+            "higher", lambda m: m.tally.settled_share(Level.STREET)),
+    Outcome("department_settled_share", "Share settled by departments", "部门解决比例", "share",
+            "neither", lambda m: m.tally.settled_share(Level.DEPARTMENT)),
+    Outcome("ngo_settled_share", "Share settled by NGOs", "社会组织解决比例", "share", "higher",
+            lambda m: m.tally.settled_share(Level.NGO)),
+    Outcome("bounces_per_case", "Bounces per reported case", "推诿次数/件", "bounces/case",
+            "lower", lambda m: _ratio(m.tally.bounces, m.tally.reported)),
+    Outcome("misroute_share", "Share of routings misrouted", "误派比例", "share", "lower",
+            lambda m: _ratio(m.tally.misroutes, m.tally.routings)),
+    Outcome("escalations_per_1000_residents", "Escalations per 1,000 residents per year",
+            "每千人年投诉升级数", "per 1,000/year", "lower",
+            lambda m: m.tally.escalations * 1000 / m.population.size / _years(m)),
+    Outcome("duplicate_entries_per_case", "Duplicate data entries per case", "重复录入次数/件",
+            "entries/case", "lower", lambda m: _ratio(m.tally.duplicate_entries, m.tally.reported)),
+    Outcome("trips_per_admin_case", "Trips per administrative case", "办事跑腿次数", "trips",
+            "lower", lambda m: _ratio(m.tally.admin_trips, m.tally.admin_closed)),
+    Outcome("admin_case_satisfaction", "Satisfaction with administrative cases",
+            "行政事项满意度", "index", "higher",
+            lambda m: _ratio(m.tally.admin_score, m.tally.admin_closed)),
+    Outcome("paperwork_share", "Committee time on paperwork", "台账工作占比", "share", "lower",
+            _paperwork_share),
+    Outcome("cost_per_resolved_case", "Cost per resolved case", "每件解决成本", "yuan", "lower",
+            lambda m: _ratio(m.tally.cost, m.tally.resolved)),
+    Outcome("whistles_per_1000_cases", "Whistles per 1,000 reported cases", "每千件吹哨次数",
+            "per 1,000 cases", "neither",
+            lambda m: 1000 * _ratio(m.tally.whistles, m.tally.reported)),
+    Outcome("mean_satisfaction", "Mean resident satisfaction", "居民平均满意度", "index",
+            "higher", lambda m: m.population.mean_satisfaction),
+    Outcome("mean_trust", "Mean trust in government", "政府信任度", "index", "higher",
+            lambda m: m.population.mean_trust),
+    Outcome("satisfaction_elderly", "Satisfaction of the elderly", "老年人满意度", "index",
+            "higher", lambda m: m.population.satisfaction_elderly),
+    Outcome("satisfaction_migrant", "Satisfaction of migrants", "流动人口满意度", "index",
+            "higher", lambda m: m.population.satisfaction_migrant),
+    Outcome("participation_rate", "Residents attending consultation (past year)", "居民参与率",
+            "share", "higher", lambda m: m.population.participation_rate(m.day), daily=False),
+    Outcome("worker_turnover_rate", "Community worker turnover per year", "社工年流失率",
+            "per year", "lower", _turnover),
+    Outcome("mean_worker_stress", "Mean worker stress (time average)", "社工平均压力", "index",
+            "lower", lambda m: m.stress_sum / max(m.day, 1)),
+    Outcome("vacancies", "Vacant worker positions", "社工空缺数", "positions", "lower",
+            lambda m: sum(c.vacancies for c in m.committees)),
+    Outcome("backlog_end", "Open cases (backlog)", "积压诉求数", "cases", "lower",
+            lambda m: m.tally.open),
+    Outcome("recovery_days", "Days to recover from a shock", "冲击后恢复天数", "days", "lower",
+            _recovery_days, daily=False),
+)
+
+OUTCOMES_BY_NAME = {outcome.name: outcome for outcome in OUTCOMES}
+DAILY_OUTCOMES = tuple(o.name for o in OUTCOMES if o.daily)
+
+
+def outcome_value(name: str, model: GovernanceModel) -> float | None:
+    """Value of outcome ``name`` for ``model`` as it stands now."""
+    value = OUTCOMES_BY_NAME[name].compute(model)
+    return None if value is None else float(value)
+
+
+def summarize(model: GovernanceModel) -> dict[str, float | None]:
+    """Every outcome of ``model`` as it stands now, by name."""
+    return {outcome.name: outcome_value(outcome.name, model) for outcome in OUTCOMES}
+
+
+def build_datacollector() -> mesa.DataCollector:
+    """A DataCollector recording every daily outcome (picklable reporters)."""
+    reporters = {name: partial(outcome_value, name) for name in DAILY_OUTCOMES}
+    return mesa.DataCollector(model_reporters=reporters)

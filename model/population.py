@@ -1,0 +1,104 @@
+"""Residents' state as columns (NumPy arrays), with running sums for cheap aggregates.
+
+Residents are Mesa agents (:class:`model.agents.resident.Resident`), but their state lives
+here, in arrays sorted by community, so that daily aggregates (mean satisfaction, trust, by
+group) cost nothing per resident: sums are updated whenever one resident's value changes,
+and periodic whole-community updates (consultation) recompute that community's slice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.scenario.schema import PopulationParams
+
+GROUPS = ("local", "migrant", "elderly_local", "elderly_migrant")
+
+
+class Population:
+    """Column store of every resident's attributes and state."""
+
+    def __init__(self, params: PopulationParams, sizes: list[int], rng: np.random.Generator):
+        n = int(sum(sizes))
+        self.size = n
+        self.community = np.repeat(np.arange(len(sizes)), sizes)
+        self.bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        self.elderly = rng.random(n) < params.elderly_share
+        self.migrant = rng.random(n) < params.migrant_share
+        self.group = self.elderly.astype(int) * 2 + self.migrant.astype(int)
+        spread = params.spread
+        self.satisfaction = np.clip(rng.normal(params.initial_satisfaction, spread, n), 0, 1)
+        self.trust = np.clip(rng.normal(params.initial_trust, spread, n), 0, 1)
+        base = rng.beta(2, 2 / max(params.participation_mean, 1e-6) - 2 + 1e-9, n)
+        self.participation = np.where(self.migrant, base * params.migrant_participation, base)
+        self.participation = np.clip(self.participation, 0, 1)
+        self.patience = np.maximum(1, rng.gamma(4.0, params.patience_days / 4.0, n)).astype(int)
+        self.last_attended = np.full(n, -10**6, dtype=int)
+        self.open_cases = np.zeros(n, dtype=int)
+        self.members = [
+            [np.flatnonzero(self.group[lo:hi] == g) + lo for g in range(len(GROUPS))]
+            for lo, hi in zip(self.bounds[:-1], self.bounds[1:], strict=True)
+        ]
+        self._recount()
+
+    def _recount(self) -> None:
+        """Recompute every running sum from the arrays."""
+        self.sum_satisfaction = float(self.satisfaction.sum())
+        self.sum_trust = float(self.trust.sum())
+        self.sum_satisfaction_elderly = float(self.satisfaction[self.elderly].sum())
+        self.sum_satisfaction_migrant = float(self.satisfaction[self.migrant].sum())
+        self.n_elderly = int(self.elderly.sum())
+        self.n_migrant = int(self.migrant.sum())
+
+    def group_counts(self) -> np.ndarray:
+        """Residents per community and group, shape (communities, groups)."""
+        return np.array([[len(m) for m in members] for members in self.members])
+
+    def set_state(self, index: int, satisfaction: float, trust: float) -> None:
+        """Set one resident's satisfaction and trust, keeping the sums right."""
+        d_sat = satisfaction - self.satisfaction[index]
+        self.sum_satisfaction += d_sat
+        if self.elderly[index]:
+            self.sum_satisfaction_elderly += d_sat
+        if self.migrant[index]:
+            self.sum_satisfaction_migrant += d_sat
+        self.sum_trust += trust - self.trust[index]
+        self.satisfaction[index] = satisfaction
+        self.trust[index] = trust
+
+    def community_slice(self, community: int) -> slice:
+        """Index range of one community's residents."""
+        return slice(int(self.bounds[community]), int(self.bounds[community + 1]))
+
+    def refresh_community(self, community: int, old_sat: np.ndarray, old_trust: np.ndarray) -> None:
+        """Update the sums after a whole community's arrays changed (given their old values)."""
+        part = self.community_slice(community)
+        d_sat = self.satisfaction[part] - old_sat
+        self.sum_satisfaction += float(d_sat.sum())
+        self.sum_satisfaction_elderly += float(d_sat[self.elderly[part]].sum())
+        self.sum_satisfaction_migrant += float(d_sat[self.migrant[part]].sum())
+        self.sum_trust += float((self.trust[part] - old_trust).sum())
+
+    @property
+    def mean_satisfaction(self) -> float:
+        """Mean satisfaction of all residents."""
+        return self.sum_satisfaction / self.size
+
+    @property
+    def mean_trust(self) -> float:
+        """Mean trust in government of all residents."""
+        return self.sum_trust / self.size
+
+    @property
+    def satisfaction_elderly(self) -> float:
+        """Mean satisfaction of residents aged 60 and over."""
+        return self.sum_satisfaction_elderly / max(self.n_elderly, 1)
+
+    @property
+    def satisfaction_migrant(self) -> float:
+        """Mean satisfaction of migrants."""
+        return self.sum_satisfaction_migrant / max(self.n_migrant, 1)
+
+    def participation_rate(self, today: int, window: int = 365) -> float:
+        """Share of residents who attended a consultation within ``window`` days."""
+        return float(np.mean(self.last_attended > today - window))

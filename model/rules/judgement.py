@@ -1,0 +1,56 @@
+"""Residents' judgement: reporting, channel choice and rating of outcomes (§3.2, §5.2)."""
+
+from __future__ import annotations
+
+from model.cases import Case, Status
+from model.scenario.schema import CategorySpec, ResidentParams
+
+
+class JudgementRule:
+    """How residents decide to report and how they score what happened to their case.
+
+    A need is reported with probability base + trust weight x trust + urgency weight x
+    urgency. Migrants use the hotline more. The experience score of a closed case is 1 if
+    solved (0 otherwise), minus penalties for lateness beyond the time limit (partly forgiven
+    when the platform shows progress), extra trips and bounces; satisfaction moves toward it
+    and trust toward satisfaction.
+    """
+
+    def __init__(self, params: ResidentParams, delay_forgiveness: float) -> None:
+        self.params = params
+        self.forgiveness = delay_forgiveness
+
+    def report_probability(self, trust: float, urgency: float) -> float:
+        """Chance a need is reported rather than left silent."""
+        p = self.params
+        return min(1.0, p.report_base + p.report_trust_weight * trust
+                   + p.report_urgency_weight * urgency)
+
+    def hotline_share(self, migrant: bool) -> float:
+        """Share of reports made through the hotline rather than the committee."""
+        return self.params.hotline_share_migrant if migrant else self.params.hotline_share_local
+
+    def experience(self, case: Case, category: CategorySpec) -> float:
+        """Experience score in [0, 1] of a case that has ended."""
+        p = self.params
+        score = 1.0 if case.status == Status.RESOLVED else 0.0
+        late = max(0, case.days_open(case.closed_day) - category.time_limit_days)
+        score -= p.delay_penalty * (1.0 - self.forgiveness) * late / category.time_limit_days
+        score -= p.trip_penalty * max(0, case.trips - 1)
+        score -= p.bounce_penalty * case.bounces
+        return min(1.0, max(0.0, score))
+
+    def updated(self, satisfaction: float, trust: float, score: float) -> tuple[float, float]:
+        """Satisfaction and trust after an experience with ``score``."""
+        sat = satisfaction + self.params.satisfaction_rate * (score - satisfaction)
+        return sat, trust + self.params.trust_rate * (sat - trust)
+
+    def after_silence(self, satisfaction: float, trust: float) -> tuple[float, float]:
+        """Satisfaction and trust after a need went unreported and unmet."""
+        sat = max(0.0, satisfaction - self.params.satisfaction_rate * self.params.silent_penalty)
+        return sat, trust + self.params.trust_rate * (sat - trust)
+
+    def after_escalation(self, satisfaction: float, trust: float) -> tuple[float, float]:
+        """Satisfaction and trust after a resident had to escalate (hotline, petition)."""
+        pen = self.params.escalation_penalty
+        return max(0.0, satisfaction - pen), max(0.0, trust - pen)

@@ -1,0 +1,44 @@
+"""街道吹哨、部门报到 rule: when the street summons departments, and at what cost (§4.1)."""
+
+from __future__ import annotations
+
+from model.cases import Case
+from model.scenario.rule_groups import WhistleParams
+
+
+class WhistleRule:
+    """Says when a street office blows the whistle and what the summons demands.
+
+    The street whistles at once for a case needing at least ``min_departments`` departments,
+    and for any case that has waited ``stuck_days`` at a department or whose resident has
+    escalated. Every whistle costs ``coordination_hours`` of the street's time, so whistling
+    at everything has a price; summoned departments must act within the deadline.
+    """
+
+    def __init__(self, params: WhistleParams) -> None:
+        self.params = params
+
+    @property
+    def enabled(self) -> bool:
+        """Whether street offices may whistle at all."""
+        return self.params.enabled
+
+    def on_arrival(self, case: Case, today: int) -> bool:
+        """Whether a case reaching the street should be whistled at once."""
+        if not self.params.enabled or case.whistled:
+            return False
+        remaining = len(case.legs) - case.leg
+        return (remaining >= self.params.min_departments or case.escalations > 0
+                or case.days_open(today) >= self.params.stuck_days)
+
+    def stuck_check_after(self) -> int | None:
+        """Days after routing to a department at which a still-waiting case is whistled."""
+        return self.params.stuck_days if self.params.enabled else None
+
+    def deadline(self, today: int) -> int:
+        """Last day a summoned department may act on its part."""
+        return today + self.params.response_deadline_days
+
+    def joint_fidelity(self, case: Case) -> float:
+        """Fidelity after departments hear the case together at the street."""
+        return max(case.fidelity, self.params.joint_fidelity)

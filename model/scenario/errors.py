@@ -1,0 +1,139 @@
+"""One-line error messages for bad scenarios: file, dotted key, what is wrong, what is allowed."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from model.scenario.fields import field_bounds
+from model.scenario.references import ReferenceProblem
+
+_TYPE_WORDS = {
+    "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
+    "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
+    "bool_type": "true or false", "string_type": "a string", "dict_type": "a table",
+    "model_type": "a table", "model_attributes_type": "a table", "list_type": "a list",
+}
+
+
+class ScenarioError(Exception):
+    """A scenario (or experiment spec) that cannot be used; ``problems`` holds one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Union wrappers so the container or model type is visible."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> tuple[type[BaseModel] | None, str]:
+    """Walk ``loc`` through the schema; return the model owning its last part and that name."""
+    current: Any = root
+    for part in loc[:-1]:
+        current = _unwrap(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None, str(loc[-1])
+            current = field.annotation
+        elif origin in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return None, str(loc[-1])
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current, str(loc[-1])
+    return None, str(loc[-1])
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
+
+
+def _range_text(model: type[BaseModel] | None, name: str) -> str:
+    if model is None or name not in model.model_fields:
+        return ""
+    lower, upper = field_bounds(model, name)
+    if lower is not None and upper is not None:
+        return f"{lower:g} to {upper:g}"
+    if lower is not None:
+        return f"at least {lower:g}"
+    if upper is not None:
+        return f"at most {upper:g}"
+    return ""
+
+
+def _unknown_key(model: type[BaseModel] | None, name: str) -> str:
+    if model is None:
+        return "unknown key"
+    allowed = list(model.model_fields)
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown key (allowed: {', '.join(allowed)}){hint}"
+
+
+def _message(error: dict[str, Any]) -> tuple[str, str]:
+    """Return (dotted key, message) for one pydantic error."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), ReferenceProblem):
+        problem = ctx["error"]
+        return problem.key, problem.message
+    from model.scenario.schema import Scenario
+
+    model, name = model_at(Scenario, loc) if loc else (None, "")
+    key = ".".join(str(part) for part in loc)
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        return key, _unknown_key(model, name)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return key, f"{_fmt(value)} is out of range (allowed: {_range_text(model, name)})"
+    if kind in _TYPE_WORDS:
+        allowed = _range_text(model, name)
+        suffix = f" (allowed: {allowed})" if allowed else ""
+        return key, f"expected {_TYPE_WORDS[kind]}, got {_fmt(value)}{suffix}"
+    if kind == "literal_error":
+        return key, f"{_fmt(value)} is not allowed (allowed: {ctx.get('expected', '')})"
+    if kind == "missing":
+        return key, "required key is missing"
+    return key, str(error.get("msg", kind))
+
+
+def _origin_of(key: str, origins: dict[str, str], default: str) -> str:
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):
+        source = origins.get(".".join(parts[:end]))
+        if source is not None:
+            return source
+    return default
+
+
+def describe_validation_error(
+    exc: ValidationError, origins: dict[str, str], default_source: str
+) -> list[str]:
+    """Turn a pydantic ValidationError into ``FILE: dotted.key: message`` lines."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        key, message = _message(error)
+        source = _origin_of(key, origins, default_source)
+        lines.append(f"{source}: {key}: {message}" if key else f"{source}: {message}")
+    return lines

@@ -1,0 +1,61 @@
+"""Declaring scenario parameters: one helper so every field carries its meaning, unit and source.
+
+Every numeric field of the scenario schema is made with :func:`param`, which stores the
+bounds for validation and the unit, source and Chinese label as JSON-schema extras. The
+command line, error messages, sweeps and the dashboard read these back from the schema;
+nothing else repeats a default or a bound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Group(BaseModel):
+    """Base of every parameter group: unknown keys are errors, values are validated on set."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def param(
+    default: Any,
+    description: str,
+    *,
+    ge: float | None = None,
+    le: float | None = None,
+    unit: str = "",
+    source: str = "",
+    zh: str = "",
+    step: float | None = None,
+) -> Any:
+    """Declare a scenario parameter.
+
+    Args:
+        default: Default value (the baseline's, unless the baseline file overrides it).
+        description: One line of meaning, shown in `cogov schema`, errors and tooltips.
+        ge: Inclusive lower bound.
+        le: Inclusive upper bound.
+        unit: Unit of the value ("days", "share", "hours/day", ...).
+        source: Section of the source text (or "assumption") the parameter comes from.
+        zh: Chinese label for the dashboard.
+        step: Suggested slider step for interactive controls.
+
+    Returns:
+        A pydantic ``Field`` carrying the metadata.
+    """
+    extra: dict[str, Any] = {"unit": unit, "source": source, "zh": zh}
+    if step is not None:
+        extra["step"] = step
+    return Field(default, description=description, ge=ge, le=le, json_schema_extra=extra)
+
+
+def field_bounds(model: type[BaseModel], name: str) -> tuple[float | None, float | None]:
+    """Return the (lower, upper) inclusive bounds declared for a field, if any."""
+    info = model.model_fields[name]
+    lower = upper = None
+    for meta in info.metadata:
+        lower = getattr(meta, "ge", lower)
+        upper = getattr(meta, "le", upper)
+    return lower, upper

@@ -1,0 +1,37 @@
+"""Running one scenario for one seed: the summary dict and the daily series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.governance import GovernanceModel
+from model.outcomes import summarize
+from model.scenario import Scenario, load_scenario
+
+
+def run_model(
+    scenario: Scenario | str | Path, seed: int = 0, days: int | None = None
+) -> GovernanceModel:
+    """Build a model for ``scenario`` and run it for ``days`` (default: the scenario's)."""
+    params = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    model = GovernanceModel(params, rng=seed)
+    for _ in range(params.run.days if days is None else days):
+        model.step()
+    return model
+
+
+def simulate(
+    scenario: Scenario | str | Path, seed: int = 0, days: int | None = None
+) -> dict[str, Any]:
+    """Run one scenario with one seed; return the summary (same as ``cogov run --json``)."""
+    return summarize(run_model(scenario, seed=seed, days=days))
+
+
+def daily_series(model: GovernanceModel) -> pd.DataFrame:
+    """The daily outcomes the DataCollector recorded, one row per day (day 0 = start)."""
+    frame = model.datacollector.get_model_vars_dataframe()
+    frame.index.name = "day"
+    return frame.reset_index()
