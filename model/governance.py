@@ -174,7 +174,9 @@ class GovernanceModel(mesa.Model):
             for who in members[rng.integers(0, len(members), counts[community, category, group])]:
                 self._new_case(int(community), int(category), int(who), rng)
 
-    def _new_case(self, community: int, category: int, who: int, rng: np.random.Generator):
+    def _new_case(
+        self, community: int, category: int, who: int, rng: np.random.Generator
+    ) -> None:
         spec = self.category_specs[category]
         urgency = float(np.clip(rng.normal(spec.urgency, 0.15), 0, 1))
         street = community // self.params.district.communities_per_street

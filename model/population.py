@@ -18,7 +18,9 @@ GROUPS = ("local", "migrant", "elderly_local", "elderly_migrant")
 class Population:
     """Column store of every resident's attributes and state."""
 
-    def __init__(self, params: PopulationParams, sizes: list[int], rng: np.random.Generator):
+    def __init__(
+        self, params: PopulationParams, sizes: list[int], rng: np.random.Generator
+    ) -> None:
         n = int(sum(sizes))
         self.size = n
         self.community = np.repeat(np.arange(len(sizes)), sizes)

@@ -26,7 +26,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     model: GovernanceModel
 
-    def __init__(self, model: GovernanceModel, community: int, street: int, positions: int):
+    def __init__(self, model: GovernanceModel, community: int, street: int, positions: int) -> None:
         super().__init__(model)
         self.init_queue()
         self.community = community

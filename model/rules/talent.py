@@ -11,9 +11,10 @@ class TalentRule:
     """Functional forms for the workforce of residents' committees.
 
     Productivity is (0.6 + 0.4 experience) x (1 + training_effect x training_days) x
-    (1 - stress_productivity_loss x stress); training takes its days off the working year. Stress follows load over capacity linearly between
-    ``stress_onset`` and ``stress_full``. The daily quitting hazard is the yearly base rate,
-    multiplied by up to ``stress_quit_factor`` with stress and divided by pay^elasticity.
+    (1 - stress_productivity_loss x stress); training takes its days off the working year.
+    Stress follows load over capacity linearly between ``stress_onset`` and ``stress_full``.
+    The daily quitting hazard is the yearly base rate, multiplied by up to
+    ``stress_quit_factor`` with stress and divided by pay^elasticity.
     """
 
     def __init__(self, params: TalentParams) -> None:

@@ -10,10 +10,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from model.scenario.fields import field_bounds
-from model.scenario.references import ReferenceProblem
+from model.scenario.references import DanglingReferenceError
 
 _TYPE_WORDS = {
-    "int_parsing": "a whole number", "int_type": "a whole number", "int_from_float": "a whole number",
+    "int_parsing": "a whole number", "int_type": "a whole number",
+    "int_from_float": "a whole number",
     "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
     "bool_type": "true or false", "string_type": "a string", "dict_type": "a table",
     "model_type": "a table", "model_attributes_type": "a table", "list_type": "a list",
@@ -95,7 +96,7 @@ def _message(error: dict[str, Any]) -> tuple[str, str]:
     loc = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    if kind == "value_error" and isinstance(ctx.get("error"), ReferenceProblem):
+    if kind == "value_error" and isinstance(ctx.get("error"), DanglingReferenceError):
         problem = ctx["error"]
         return problem.key, problem.message
     from model.scenario.schema import Scenario

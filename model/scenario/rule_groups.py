@@ -39,7 +39,8 @@ class InformationParams(Group):
         unit="1/fidelity", source="§2 条块分割", zh="误派系数", step=0.1)
     overlap_misroute: float = param(
         0.2, "Extra misrouting probability for categories claimed by several departments",
-        ge=0, le=1, unit="probability", source="§2 职责交叉或真空", zh="职责交叉误派概率", step=0.01)
+        ge=0, le=1, unit="probability", source="§2 职责交叉或真空",
+        zh="职责交叉误派概率", step=0.01)
     entry_hours: float = param(
         0.3, "Staff hours for one duplicate data entry into another system",
         ge=0, le=8, unit="hours", source="§4.2 重复录入信息", zh="重复录入工时", step=0.05)
@@ -58,7 +59,7 @@ class DevolutionParams(Group):
         0.2, "Share of devolvable categories committees may settle themselves",
         ge=0, le=1, unit="share", source="§6.2 梳理下放权力清单", zh="下放程度", step=0.05)
     resources_follow: float = param(
-        0.0, "Share of the devolved workload's staff and money that follows it (权随事走、人随事转)",
+        0.0, "Share of the devolved workload's staff and money that follows it (人随事转)",
         ge=0, le=1, unit="share", source="§6.2 完善配套支持政策", zh="资源随事转比例", step=0.05)
     push_down_share: float = param(
         0.3, "Share of out-of-jurisdiction cases departments push down to committees (甩锅)",
@@ -85,10 +86,10 @@ class AssessmentParams(Group):
         90, "Days between assessment rounds, when departments adapt their behaviour",
         ge=7, le=365, unit="days", source="§5.2 绩效评估与反馈", zh="考核周期")
     learning_rate: float = param(
-        0.15, "How far departments move their closing propensity per assessment round",
+        0.3, "How far departments move their closing propensity per assessment round",
         ge=0, le=1, unit="per round", source="assumption", zh="部门适应速度", step=0.01)
     initial_close_unsolved: float = param(
-        0.2, "Initial propensity of departments to close hard cases unsolved",
+        0.3, "Initial propensity of departments to close hard cases unsolved",
         ge=0, le=1, unit="probability", source="§4.2 应付检查", zh="初始敷衍结案倾向", step=0.01)
     ledger_hours_full: float = param(
         36.0, "Ledger and paperwork hours per committee per day at process weight 1 (台账)",
@@ -107,7 +108,8 @@ class AssessmentParams(Group):
 class WhistleParams(Group):
     """街道吹哨、部门报到: the street office summons departments to stuck or joint cases (§4.1)."""
 
-    enabled: bool = param(False, "Street offices may blow the whistle", source="§4.1", zh="街道吹哨")
+    enabled: bool = param(False, "Street offices may blow the whistle", source="§4.1",
+                          zh="街道吹哨")
     stuck_days: int = param(
         15, "Days a case may wait at a department before the street whistles",
         ge=1, le=180, unit="days", source="§4.1", zh="吹哨触发天数")
