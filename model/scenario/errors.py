@@ -120,12 +120,14 @@ def _message(error: dict[str, Any]) -> tuple[str, str]:
 
 
 def _origin_of(key: str, origins: dict[str, str], default: str) -> str:
+    """The source that set ``key``, one of its parent tables, or a key inside it."""
     parts = key.split(".")
     for end in range(len(parts), 0, -1):
         source = origins.get(".".join(parts[:end]))
         if source is not None:
             return source
-    return default
+    inside = [source for dotted, source in origins.items() if dotted.startswith(f"{key}.")]
+    return inside[-1] if inside else default
 
 
 def describe_validation_error(

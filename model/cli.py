@@ -1,0 +1,253 @@
+"""The ``cogov`` command line: list, validate, run and compare scenarios, print the schema.
+
+A thin layer over the library: scenarios come from :func:`model.load_scenario`, runs from
+:mod:`model.simulate`, comparisons from :mod:`model.compare` and saved files from
+:mod:`model.provenance`. Bad input of any kind exits with status 2 and one line per problem
+on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from model.compare import (
+    TABLE_OUTCOMES,
+    compare_table,
+    format_summary,
+    format_table,
+    replication_seeds,
+    run_many,
+    save_comparison,
+)
+from model.outcomes import OUTCOMES_BY_NAME, summarize
+from model.provenance import jsonable, manifest, save_run
+from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario, parse_override
+from model.simulate import run_model
+
+PROG = "cogov"
+
+
+class UsageError(Exception):
+    """A command line that cannot be parsed; the message is one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (raised, so ``main`` returns 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise a one-line UsageError instead of printing usage and exiting."""
+        raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+
+
+def positive_int(text: str) -> int:
+    """Parse a whole number of at least 1 (an argparse ``type``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got '{text}'")
+    return value
+
+
+def outcome_list(text: str) -> list[str]:
+    """Parse ``all`` or comma-separated outcome names (an argparse ``type``)."""
+    if text.strip() == "all":
+        return list(OUTCOMES_BY_NAME)
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in OUTCOMES_BY_NAME]
+    if unknown or not names:
+        allowed = ", ".join(["all", *OUTCOMES_BY_NAME])
+        raise argparse.ArgumentTypeError(
+            f"unknown outcome '{unknown[0] if unknown else text}' (allowed: {allowed})")
+    return names
+
+
+def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``run`` and ``compare``."""
+    parser.add_argument("--days", type=positive_int, help="days to simulate (default: the "
+                        "scenario's run.days); same as --set run.days=N")
+    parser.add_argument("--set", action="append", default=[], metavar="dotted.key=value",
+                        help="override a parameter (TOML value), e.g. --set whistle.enabled=true;"
+                        " repeatable")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--out", metavar="DIR", help="save results with provenance to DIR")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``cogov`` argument parser with its subcommands."""
+    parser = _Parser(prog=PROG, description="Agent-based model of community governance.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("list", help="bundled scenarios and what they are").set_defaults(
+        func=cmd_list)
+    validate = commands.add_parser("validate", help="check scenario files")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(func=cmd_validate)
+    run = commands.add_parser("run", help="run one scenario with one seed")
+    run.add_argument("scenario", metavar="SCENARIO", help="bundled name or TOML file")
+    run.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
+    _add_scenario_options(run)
+    run.set_defaults(func=cmd_run)
+    compare = commands.add_parser("compare", help="compare scenarios over replication seeds")
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                         help="bundled names or TOML files; the first is the reference")
+    compare.add_argument("--seeds", type=positive_int, default=5,
+                         help="replications per scenario (default 5)")
+    compare.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    compare.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
+                         help="worker processes (default: all CPUs)")
+    compare.add_argument("--outcomes", type=outcome_list, default=list(TABLE_OUTCOMES),
+                         metavar="NAMES", help="comma-separated outcomes for the table, or all")
+    _add_scenario_options(compare)
+    compare.set_defaults(func=cmd_compare)
+    commands.add_parser("schema", help="print the scenario JSON schema").set_defaults(
+        func=cmd_schema)
+    return parser
+
+
+def _load_all(refs: Sequence[str], sets: Sequence[str], days: int | None) -> list[Scenario]:
+    """Load every scenario with the overrides; report every problem of every one at once."""
+    overrides = dict(parse_override(text) for text in sets)
+    if days is not None:
+        overrides["run.days"] = days
+    scenarios, problems = [], []
+    for ref in refs:
+        try:
+            scenarios.append(load_scenario(ref, overrides))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
+    """Scenario names, with ``-2``, ``-3``... added to repeats."""
+    names: list[str] = []
+    for scenario in scenarios:
+        name, count = scenario.name or "scenario", 1
+        while name in names:
+            count += 1
+            name = f"{scenario.name}-{count}"
+        names.append(name)
+    return names
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(jsonable(data), ensure_ascii=False, allow_nan=False))
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print each bundled scenario with its one-line description."""
+    status = 0
+    for name in bundled_names():
+        try:
+            print(f"{name:<22}{load_scenario(name).description}")
+        except ScenarioError as exc:
+            print("\n".join(exc.problems), file=sys.stderr)
+            status = 2
+    return status
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files: ``FILE: ok`` for each good one, every problem of the others."""
+    status = 0
+    for path in args.files:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            print("\n".join(exc.problems), file=sys.stderr)
+            status = 2
+        else:
+            print(f"{path}: ok")
+    return status
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one scenario with one seed; print the summary and optionally save it."""
+    (scenario,) = _load_all([args.scenario], args.set, args.days)
+    model = run_model(scenario, seed=args.seed)
+    summary = summarize(model)
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{scenario.name}: seed {args.seed}, {model.day} days")
+        print(format_summary(summary, args.lang))
+    if args.out:
+        extra = {"command": "run", "scenario_ref": args.scenario, "overrides": args.set,
+                 "argv": args.argv}
+        save_run(args.out, model, extra)
+        print(f"saved to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run every scenario over the same seeds; print the comparison and optionally save it."""
+    scenarios = _load_all(args.scenarios, args.set, args.days)
+    names = _unique_names(scenarios)
+    seeds = replication_seeds(args.seed, args.seeds)
+    tasks = [(scenario, seed, None) for scenario in scenarios for seed in seeds]
+    print(f"{PROG} compare: {len(tasks)} runs ({len(scenarios)} scenarios × {len(seeds)} seeds)"
+          f" on {min(args.workers, len(tasks))} workers", file=sys.stderr)
+    summaries = run_many(tasks, workers=args.workers)
+    results = {name: summaries[i * len(seeds):(i + 1) * len(seeds)]
+               for i, name in enumerate(names)}
+    table = compare_table(results)
+    if args.json:
+        _print_json(table.to_dict(orient="records"))
+    else:
+        print(format_table(table, args.outcomes, args.lang))
+    if args.out:
+        extra = {"command": "compare", "scenario_refs": args.scenarios, "names": names,
+                 "root_seed": args.seed, "days": scenarios[0].run.days,
+                 "overrides": args.set, "argv": args.argv}
+        save_comparison(args.out, results, scenarios, seeds, manifest(scenarios, seeds, extra))
+        print(f"saved to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the scenario JSON schema."""
+    print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``cogov`` command line.
+
+    Args:
+        argv: Arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 on success, 2 on bad input (one line per problem on stderr).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        args.argv = argv
+        return args.func(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+    except ScenarioError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+    except BrokenPipeError:  # output piped into e.g. `head`, which has exited
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

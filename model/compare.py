@@ -1,0 +1,359 @@
+"""Comparing scenarios over replication seeds: runs, statistics, text table, figures.
+
+Every scenario runs with the same seeds (common random numbers), derived from one root seed by
+``numpy.random.SeedSequence.spawn``, so results depend on neither the worker count nor the
+order of runs. :func:`compare_table` gives, per outcome and scenario, the mean with its 95%
+confidence interval and, against the first scenario, the difference of means with its Welch
+95% interval and p-value.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model.outcomes import OUTCOMES, OUTCOMES_BY_NAME
+from model.provenance import scenario_to_toml, write_json_atomic
+from model.scenario import Scenario
+from model.simulate import simulate
+
+Task = tuple[Scenario, int, int | None]
+Summary = dict[str, float | None]
+
+TABLE_OUTCOMES = (
+    "resolved_share", "reported_closure_rate", "within_limit_share", "mean_days_to_resolve",
+    "multi_department_days", "community_settled_share", "bounces_per_case", "misroute_share",
+    "duplicate_entries_per_case", "trips_per_admin_case", "paperwork_share",
+    "cost_per_resolved_case", "mean_satisfaction", "mean_trust", "satisfaction_elderly",
+    "satisfaction_migrant", "participation_rate", "worker_turnover_rate", "mean_worker_stress",
+    "backlog_end",
+)
+COLUMNS = ("outcome", "label", "zh", "unit", "better", "scenario", "n", "mean", "sd", "ci_low",
+           "ci_high", "diff", "diff_low", "diff_high", "p_value")
+PLOT_OUTCOMES = (
+    "resolved_share", "mean_days_to_resolve", "bounces_per_case", "cost_per_resolved_case",
+    "mean_satisfaction", "mean_trust",
+)
+_WORDS = {
+    "en": {"outcome": "Outcome", "higher": "higher is better", "lower": "lower is better",
+           "neither": "", "title": "Mean [95% CI] over {n} seeds (common random numbers); "
+           "Δ = difference from {ref}, p = Welch t-test"},
+    "zh": {"outcome": "指标", "higher": "越高越好", "lower": "越低越好", "neither": "",
+           "title": "{n}个种子的均值 [95%置信区间]（共同随机数）；"
+           "Δ = 与{ref}之差，p = Welch t检验"},
+}
+
+
+def replication_seeds(root_seed: int, n: int) -> list[int]:
+    """Seeds of ``n`` replications derived from ``root_seed``.
+
+    Args:
+        root_seed: The root seed of the experiment.
+        n: How many replications.
+
+    Returns:
+        ``n`` 32-bit seeds; the first ``k`` are the same for any ``n >= k``.
+    """
+    children = np.random.SeedSequence(root_seed).spawn(n)
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+
+
+def _run_task(task: Task) -> Summary:
+    scenario, seed, days = task
+    return simulate(scenario, seed=seed, days=days)
+
+
+def run_many(tasks: Sequence[Task], workers: int | None = None) -> list[Summary]:
+    """Run ``(scenario, seed, days)`` tasks, in parallel processes when ``workers > 1``.
+
+    Args:
+        tasks: Validated scenarios with the seed and days (None: the scenario's) of each run.
+        workers: Worker processes (default ``os.cpu_count()``); 1 runs in this process.
+
+    Returns:
+        The summaries in task order; the same whatever the number of workers.
+    """
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
+    if workers <= 1:
+        return [_run_task(task) for task in tasks]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(_run_task, tasks))
+
+
+def _mean_ci(values: np.ndarray) -> tuple[float, float, float, float]:
+    """Mean, standard deviation and t-based 95% interval (NaN interval for one value)."""
+    n = len(values)
+    mean = float(values.mean())
+    if n < 2:
+        return mean, math.nan, math.nan, math.nan
+    sd = float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    return mean, sd, mean - half, mean + half
+
+
+def _welch(first: np.ndarray, other: np.ndarray) -> tuple[float, float, float, float]:
+    """Difference of means (other - first), its Welch 95% interval and the Welch p-value."""
+    diff = float(other.mean() - first.mean())
+    if len(first) < 2 or len(other) < 2:
+        return diff, math.nan, math.nan, math.nan
+    if np.ptp(first) == 0 and np.ptp(other) == 0:  # both constant: no variance to test
+        diff = float(other[0] - first[0])
+        return diff, diff, diff, 1.0 if diff == 0 else 0.0
+    var_a, var_b = first.var(ddof=1) / len(first), other.var(ddof=1) / len(other)
+    dof = (var_a + var_b) ** 2 / (var_a**2 / (len(first) - 1) + var_b**2 / (len(other) - 1))
+    half = float(stats.t.ppf(0.975, dof)) * math.sqrt(var_a + var_b)
+    with warnings.catch_warnings():  # nearly equal samples: scipy warns, the p-value is fine
+        warnings.simplefilter("ignore", RuntimeWarning)
+        p_value = float(stats.ttest_ind(other, first, equal_var=False).pvalue)
+    return diff, diff - half, diff + half, p_value
+
+
+def _values(summaries: list[Summary], name: str) -> np.ndarray:
+    return np.array([s[name] for s in summaries if s.get(name) is not None], dtype=float)
+
+
+def compare_table(results: dict[str, list[Summary]]) -> pd.DataFrame:
+    """Statistics per outcome and scenario, the first scenario being the reference.
+
+    Args:
+        results: Summaries of the replications, by scenario name (the first is the reference).
+
+    Returns:
+        One row per outcome and scenario (outcomes in declaration order; None values and
+        outcomes without any value left out) with ``outcome, label, zh, unit, better,
+        scenario, n, mean, sd, ci_low, ci_high`` and, against the reference, ``diff,
+        diff_low, diff_high, p_value`` (NaN for the reference itself).
+    """
+    names = list(results)
+    rows = []
+    for outcome in OUTCOMES if names else ():
+        samples = {name: _values(results[name], outcome.name) for name in names}
+        reference = samples[names[0]]
+        for name in names:
+            values = samples[name]
+            if not len(values):
+                continue
+            mean, sd, low, high = _mean_ci(values)
+            diff = (math.nan,) * 4
+            if name != names[0] and len(reference):
+                diff = _welch(reference, values)
+            rows.append((outcome.name, outcome.label, outcome.zh, outcome.unit, outcome.better,
+                         name, len(values), mean, sd, low, high, *diff))
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def runs_frame(results: dict[str, list[Summary]], seeds: Sequence[int]) -> pd.DataFrame:
+    """One row per run: ``scenario``, ``seed`` and every outcome (runs in seed order)."""
+    rows = [{"scenario": name, "seed": seed, **summary}
+            for name, summaries in results.items() for seed, summary in zip(seeds, summaries,
+                                                                              strict=True)]
+    return pd.DataFrame(rows)
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns, clipped (with an ellipsis) to keep a space free."""
+    if _width(text) > width - 1:
+        while _width(text) > width - 2:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - _width(text))
+
+
+def decimals(values: Sequence[float]) -> int:
+    """Decimal places suiting numbers of this size (fewer for larger numbers)."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    size = max(finite, default=0.0)
+    return 0 if size >= 1000 else 1 if size >= 100 else 2 if size >= 10 else 3
+
+
+def number(value: float | None, places: int, sign: bool = False) -> str:
+    """``value`` with thousands separators and ``places`` decimals ("–" when missing)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:{'+' if sign else ''},.{places}f}"
+
+
+def _p_text(p_value: float) -> str:
+    if not math.isfinite(p_value):
+        return "p=–"
+    return "p<0.001" if p_value < 0.001 else f"p={p_value:.3f}"
+
+
+def _cells(row: pd.Series, places: int) -> tuple[str, str]:
+    """The two lines of one table cell: mean with interval, difference with p-value."""
+    top = (f"{number(row['mean'], places)} "
+           f"[{number(row['ci_low'], places)}, {number(row['ci_high'], places)}]")
+    if pd.isna(row["diff"]):
+        return top, ""
+    return top, f"Δ {number(row['diff'], places, sign=True)} ({_p_text(row['p_value'])})"
+
+
+def _block(df: pd.DataFrame, names: list[str], outcomes: list[str], lang: str,
+           label_width: int, cell_width: int) -> list[str]:
+    """Lines of the table for the scenarios ``names`` (one column each)."""
+    words = _WORDS[lang]
+    lines = [_fit(words["outcome"], label_width) + "".join(_fit(n, cell_width) for n in names)]
+    lines.append("─" * (label_width + cell_width * len(names)))
+    for name in outcomes:
+        rows = df[df["outcome"] == name].set_index("scenario")
+        places = decimals(list(rows["mean"]) + list(rows["ci_low"]) + list(rows["ci_high"]))
+        cells = [_cells(rows.loc[s], places) if s in rows.index else ("–", "") for s in names]
+        first = rows.iloc[0]
+        label = first["zh"] if lang == "zh" else first["label"]
+        note = ", ".join(filter(None, [first["unit"], words[first["better"]]]))
+        lines.append(_fit(label, label_width) + "".join(_fit(c[0], cell_width) for c in cells))
+        lines.append(_fit(f"  {note}", label_width)
+                     + "".join(_fit(c[1], cell_width) for c in cells))
+    return [line.rstrip() for line in lines]
+
+
+def format_table(df: pd.DataFrame, outcomes: Sequence[str] | None = None, lang: str = "en",
+                 width: int = 120) -> str:
+    """The comparison as fixed-width text: outcomes as rows, scenarios as columns.
+
+    Each cell shows ``mean [lo, hi]`` and, for scenarios after the first, ``Δ +x (p=...)``
+    below it. Scenarios that do not fit in ``width`` columns go to further blocks.
+
+    Args:
+        df: A table from :func:`compare_table`.
+        outcomes: Outcome names to show (default: :data:`TABLE_OUTCOMES`); ones absent
+            from ``df`` are left out.
+        lang: ``"en"`` or ``"zh"`` outcome labels.
+        width: Terminal columns available.
+
+    Returns:
+        The table text.
+    """
+    wanted = list(TABLE_OUTCOMES if outcomes is None else outcomes)
+    present = [name for name in wanted if name in set(df["outcome"])]
+    names = list(dict.fromkeys(df["scenario"]))
+    if not present or not names:
+        return "(no outcomes to show)"
+    label_width, cell_width = 44, 25
+    per_block = max(1, (width - label_width) // cell_width)
+    title = _WORDS[lang]["title"].format(n=int(df["n"].max()), ref=names[0])
+    blocks = [title]
+    for start in range(0, len(names), per_block):
+        chunk = names[start:start + per_block]
+        blocks.append("\n".join(_block(df, chunk, present, lang, label_width, cell_width)))
+    return "\n\n".join(blocks)
+
+
+def format_summary(summary: Summary, lang: str = "en") -> str:
+    """One run's summary as fixed-width text: outcome label, value, unit."""
+    lines = []
+    for outcome in OUTCOMES:
+        if outcome.name not in summary:
+            continue
+        value = summary[outcome.name]
+        label = outcome.zh if lang == "zh" else outcome.label
+        places = 0 if value is not None and float(value).is_integer() else decimals([value])
+        text = number(value, places)
+        lines.append(f"{_fit(label, 48)} {text:>14}  {outcome.unit}")
+    return "\n".join(lines)
+
+
+# --- figures and files -------------------------------------------------------------------------
+
+
+def plot_comparison(df: pd.DataFrame, out_dir: str | Path,
+                    outcomes: Sequence[str] = PLOT_OUTCOMES) -> list[Path]:
+    """Bar charts of mean ± 95% CI per scenario, one panel per headline outcome.
+
+    Args:
+        df: A table from :func:`compare_table`.
+        out_dir: Folder to write ``compare.png`` and ``compare.svg`` into.
+        outcomes: Outcomes to plot (ones absent from ``df`` are left out).
+
+    Returns:
+        The paths written.
+    """
+    from matplotlib.figure import Figure  # imported here: slow, and only plots need it
+
+    present = [name for name in outcomes if name in set(df["outcome"])]
+    names = list(dict.fromkeys(df["scenario"]))
+    cols = min(3, max(1, len(present)))
+    rows = max(1, math.ceil(len(present) / cols))
+    fig = Figure(figsize=(max(9.0, 0.45 * len(names) * cols + 3), 3.8 * rows),
+                 layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, name in zip(axes, present, strict=False):
+        _bar_panel(ax, df[df["outcome"] == name].set_index("scenario").reindex(names), name)
+    for ax in axes[len(present):]:
+        ax.set_visible(False)
+    if names:
+        fig.suptitle(f"Mean ± 95% CI over {int(df['n'].max())} seeds; grey: {names[0]}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "compare.png", out / "compare.svg"]
+    fig.savefig(paths[0], dpi=150)
+    fig.savefig(paths[1])
+    return paths
+
+
+def _bar_panel(ax: Any, rows: pd.DataFrame, name: str) -> None:
+    """One panel: a bar per scenario with its 95% interval; the reference in grey."""
+    outcome = OUTCOMES_BY_NAME[name]
+    means = rows["mean"].to_numpy(dtype=float)
+    errors = np.nan_to_num(np.vstack([means - rows["ci_low"].to_numpy(dtype=float),
+                                      rows["ci_high"].to_numpy(dtype=float) - means]))
+    colours = ["0.6"] + ["tab:blue"] * (len(rows) - 1)
+    ax.bar(range(len(rows)), np.nan_to_num(means), yerr=errors, color=colours, capsize=3)
+    ax.set_xticks(range(len(rows)), list(rows.index), rotation=45, ha="right")
+    ax.set_title(outcome.label, fontsize=10)
+    ax.set_ylabel(outcome.unit)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def save_comparison(out_dir: str | Path, results: dict[str, list[Summary]],
+                    scenarios: Sequence[Scenario], seeds: Sequence[int],
+                    info: dict[str, Any]) -> list[Path]:
+    """Write a comparison with its provenance.
+
+    Writes ``compare.csv`` (the table), ``runs.csv`` (one row per run), the figures,
+    ``scenarios/NAME.toml`` (each scenario fully resolved) and ``manifest.json``.
+
+    Args:
+        out_dir: Folder to write into (created if missing).
+        results: Summaries by scenario name, in the order of ``scenarios``.
+        scenarios: The scenarios compared.
+        seeds: The replication seeds.
+        info: The manifest (from :func:`model.provenance.manifest`); ``outputs`` is added.
+
+    Returns:
+        The paths written.
+    """
+    out = Path(out_dir)
+    (out / "scenarios").mkdir(parents=True, exist_ok=True)
+    table = compare_table(results)
+    paths = [out / "compare.csv", out / "runs.csv"]
+    table.to_csv(paths[0], index=False)
+    runs_frame(results, seeds).to_csv(paths[1], index=False)
+    paths += plot_comparison(table, out)
+    for name, scenario in zip(results, scenarios, strict=True):
+        paths.append(out / "scenarios" / f"{re.sub(r'[^\w.-]', '_', name)}.toml")
+        paths[-1].write_text(scenario_to_toml(scenario), encoding="utf-8")
+    paths.append(out / "manifest.json")
+    outputs = sorted(str(path.relative_to(out)) for path in paths)
+    write_json_atomic(paths[-1], {**info, "outputs": outputs})
+    return paths
