@@ -38,7 +38,8 @@ class GovernanceModel(mesa.Model):
        an NGO, or forward to the street office.
     4. ``ngos``: contracted services for referred cases.
     5. ``streets``: route cases to departments or blow the whistle; street halls serve.
-    6. ``departments``: answer summonses, then work the queue (bounce, push down, close).
+    6. ``departments``: work the queue (bounce, push down, close), then answer summonses
+       with spare hours (in overtime at their deadline).
     7. ``community halls``: serve administrative cases when halls sit in communities.
     8. ``workforce``: committee workers' stress, experience and quitting.
     9. ``account``: costs and backlog; the DataCollector records the daily outcomes.
@@ -116,8 +117,12 @@ class GovernanceModel(mesa.Model):
         judgement = self.rules.judgement
         report = np.array([judgement.report_probability(trust, c.urgency)
                            for c in self.category_specs])
-        hours = np.array([c.work_hours for c in self.category_specs])
-        expected = daily * report * hours
+        # only cases that reach the committee count: not office visits, not hotline reports
+        hours = np.array([0.0 if c.admin_service else c.work_hours for c in self.category_specs])
+        migrants = params.population.migrant_share
+        via_committee = 1.0 - (migrants * judgement.hotline_share(True)
+                               + (1 - migrants) * judgement.hotline_share(False))
+        expected = daily * report * hours * via_committee
         per_worker = self.rules.talent.hours_per_day()
         return [params.talent.workers_per_committee
                 + self.rules.devolution.extra_positions(expected[c], per_worker)
@@ -183,7 +188,7 @@ class GovernanceModel(mesa.Model):
         case = Case(self.next_case_id, category, who, community, street, self.day, urgency,
                     self.category_legs[category])
         self.next_case_id += 1
-        case.hard = bool(self.streams["handling"].random() < spec.hard_share)
+        case.hard = bool(self.streams["hardness"].random() < spec.hard_share)
         self.tally.raised += 1
         resident = self.residents[who]
         if not resident.reports(urgency):

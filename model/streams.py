@@ -12,8 +12,8 @@ import zlib
 import numpy as np
 
 STREAM_NAMES = (
-    "population", "demand", "reporting", "channel", "routing", "handling", "closure",
-    "judgement", "patience", "talent", "consultation", "ngo", "trips",
+    "population", "demand", "hardness", "reporting", "channel", "routing", "handling",
+    "closure", "talent", "consultation", "ngo", "trips",
 )
 
 

@@ -126,7 +126,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         if model.streams["handling"].random() < chance * (0.5 + 0.5 * case.fidelity):
             model.close(case, Status.RESOLVED, Level.COMMUNITY)
         else:
-            case.bounces += case.pushed_down
+            if case.pushed_down:
+                case.bounces += 1
+                model.tally.bounces += 1
             case.pushed_down = False
             model.send(case, model.streets[self.street].node, "forward")
 

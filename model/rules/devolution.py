@@ -13,7 +13,7 @@ class DevolutionRule:
     """Grants committees authority over the first ``level`` share of devolvable categories.
 
     Funded devolution (``resources_follow`` > 0) adds worker positions to each committee in
-    proportion to the devolved workload it is expected to carry (人随事转、费随事转);
+    proportion to the devolved workload it is expected to carry (人随事转、费随事清);
     unfunded devolution adds only the workload (有责无权、小马拉大车).
     """
 

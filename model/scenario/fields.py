@@ -14,9 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Group(BaseModel):
-    """Base of every parameter group: unknown keys are errors, values are validated on set."""
+    """Base of every parameter group: unknown keys are errors, values are validated on set.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    Validation is strict: a string is never read as a number or a boolean, nor 1 as true.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True)
 
 
 def param(

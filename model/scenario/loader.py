@@ -155,6 +155,11 @@ def validate(data: dict[str, Any], origins: dict[str, str], default_source: str)
         raise ScenarioError(describe_validation_error(exc, origins, default_source)) from None
 
 
+def _defaults() -> dict[str, Any]:
+    """The schema's defaults as plain data, so files and overrides merge onto every table."""
+    return Scenario().model_dump(mode="json")
+
+
 def load_raw(name_or_path: str | Path) -> tuple[dict[str, Any], dict[str, str], str]:
     """Merge a scenario's layers; return (data, key origins, the file's display name)."""
     ref = str(name_or_path)
@@ -164,8 +169,7 @@ def load_raw(name_or_path: str | Path) -> tuple[dict[str, Any], dict[str, str], 
         allowed = ", ".join(bundled_names())
         raise ScenarioError([f"{ref}: no such file or bundled scenario (allowed: a path or "
                              f"one of {allowed})"]) from None
-    data: dict[str, Any] = {}
-    origins: dict[str, str] = {}
+    data, origins = _defaults(), {}
     layers = linearise(path)
     for layer_path, layer in layers:
         merge_into(data, layer, str(layer_path), origins)
@@ -206,8 +210,7 @@ def load_scenario_text(text: str, source: str = "upload") -> Scenario:
         raise ScenarioError([f"{source}: malformed TOML: {exc}"]) from None
     refs = own.pop("extends", [])
     refs = [refs] if isinstance(refs, str) else refs
-    data: dict[str, Any] = {}
-    origins: dict[str, str] = {}
+    data, origins = _defaults(), {}
     for ref in refs:
         if not isinstance(ref, str) or _looks_like_path(ref) or ref not in bundled_names():
             allowed = ", ".join(bundled_names())

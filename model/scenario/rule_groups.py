@@ -1,4 +1,4 @@
-"""Parameter groups for the nine rule groups of the model (one class per rule).
+"""Parameter groups for the policy rules of the model (one class per rule group).
 
 Defaults describe the baseline: today's typical system (siloed data, little and unfunded
 devolution, process-weighted assessment, no whistle, no one-stop hall, a small NGO budget,
@@ -59,10 +59,10 @@ class DevolutionParams(Group):
         0.2, "Share of devolvable categories committees may settle themselves",
         ge=0, le=1, unit="share", source="§6.2 梳理下放权力清单", zh="下放程度", step=0.05)
     resources_follow: float = param(
-        0.0, "Share of the devolved workload's staff and money that follows it (人随事转)",
+        0.0, "Share of the devolved workload's staff and money that follows it (费随事清)",
         ge=0, le=1, unit="share", source="§6.2 完善配套支持政策", zh="资源随事转比例", step=0.05)
     push_down_share: float = param(
-        0.3, "Share of out-of-jurisdiction cases departments push down to committees (甩锅)",
+        0.3, "Share of hard devolvable cases departments push down to committees (甩锅)",
         ge=0, le=1, unit="share", source="§4.2 甩锅", zh="部门甩锅比例", step=0.05)
     overlap_bounce_prob: float = param(
         0.3, "Chance a department bounces a case whose remit it shares with another (推诿)",
@@ -142,7 +142,7 @@ class OneStopParams(Group):
         0.6, "Hall work per case relative to the departments' (流程再造)", ge=0.1, le=2,
         unit="factor", source="§6.2 流程再造", zh="大厅工作量系数", step=0.05)
     missing_document_prob: float = param(
-        0.5, "Chance a department visit needs another trip, per unit of information lost",
+        0.5, "Chance an office visit needs another trip (a fifth of it on the platform)",
         ge=0, le=1, unit="probability", source="§6.2 减少跑腿次数", zh="材料不全概率", step=0.05)
     visit_days: int = param(
         2, "Days between a resident's successive trips to offices", ge=0, le=30, unit="days",

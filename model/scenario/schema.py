@@ -105,7 +105,7 @@ class ResidentParams(Group):
     bounce_penalty: float = param(0.08, "Experience lost per bounce between departments", ge=0,
                                   le=1, unit="per bounce", source="§6.2 推诿扯皮",
                                   zh="推诿惩罚", step=0.01)
-    escalation_penalty: float = param(0.05, "Satisfaction lost when a resident has to escalate",
+    escalation_penalty: float = param(0.05, "Satisfaction and trust lost when a resident escalates",
                                       ge=0, le=1, unit="index", zh="上访损失", step=0.01)
     max_escalations: int = param(2, "Most times a resident escalates one case (hotline, petition)",
                                  ge=0, le=20, unit="escalations", zh="最多升级次数")
@@ -175,7 +175,7 @@ class CategorySpec(Group):
 
 
 class Scenario(Group):
-    """A full scenario: district, data, demand, residents and the nine rule groups."""
+    """A full scenario: district, data, demand, residents and the rule groups."""
 
     name: str = Field("", description="Scenario name (the file name when loaded)")
     description: str = Field("", description="One line saying what policy this is")
