@@ -183,7 +183,8 @@ class GovernanceModel(mesa.Model):
         self, community: int, category: int, who: int, rng: np.random.Generator
     ) -> None:
         spec = self.category_specs[category]
-        urgency = float(np.clip(rng.normal(spec.urgency, 0.15), 0, 1))
+        spread = self.params.population.urgency_spread
+        urgency = float(np.clip(rng.normal(spec.urgency, spread), 0, 1))
         street = community // self.params.district.communities_per_street
         case = Case(self.next_case_id, category, who, community, street, self.day, urgency,
                     self.category_legs[category])

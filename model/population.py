@@ -34,7 +34,9 @@ class Population:
         base = rng.beta(2, 2 / max(params.participation_mean, 1e-6) - 2 + 1e-9, n)
         self.participation = np.where(self.migrant, base * params.migrant_participation, base)
         self.participation = np.clip(self.participation, 0, 1)
-        self.patience = np.maximum(1, rng.gamma(4.0, params.patience_days / 4.0, n)).astype(int)
+        shape = params.patience_shape
+        patience = rng.gamma(shape, params.patience_days / shape, n)
+        self.patience = np.maximum(1, patience).astype(int)
         self.last_attended = np.full(n, -10**6, dtype=int)
         self.open_cases = np.zeros(n, dtype=int)
         self.members = [

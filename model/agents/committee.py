@@ -32,7 +32,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.community = community
         self.street = street
         self.node = Node("committee", community)
-        self.experience = np.full(positions, 0.5)
+        self.experience = np.full(positions, model.params.talent.initial_experience)
         self.stress = np.zeros(positions)
         self.active = np.ones(positions, dtype=bool)
         self.paperwork_due = 0.0
@@ -123,7 +123,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         authorised = model.rules.devolution.has_authority(case.category)
         experience = float(self.experience[self.active].mean()) if self.active.any() else 0.0
         chance = model.rules.devolution.settle_probability(authorised, experience)
-        if model.streams["handling"].random() < chance * (0.5 + 0.5 * case.fidelity):
+        if model.streams["handling"].random() < chance * model.rules.information.fix_factor(case):
             model.close(case, Status.RESOLVED, Level.COMMUNITY)
         else:
             if case.pushed_down:

@@ -142,7 +142,7 @@ class Department(CaseQueue, mesa.Agent):
     def _complete_leg(self, case: Case) -> None:
         model = self.model
         case.hard_worked = False
-        fidelity_ok = 0.5 + 0.5 * case.fidelity
+        fidelity_ok = model.rules.information.fix_factor(case)
         if model.streams["handling"].random() >= self.spec.solve_prob * fidelity_ok:
             model.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
             return

@@ -59,7 +59,8 @@ class AssessmentRule:
                                    capacity: float) -> float:
         """Chance of closing a hard case unsolved; rises as the queue grows (§4.2 应付检查)."""
         pressure = min(1.0, queued_hours / (capacity * self.params.pressure_days))
-        return propensity * (0.5 + 0.5 * pressure)
+        floor = self.params.pressure_floor
+        return propensity * (floor + (1.0 - floor) * pressure)
 
     def adapt(self, propensity: float, seen: RoundRecord) -> float:
         """New propensity after a round: move toward what the assessment rewards."""

@@ -10,7 +10,7 @@ from model.scenario.rule_groups import ConsultationParams
 class ConsultationRule:
     """Attendance, settlement and trust effects of a community consultation meeting.
 
-    An invited resident attends with probability participation x (0.3 + 0.7 trust), scaled
+    An invited resident attends with probability participation x (floor + (1 - floor) trust), scaled
     down as the committee's time goes to paperwork (自治行政化). A collective dispute on the
     agenda is settled with probability ``settle_max * a / (a + attendance_half)`` at attendance
     rate ``a``. Publishing decisions and accounts (四议两公开) moves every resident's trust
@@ -26,7 +26,8 @@ class ConsultationRule:
     ) -> np.ndarray:
         """Boolean mask of attendees among the invited residents given."""
         crowding = max(0.0, 1.0 - self.params.admin_crowding * paperwork_share)
-        chance = participation * (0.3 + 0.7 * trust) * crowding
+        floor = self.params.trust_attendance_floor
+        chance = participation * (floor + (1.0 - floor) * trust) * crowding
         return rng.random(len(chance)) < chance
 
     def invite(self, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -45,4 +45,5 @@ class DevolutionRule:
         """Chance a committee that has worked a case through really settles it."""
         if not authorised:
             return self.params.unauthorised_solve_prob
-        return self.params.committee_solve_prob * (0.7 + 0.3 * experience)
+        floor = self.params.novice_settle_factor
+        return self.params.committee_solve_prob * (floor + (1.0 - floor) * experience)

@@ -48,6 +48,11 @@ class InformationRule:
         # each bounce tells the router where the case does not belong
         return min(1.0, chance / (1 + case.bounces))
 
+    def fix_factor(self, case: Case) -> float:
+        """Chance multiplier that the fix matches the need, given the information kept."""
+        floor = self.params.blind_fix_share
+        return floor + (1.0 - floor) * case.fidelity
+
     def work_factor(self, case: Case) -> float:
         """Multiplier on work when information has been lost (time spent clarifying)."""
         return 1.0 + self.params.clarify_factor * (1.0 - case.fidelity)

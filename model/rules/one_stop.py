@@ -30,10 +30,11 @@ class OneStopRule:
         return self.params.level == "community"
 
     def extra_trips(self, rng: np.random.Generator, connected: bool) -> int:
-        """Extra trips at one office because documents were missing (at most five)."""
-        chance = self.params.missing_document_prob * (0.2 if connected else 1.0)
+        """Extra trips at one office because documents were missing (capped)."""
+        p = self.params
+        chance = p.missing_document_prob * (p.platform_document_factor if connected else 1.0)
         trips = 0
-        while trips < 5 and rng.random() < chance:
+        while trips < p.max_extra_trips and rng.random() < chance:
             trips += 1
         return trips
 

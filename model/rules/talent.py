@@ -10,7 +10,7 @@ from model.scenario.rule_groups import TalentParams
 class TalentRule:
     """Functional forms for the workforce of residents' committees.
 
-    Productivity is (0.6 + 0.4 experience) x (1 + training_effect x training_days) x
+    Productivity is (novice + (1 - novice) experience) x (1 + training_effect x training_days) x
     (1 - stress_productivity_loss x stress); training takes its days off the working year.
     Stress follows load over capacity linearly between ``stress_onset`` and ``stress_full``.
     The daily quitting hazard is the yearly base rate, multiplied by up to
@@ -24,12 +24,13 @@ class TalentRule:
         """Output per working hour of a worker with ``experience`` and ``stress`` in [0, 1]."""
         p = self.params
         burnout = 1.0 - p.stress_productivity_loss * stress
-        return (0.6 + 0.4 * experience) * (1.0 + p.training_effect * p.training_days) * burnout
+        skill = p.novice_productivity + (1.0 - p.novice_productivity) * experience
+        return skill * (1.0 + p.training_effect * p.training_days) * burnout
 
     def hours_per_day(self) -> float:
         """Working hours per worker per day, after time spent in training."""
         p = self.params
-        return p.hours_per_day * (1.0 - p.training_days / 250.0)
+        return p.hours_per_day * (1.0 - min(p.training_days, p.working_days) / p.working_days)
 
     def stress_target(self, load_ratio: float) -> float:
         """Stress a worker tends to under ``load_ratio`` = work demanded / capacity."""

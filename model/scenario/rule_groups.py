@@ -47,6 +47,9 @@ class InformationParams(Group):
     clarify_factor: float = param(
         1.0, "Extra work per unit of information lost (clarifying what the resident needs)",
         ge=0, le=5, unit="work/fidelity", source="§2 信息传递失真", zh="信息补正系数", step=0.1)
+    blind_fix_share: float = param(
+        0.5, "Chance of a right fix with no information left, relative to full information",
+        ge=0, le=1, unit="share", source="§2 信息传递失真", zh="信息缺失时办对比例", step=0.05)
     feedback_tolerance: float = param(
         0.5, "Share of the delay penalty residents forgive when the platform shows progress",
         ge=0, le=1, unit="share", source="§6.1 畅通信息反馈渠道", zh="进度反馈宽容度", step=0.05)
@@ -71,6 +74,9 @@ class DevolutionParams(Group):
     unauthorised_solve_prob: float = param(
         0.3, "Chance a committee settles a pushed-down case it has no authority for (有责无权)",
         ge=0, le=1, unit="probability", source="§4.2 有责无权", zh="无权处置成功率", step=0.05)
+    novice_settle_factor: float = param(
+        0.7, "Settling chance of an inexperienced committee relative to an experienced one",
+        ge=0, le=1, unit="share", source="§6.5 提升其履职能力", zh="新手处置系数", step=0.05)
     committee_solve_prob: float = param(
         0.9, "Chance an experienced committee settles a devolved case it has worked through",
         ge=0, le=1, unit="probability", source="§3.2 贴近居民", zh="社区处置成功率", step=0.01)
@@ -100,6 +106,9 @@ class AssessmentParams(Group):
     siloed_ledger_factor: float = param(
         1.3, "Paperwork multiplier when each department's ledger is filled in its own system",
         ge=1, le=3, unit="factor", source="§4.2 重复录入", zh="分散系统台账倍数", step=0.05)
+    pressure_floor: float = param(
+        0.5, "Share of the closing propensity acted on with an empty queue", ge=0, le=1,
+        unit="share", source="assumption", zh="无积压时敷衍比例", step=0.05)
     pressure_days: float = param(
         3.0, "Days of queued work at which a department's closing pressure is full",
         ge=0.1, le=60, unit="days", source="assumption", zh="积压压力天数", step=0.5)
@@ -144,6 +153,13 @@ class OneStopParams(Group):
     missing_document_prob: float = param(
         0.5, "Chance an office visit needs another trip (a fifth of it on the platform)",
         ge=0, le=1, unit="probability", source="§6.2 减少跑腿次数", zh="材料不全概率", step=0.05)
+    platform_document_factor: float = param(
+        0.2, "Missing-document chance at offices on the platform, relative to siloed ones",
+        ge=0, le=1, unit="factor", source="§6.2 流程再造、信息共享", zh="平台材料不全系数",
+        step=0.05)
+    max_extra_trips: int = param(
+        5, "Most extra trips one office visit can take", ge=0, le=20, unit="trips",
+        source="assumption", zh="最多额外跑腿次数")
     visit_days: int = param(
         2, "Days between a resident's successive trips to offices", ge=0, le=30, unit="days",
         source="assumption", zh="跑腿间隔天数")
@@ -200,6 +216,9 @@ class ConsultationParams(Group):
     attendance_half: float = param(
         0.15, "Attendance rate at which the settling chance is half its maximum", ge=0.001,
         le=1, unit="share", source="assumption", zh="半饱和出席率", step=0.01)
+    trust_attendance_floor: float = param(
+        0.3, "Attendance of an invited resident with no trust, relative to full trust", ge=0,
+        le=1, unit="share", source="§5.3 信任与沟通", zh="零信任出席系数", step=0.05)
     admin_crowding: float = param(
         1.0, "How strongly committee paperwork deters attendance (自治行政化)", ge=0, le=3,
         unit="factor", source="§4.2 社区自治的行政化倾向", zh="行政化挤出系数", step=0.1)
@@ -257,6 +276,15 @@ class TalentParams(Group):
     learning_days: float = param(
         180.0, "Time scale on which a newcomer gains experience", ge=1, le=3650,
         unit="days", source="assumption", zh="经验积累周期", step=10)
+    novice_productivity: float = param(
+        0.6, "Productivity with no experience, relative to full experience", ge=0.05, le=1,
+        unit="share", source="§6.5 专业化培训", zh="新手效率", step=0.05)
+    initial_experience: float = param(
+        0.5, "Experience of every worker at the start", ge=0, le=1, unit="index",
+        source="assumption", zh="初始经验", step=0.05)
+    working_days: float = param(
+        250.0, "Working days per year (training days are taken from them)", ge=100, le=366,
+        unit="days/year", source="assumption", zh="年工作日", step=1)
     newcomer_experience: float = param(
         0.1, "Experience of a newcomer", ge=0, le=1, unit="index", source="assumption",
         zh="新人经验", step=0.05)

@@ -70,6 +70,10 @@ class PopulationParams(Group):
     migrant_participation: float = param(0.6, "Participation of migrants relative to locals",
                                          ge=0, le=2, unit="factor", source="§3.1",
                                          zh="流动人口参与系数", step=0.05)
+    urgency_spread: float = param(0.15, "Standard deviation of a need's urgency around its mean",
+                                  ge=0, le=0.5, unit="index", zh="紧迫性离散度", step=0.01)
+    patience_shape: float = param(4.0, "Gamma shape of patience (higher: patience more alike)",
+                                  ge=0.5, le=100, unit="shape", zh="耐心分布形状", step=0.5)
     patience_days: float = param(30.0, "Mean days a resident waits before escalating", ge=1,
                                  le=365, unit="days", zh="耐心天数", step=1)
 
