@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
 from model import load_scenario  # noqa: E402
 from model.outcomes import OUTCOMES  # noqa: E402
 from model.scenario import bundled_names  # noqa: E402
+from model.scenario.fields import info_bounds  # noqa: E402
 from model.scenario.schema import CategorySpec, DepartmentSpec, Scenario  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "parameters.md"
@@ -100,10 +101,7 @@ def extra(info: FieldInfo, key: str) -> str:
 
 def value_range(info: FieldInfo) -> str:
     """The inclusive range a field accepts, or its allowed literals."""
-    lower = upper = None
-    for meta in info.metadata:
-        lower = getattr(meta, "ge", lower)
-        upper = getattr(meta, "le", upper)
+    lower, upper = info_bounds(info)
     if lower is not None and upper is not None:
         return f"{fmt(lower)} – {fmt(upper)}"
     if lower is not None:

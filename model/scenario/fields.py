@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 
 class Group(BaseModel):
@@ -56,7 +57,11 @@ def param(
 
 def field_bounds(model: type[BaseModel], name: str) -> tuple[float | None, float | None]:
     """Return the (lower, upper) inclusive bounds declared for a field, if any."""
-    info = model.model_fields[name]
+    return info_bounds(model.model_fields[name])
+
+
+def info_bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+    """Return the (lower, upper) inclusive bounds in a field's metadata, if any."""
     lower = upper = None
     for meta in info.metadata:
         lower = getattr(meta, "ge", lower)
