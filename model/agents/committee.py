@@ -169,10 +169,6 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         ledger = self.model.rules.assessment.ledger_hours_per_day()
         return min(1.0, ledger / max(self.capacity(), 1e-9))
 
-    def paperwork_share(self) -> float:
-        """Share of this committee's worked hours spent on paperwork so far."""
-        return self.paperwork_hours / self.hours_worked if self.hours_worked else 0.0
-
     # -- services (scheduled event) -------------------------------------------------------------
     def serve_residents(self) -> None:
         """Spend the month's spare hours on residents' services (a monthly event)."""
