@@ -92,7 +92,7 @@ def run_many(tasks: Sequence[Task], workers: int | None = None) -> list[Summary]
         return list(pool.map(_run_task, tasks))
 
 
-def _mean_ci(values: np.ndarray) -> tuple[float, float, float, float]:
+def mean_ci(values: np.ndarray) -> tuple[float, float, float, float]:
     """Mean, standard deviation and t-based 95% interval (NaN interval for one value)."""
     n = len(values)
     mean = float(values.mean())
@@ -103,7 +103,7 @@ def _mean_ci(values: np.ndarray) -> tuple[float, float, float, float]:
     return mean, sd, mean - half, mean + half
 
 
-def _welch(first: np.ndarray, other: np.ndarray) -> tuple[float, float, float, float]:
+def welch(first: np.ndarray, other: np.ndarray) -> tuple[float, float, float, float]:
     """Difference of means (other - first), its Welch 95% interval and the Welch p-value."""
     diff = float(other.mean() - first.mean())
     if len(first) < 2 or len(other) < 2:
@@ -145,10 +145,10 @@ def compare_table(results: dict[str, list[Summary]]) -> pd.DataFrame:
             values = samples[name]
             if not len(values):
                 continue
-            mean, sd, low, high = _mean_ci(values)
+            mean, sd, low, high = mean_ci(values)
             diff = (math.nan,) * 4
             if name != names[0] and len(reference):
-                diff = _welch(reference, values)
+                diff = welch(reference, values)
             rows.append((outcome.name, outcome.label, outcome.zh, outcome.unit, outcome.better,
                          name, len(values), mean, sd, low, high, *diff))
     return pd.DataFrame(rows, columns=list(COLUMNS))
