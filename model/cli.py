@@ -1,9 +1,9 @@
-"""The ``cogov`` command line: list, validate, run and compare scenarios, print the schema.
+"""The ``cogov`` command line: list, validate, run, compare, sweep, report, schema.
 
 A thin layer over the library: scenarios come from :func:`model.load_scenario`, runs from
-:mod:`model.simulate`, comparisons from :mod:`model.compare` and saved files from
-:mod:`model.provenance`. Bad input of any kind exits with status 2 and one line per problem
-on stderr, never a traceback.
+:mod:`model.simulate`, sweeps from :mod:`model.experiment` (which ``compare`` reuses),
+statistics from :mod:`model.compare` and saved files from :mod:`model.provenance`. Bad input of
+any kind exits with status 2 and one line per problem on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from model.compare import (
@@ -20,12 +22,13 @@ from model.compare import (
     compare_table,
     format_summary,
     format_table,
-    replication_seeds,
-    run_many,
     save_comparison,
 )
+from model.experiment import experiment_from_data, load_experiment, run_sweep
+from model.experiment.backends import BACKENDS
+from model.experiment.runner import SweepSummary, summaries_by_scenario
 from model.outcomes import OUTCOMES_BY_NAME, summarize
-from model.provenance import jsonable, manifest, save_run
+from model.provenance import jsonable, save_run
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario, parse_override
 from model.simulate import run_model
 
@@ -106,9 +109,36 @@ def build_parser() -> argparse.ArgumentParser:
                          metavar="NAMES", help="comma-separated outcomes for the table, or all")
     _add_scenario_options(compare)
     compare.set_defaults(func=cmd_compare)
+    _add_sweep_parser(commands)
+    report = commands.add_parser("report", help="write report.md, figures and tables of a "
+                                 "sweep's result folder")
+    report.add_argument("folder", metavar="DIR", help="the sweep's result folder")
+    report.add_argument("--out", metavar="DIR", help="write there instead (default: DIR)")
+    report.set_defaults(func=cmd_report)
     commands.add_parser("schema", help="print the scenario JSON schema").set_defaults(
         func=cmd_schema)
     return parser
+
+
+def _add_sweep_parser(commands: argparse._SubParsersAction) -> None:
+    """The ``sweep`` subcommand and its options."""
+    sweep = commands.add_parser("sweep", help="run an experiment spec; rerun to resume")
+    sweep.add_argument("spec", metavar="SPEC", help="experiment spec (TOML)")
+    sweep.add_argument("--backend", choices=BACKENDS, help="where runs execute (default: "
+                       "processes; dask when --scheduler is given)")
+    sweep.add_argument("--workers", type=positive_int, help="worker processes, or workers of a "
+                       "local Dask cluster (default: one per core)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. "
+                       "tcp://10.0.0.5:8786 (default: start a local cluster)")
+    sweep.add_argument("--out", metavar="DIR", help="result folder (default: results/NAME)")
+    sweep.add_argument("--fresh", action="store_true", help="discard results already in the "
+                       "folder instead of resuming")
+    sweep.add_argument("--replications", type=positive_int, help="replications instead of "
+                       "the spec's")
+    sweep.add_argument("--days", type=positive_int, help="days per run instead of the spec's")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
+    sweep.set_defaults(func=cmd_sweep)
 
 
 def _load_all(refs: Sequence[str], sets: Sequence[str], days: int | None) -> list[Scenario]:
@@ -125,18 +155,6 @@ def _load_all(refs: Sequence[str], sets: Sequence[str], days: int | None) -> lis
     if problems:
         raise ScenarioError(problems)
     return scenarios
-
-
-def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
-    """Scenario names, with ``-2``, ``-3``... added to repeats."""
-    names: list[str] = []
-    for scenario in scenarios:
-        name, count = scenario.name or "scenario", 1
-        while name in names:
-            count += 1
-            name = f"{scenario.name}-{count}"
-        names.append(name)
-    return names
 
 
 def _print_json(data: object) -> None:
@@ -190,25 +208,74 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run every scenario over the same seeds; print the comparison and optionally save it."""
     scenarios = _load_all(args.scenarios, args.set, args.days)
-    names = _unique_names(scenarios)
-    seeds = replication_seeds(args.seed, args.seeds)
-    tasks = [(scenario, seed, None) for scenario in scenarios for seed in seeds]
-    print(f"{PROG} compare: {len(tasks)} runs ({len(scenarios)} scenarios × {len(seeds)} seeds)"
-          f" on {min(args.workers, len(tasks))} workers", file=sys.stderr)
-    summaries = run_many(tasks, workers=args.workers)
-    results = {name: summaries[i * len(seeds):(i + 1) * len(seeds)]
-               for i, name in enumerate(names)}
+    data = {"name": "compare", "scenarios": args.scenarios, "replications": args.seeds,
+            "root_seed": args.seed, "days": scenarios[0].run.days, "outcomes": args.outcomes,
+            "set": dict(parse_override(text) for text in args.set)}
+    experiment = experiment_from_data(data, "cogov compare")
+    runs = len(scenarios) * args.seeds
+    print(f"{PROG} compare: {runs} runs ({len(scenarios)} scenarios × {args.seeds} seeds)"
+          f" on {min(args.workers, runs)} workers", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="cogov-compare-") as scratch:
+        done = run_sweep(experiment, args.out or scratch, workers=args.workers, fresh=True,
+                         progress=False)
+    names = [base.name for base in experiment.scenarios]
+    results = summaries_by_scenario(done.runs, names)
+    _warn_failures(done)
     table = compare_table(results)
     if args.json:
         _print_json(table.to_dict(orient="records"))
     else:
         print(format_table(table, args.outcomes, args.lang))
     if args.out:
+        stored = json.loads((done.out / "manifest.json").read_text(encoding="utf-8"))
         extra = {"command": "compare", "scenario_refs": args.scenarios, "names": names,
-                 "root_seed": args.seed, "days": scenarios[0].run.days,
                  "overrides": args.set, "argv": args.argv}
-        save_comparison(args.out, results, scenarios, seeds, manifest(scenarios, seeds, extra))
+        save_comparison(args.out, results, scenarios, experiment.seeds, {**stored, **extra})
         print(f"saved to {args.out}", file=sys.stderr)
+    return 1 if done.failed else 0
+
+
+def _warn_failures(done: SweepSummary) -> None:
+    """Name the failed runs (with the last line of each traceback) on stderr."""
+    failed = done.runs[done.runs["status"] != "ok"] if len(done.runs) else done.runs
+    for run_id, error in zip(failed.get("run_id", []), failed.get("error", []), strict=True):
+        last = error.strip().splitlines()[-1] if error.strip() else "unknown error"
+        print(f"{PROG}: run {run_id} failed: {last}", file=sys.stderr)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run an experiment spec into its result folder, resuming what is already there."""
+    experiment = load_experiment(args.spec, args.replications, args.days)
+    backend = args.backend or ("dask" if args.scheduler else "processes")
+    if args.scheduler and backend != "dask":
+        raise UsageError(f"{PROG} sweep: error: --scheduler needs --backend dask, "
+                         f"not {backend}")
+    out = Path(args.out or Path("results") / experiment.name)
+    done = run_sweep(experiment, out, backend=backend, workers=args.workers,
+                     scheduler=args.scheduler, fresh=args.fresh, progress=not args.quiet)
+    _warn_failures(done)
+    print(f"{experiment.name}: {done.planned} runs planned, {done.skipped} already stored, "
+          f"{done.ok} ok, {done.failed} failed; {done.seconds:.1f} s on {backend} -> {out}",
+          file=sys.stderr)
+    if experiment.design_kind == "none" and done.ok:
+        names = [base.name for base in experiment.scenarios]
+        table = compare_table(summaries_by_scenario(done.runs, names))
+        print(format_table(table, experiment.spec.outcomes, args.lang))
+    print(f"next: {PROG} report {out}", file=sys.stderr)
+    return 1 if done.failed else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the report, figures and tables of a sweep's result folder."""
+    from model.experiment.report import ReportError, write_report
+
+    try:
+        paths = write_report(args.folder, args.out)
+    except ReportError as exc:
+        print(f"{PROG} report: error: {exc}", file=sys.stderr)
+        return 2
+    where = Path(args.out or args.folder)
+    print(f"wrote {len(paths)} files; see {where / 'report.md'}", file=sys.stderr)
     return 0
 
 
@@ -245,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; finished runs are stored, rerun the same command to "
+              f"resume", file=sys.stderr)
         return 130
     return 2
 

@@ -1,22 +1,19 @@
-"""Comparing scenarios over replication seeds: runs, statistics, text table, figures.
+"""Comparing scenarios over replication seeds: statistics, text table, figures.
 
 Every scenario runs with the same seeds (common random numbers), derived from one root seed by
-``numpy.random.SeedSequence.spawn``, so results depend on neither the worker count nor the
-order of runs. :func:`compare_table` gives, per outcome and scenario, the mean with its 95%
-confidence interval and, against the first scenario, the difference of means with its Welch
-95% interval and p-value.
+``numpy.random.SeedSequence.spawn``; the runs themselves go through :mod:`model.experiment`.
+:func:`compare_table` gives, per outcome and scenario, the mean with its 95% confidence
+interval and, against the first scenario, the difference of means with its Welch 95% interval
+and p-value.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import unicodedata
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +24,7 @@ from scipy import stats
 from model.outcomes import OUTCOMES, OUTCOMES_BY_NAME
 from model.provenance import scenario_to_toml, write_json_atomic
 from model.scenario import Scenario
-from model.simulate import simulate
 
-Task = tuple[Scenario, int, int | None]
 Summary = dict[str, float | None]
 
 TABLE_OUTCOMES = (
@@ -68,28 +63,6 @@ def replication_seeds(root_seed: int, n: int) -> list[int]:
     """
     children = np.random.SeedSequence(root_seed).spawn(n)
     return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
-
-
-def _run_task(task: Task) -> Summary:
-    scenario, seed, days = task
-    return simulate(scenario, seed=seed, days=days)
-
-
-def run_many(tasks: Sequence[Task], workers: int | None = None) -> list[Summary]:
-    """Run ``(scenario, seed, days)`` tasks, in parallel processes when ``workers > 1``.
-
-    Args:
-        tasks: Validated scenarios with the seed and days (None: the scenario's) of each run.
-        workers: Worker processes (default ``os.cpu_count()``); 1 runs in this process.
-
-    Returns:
-        The summaries in task order; the same whatever the number of workers.
-    """
-    workers = min(workers or os.cpu_count() or 1, len(tasks))
-    if workers <= 1:
-        return [_run_task(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(_run_task, tasks))
 
 
 def mean_ci(values: np.ndarray) -> tuple[float, float, float, float]:

@@ -115,6 +115,13 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def current_umask() -> int:
+    """The process's file-creation mask (temporary files are private; final ones are not)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_json_atomic(path: str | Path, data: Any) -> Path:
     """Write ``data`` as indented JSON; a reader never sees a half-written file.
 
@@ -133,6 +140,7 @@ def write_json_atomic(path: str | Path, data: Any) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temp, 0o666 & ~current_umask())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

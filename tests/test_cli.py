@@ -260,7 +260,8 @@ def test_compare_prints_table_and_saves(tmp_path, capsys):
     assert "实际解决率" in text and "Δ" in text
     assert max(len(line) for line in text.splitlines()) <= 120
     assert {p.name for p in out.iterdir()} == {
-        "compare.csv", "runs.csv", "compare.png", "compare.svg", "manifest.json", "scenarios"}
+        "compare.csv", "runs.csv", "compare.png", "compare.svg", "manifest.json", "scenarios",
+        "runs.parquet"}
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 4 and list(runs["scenario"]) == ["baseline"] * 2 + ["whistle"] * 2
     assert list(runs["seed"][:2]) == list(runs["seed"][2:]), "common random numbers"

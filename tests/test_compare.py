@@ -1,4 +1,4 @@
-"""Comparing scenarios: replication seeds, parallel runs, statistics, table and figures."""
+"""Comparing scenarios: replication seeds, statistics, table and figures."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from model.compare import (
     format_table,
     plot_comparison,
     replication_seeds,
-    run_many,
     runs_frame,
     save_comparison,
 )
 from model.provenance import manifest
+from model.simulate import simulate
 
 SMALL = {"district.residents": 2000, "district.streets": 1, "district.communities_per_street": 3}
 DAYS = 30
@@ -28,6 +28,11 @@ DAYS = 30
 
 def small(name="baseline", **extra):
     return load_scenario(name, overrides={**SMALL, **extra})
+
+
+def run_many(tasks):
+    """Summaries of ``(scenario, seed, days)`` runs, in order."""
+    return [simulate(scenario, seed=seed, days=days) for scenario, seed, days in tasks]
 
 
 def fake(values):
@@ -47,18 +52,6 @@ def test_replication_seeds_are_prefix_stable_and_distinct():
     assert replication_seeds(43, 4) != seeds[:4], "another root gives other seeds"
 
 
-# --- running ----------------------------------------------------------------------------------
-
-
-def test_run_many_same_results_serial_and_parallel():
-    tasks = [(small(name), seed, DAYS) for name in ("baseline", "whistle")
-             for seed in replication_seeds(1, 2)]
-    serial = run_many(tasks, workers=1)
-    parallel = run_many(tasks, workers=2)
-    assert serial == parallel, "results must not depend on the number of workers"
-    assert serial[0] != serial[1], "different seeds give different runs"
-
-
 # --- statistics -------------------------------------------------------------------------------
 
 
@@ -66,7 +59,7 @@ def test_run_many_same_results_serial_and_parallel():
 def table():
     seeds = replication_seeds(7, 4)
     names = ("baseline", "whistle", "unified_platform")
-    summaries = run_many([(small(n), s, DAYS) for n in names for s in seeds], workers=1)
+    summaries = run_many([(small(n), s, DAYS) for n in names for s in seeds])
     results = {n: summaries[i * 4:(i + 1) * 4] for i, n in enumerate(names)}
     return compare_table(results)
 
@@ -118,7 +111,7 @@ def test_compare_table_welch_matches_scipy():
 def test_halving_demand_clearly_lowers_needs_raised():
     seeds = replication_seeds(3, 5)
     low, base = small(**{"demand.rate_scale": 0.5}), small()
-    summaries = run_many([(s, seed, DAYS) for s in (base, low) for seed in seeds], workers=1)
+    summaries = run_many([(s, seed, DAYS) for s in (base, low) for seed in seeds])
     table = compare_table({"base": summaries[:5], "half": summaries[5:]})
     row = table[(table["outcome"] == "cases_raised") & (table["scenario"] == "half")].iloc[0]
     assert row["diff"] < 0 and row["diff_high"] < 0, "half the demand rate, fewer needs raised"
@@ -167,7 +160,7 @@ def test_plot_comparison_writes_png_and_svg(table, tmp_path):
 def test_save_comparison_writes_everything(tmp_path):
     seeds = replication_seeds(0, 2)
     scenarios = [small(), small("whistle")]
-    summaries = run_many([(s, seed, 10) for s in scenarios for seed in seeds], workers=1)
+    summaries = run_many([(s, seed, 10) for s in scenarios for seed in seeds])
     results = {"baseline": summaries[:2], "whistle": summaries[2:]}
     paths = save_comparison(tmp_path, results, scenarios, seeds,
                             manifest(scenarios, seeds, {"command": "test"}))

@@ -91,17 +91,15 @@ def _unknown_key(model: type[BaseModel] | None, name: str) -> str:
     return f"unknown key (allowed: {', '.join(allowed)}){hint}"
 
 
-def _message(error: dict[str, Any]) -> tuple[str, str]:
-    """Return (dotted key, message) for one pydantic error."""
+def _message(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
+    """Return (dotted key, message) for one pydantic error against the schema ``root``."""
     loc = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "value_error" and isinstance(ctx.get("error"), DanglingReferenceError):
         problem = ctx["error"]
         return problem.key, problem.message
-    from model.scenario.schema import Scenario
-
-    model, name = model_at(Scenario, loc) if loc else (None, "")
+    model, name = model_at(root, loc) if loc else (None, "")
     key = ".".join(str(part) for part in loc)
     value = error.get("input")
     if kind == "extra_forbidden":
@@ -131,12 +129,27 @@ def _origin_of(key: str, origins: dict[str, str], default: str) -> str:
 
 
 def describe_validation_error(
-    exc: ValidationError, origins: dict[str, str], default_source: str
+    exc: ValidationError, origins: dict[str, str], default_source: str,
+    root: type[BaseModel] | None = None,
 ) -> list[str]:
-    """Turn a pydantic ValidationError into ``FILE: dotted.key: message`` lines."""
+    """Turn a pydantic ValidationError into ``FILE: dotted.key: message`` lines.
+
+    Args:
+        exc: The error raised validating ``root``.
+        origins: The source (file or ``--set``) that set each dotted key.
+        default_source: The source named for keys without a recorded origin.
+        root: The schema validated (default: the scenario schema).
+
+    Returns:
+        One line per problem.
+    """
+    if root is None:
+        from model.scenario.schema import Scenario
+
+        root = Scenario
     lines = []
     for error in exc.errors(include_url=False):
-        key, message = _message(error)
+        key, message = _message(error, root)
         source = _origin_of(key, origins, default_source)
         lines.append(f"{source}: {key}: {message}" if key else f"{source}: {message}")
     return lines

@@ -1,0 +1,420 @@
+"""Experiment specs: which scenarios, which factors, how many replications, which analyses.
+
+A spec is a TOML file validated by :class:`ExperimentSpec`. Factors name any scalar scenario
+parameter by its dotted key (``devolution.level``, ``departments.housing.hours_per_day``) and
+give either a list of values (a full-factorial grid) or a range ``{low, high}`` for a sampled
+design (Latin hypercube, Sobol/Saltelli or Morris, through SALib). Every key and every value is
+checked against the scenario schema before anything runs, and every problem is reported on one
+line naming the spec file and the key, like scenario errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import json
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from model.compare import TABLE_OUTCOMES, replication_seeds
+from model.outcomes import OUTCOMES_BY_NAME
+from model.provenance import git_commit, package_versions, scenario_hash
+from model.scenario import Scenario, ScenarioError, load_scenario
+from model.scenario.errors import describe_validation_error
+from model.scenario.loader import OVERRIDE_SOURCE, resolve_reference
+
+Value = bool | int | float | str
+SAMPLED = ("lhs", "sobol", "morris")
+
+
+class _Table(BaseModel):
+    """Base of the spec's tables: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Range(_Table):
+    """The range a sampled design draws one factor from (inclusive)."""
+
+    low: float = Field(description="Lowest value")
+    high: float = Field(description="Highest value")
+
+
+class Design(_Table):
+    """How factor values are chosen: a full grid of listed values, or a SALib sample."""
+
+    kind: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        "grid", description="grid: every combination of the listed values; lhs, sobol, morris: "
+        "a sample over the factors' ranges")
+    samples: int | None = Field(None, ge=2, le=1_000_000, description="lhs: points; sobol: base "
+                                "samples N (a power of 2); morris: trajectories")
+    levels: int = Field(4, ge=2, le=100, description="morris: grid levels (even)")
+    calc_second_order: bool = Field(False, description="sobol: also second-order indices")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1,
+                             description="sampler seed (default: the root seed)")
+
+
+class Analysis(_Table):
+    """What the report shows beyond the tables of means and differences."""
+
+    timeseries: bool = Field(True, description="Daily series bands (needs save_series)")
+    heatmap: list[str] | None = Field(None, min_length=2, max_length=2,
+                                      description="The two grid factors of the heatmaps")
+
+
+class ExperimentSpec(_Table):
+    """An experiment: scenarios x design points x replication seeds."""
+
+    name: str = Field("", description="Experiment name (default: the file name)")
+    description: str = Field("", description="What the experiment asks")
+    scenarios: list[str] = Field(min_length=1, description="Bundled names or paths relative "
+                                 "to the spec; the first is the reference")
+    replications: int = Field(10, ge=1, le=100_000, description="Seeds per design point")
+    root_seed: int = Field(0, ge=0, le=2**63 - 1, description="Root of the replication seeds")
+    days: int | None = Field(None, ge=1, le=3650, description="Days per run (default: the "
+                             "scenario's run.days)")
+    set: dict[str, Value] = Field(default_factory=dict, description="Overrides for every "
+                                  "scenario, by dotted key")
+    factors: dict[str, list[Value] | Range] = Field(default_factory=dict, description="Dotted "
+                                                    "key = list of values, or {low, high}")
+    design: Design = Field(default_factory=Design)
+    outcomes: list[str] = Field(default_factory=lambda: list(TABLE_OUTCOMES),
+                                description="Outcomes the report covers")
+    save_series: bool = Field(False, description="Also store each run's daily series")
+    analysis: Analysis = Field(default_factory=Analysis)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a design: grid ``values`` or a sampled range ``low``..``high``."""
+
+    key: str
+    values: tuple[Value, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The factor as manifest data."""
+        if self.values:
+            return {"key": self.key, "values": list(self.values)}
+        return {"key": self.key, "low": self.low, "high": self.high, "integer": self.integer}
+
+
+@dataclass(frozen=True)
+class BaseScenario:
+    """A scenario of the experiment, with the spec's ``set`` and ``days`` applied."""
+
+    name: str
+    ref: str
+    scenario: Scenario
+
+
+@dataclass
+class Experiment:
+    """A validated spec with its scenarios loaded, factors checked and seeds derived."""
+
+    spec: ExperimentSpec
+    source: str
+    scenarios: list[BaseScenario]
+    factors: list[Factor]
+    seeds: list[int] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The experiment's name."""
+        return self.spec.name
+
+    @property
+    def days(self) -> int:
+        """Days each run simulates."""
+        return self.scenarios[0].scenario.run.days
+
+    @property
+    def design_kind(self) -> str:
+        """``none`` without factors, else the design's kind."""
+        return self.spec.design.kind if self.factors else "none"
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What fixes every run's result: spec (but replication count), scenarios and code.
+
+        The code is the cogov version and the git commit.
+        Replication seeds are a prefix-stable sequence, so more or fewer replications reuse the
+        runs already stored; anything else that changes invalidates them.
+        """
+        spec = self.spec.model_dump(mode="json", exclude={"replications", "description"})
+        return {"spec": spec, "days": self.days, "code": code_stamp(),
+                "scenarios": [{"name": b.name, "scenario_hash": scenario_hash(b.scenario)}
+                              for b in self.scenarios]}
+
+    def spec_hash(self) -> str:
+        """SHA-256 of :meth:`fingerprint` (canonical JSON)."""
+        text = json.dumps(self.fingerprint(), sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def code_stamp() -> dict[str, str | None]:
+    """The cogov version and git commit behind this process's results."""
+    return {"cogov": package_versions()["cogov"], "commit": git_commit()}
+
+
+def load_experiment(
+    path: str | Path, replications: int | None = None, days: int | None = None
+) -> Experiment:
+    """Read, validate and resolve an experiment spec file.
+
+    Args:
+        path: The spec's TOML file.
+        replications: Replications instead of the spec's (for quick looks).
+        days: Days per run instead of the spec's.
+
+    Returns:
+        The experiment, ready to plan.
+
+    Raises:
+        ScenarioError: One line per problem, naming the spec file and the key.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: no such file"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{path}: malformed TOML: {exc}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
+    data.setdefault("name", path.stem)
+    return experiment_from_data(data, str(path), path.parent, replications, days)
+
+
+def experiment_from_data(
+    data: dict[str, Any], source: str, base_dir: Path | None = None,
+    replications: int | None = None, days: int | None = None,
+) -> Experiment:
+    """Validate spec data (from a file or built in code) and resolve it.
+
+    Args:
+        data: The spec as a dict.
+        source: Name of the spec in error messages (its file).
+        base_dir: Folder that scenario paths are relative to (default: the working folder).
+        replications: Replications instead of the spec's.
+        days: Days per run instead of the spec's.
+
+    Returns:
+        The experiment.
+
+    Raises:
+        ScenarioError: One line per problem.
+    """
+    data = dict(data)
+    if replications is not None:
+        data["replications"] = replications
+    if days is not None:
+        data["days"] = days
+    try:
+        spec = ExperimentSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(describe_validation_error(exc, {}, source, ExperimentSpec)) from None
+    problems = _outcome_problems(spec, source) + _design_problems(spec, source)
+    scenarios = _load_scenarios(spec, source, base_dir, problems)
+    factors = _check_factors(spec, scenarios, source, problems) if scenarios else []
+    if problems:
+        raise ScenarioError(problems)
+    return Experiment(spec, source, scenarios, factors,
+                      replication_seeds(spec.root_seed, spec.replications))
+
+
+def _outcome_problems(spec: ExperimentSpec, source: str) -> list[str]:
+    allowed = ", ".join(OUTCOMES_BY_NAME)
+    problems = []
+    for name in spec.outcomes:
+        if name not in OUTCOMES_BY_NAME:
+            close = difflib.get_close_matches(name, list(OUTCOMES_BY_NAME), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(f"{source}: outcomes: unknown outcome '{name}' "
+                            f"(allowed: {allowed}){hint}")
+    return problems
+
+
+def _design_problems(spec: ExperimentSpec, source: str) -> list[str]:
+    """Factors that do not suit the design kind, and missing or bad sample sizes."""
+    kind, problems = spec.design.kind, []
+    for key, given in spec.factors.items():
+        if kind == "grid" and isinstance(given, Range):
+            problems.append(f"{source}: factors.{key}: a grid needs a list of values "
+                            f"(ranges {{low, high}} need design.kind = lhs, sobol or morris)")
+        elif kind != "grid" and not isinstance(given, Range):
+            problems.append(f"{source}: factors.{key}: design.kind = '{kind}' needs a range "
+                            f"{{low = ..., high = ...}}, got a list")
+        elif isinstance(given, Range) and not given.low < given.high:
+            problems.append(f"{source}: factors.{key}: low must be below high "
+                            f"(got low = {given.low:g}, high = {given.high:g})")
+        elif isinstance(given, list) and not given:
+            problems.append(f"{source}: factors.{key}: empty list of values")
+    if kind in SAMPLED:
+        if not spec.factors:
+            problems.append(f"{source}: factors: design.kind = '{kind}' needs at least one factor")
+        if spec.design.samples is None:
+            problems.append(f"{source}: design.samples: required for design.kind = '{kind}'")
+        elif kind == "sobol" and spec.design.samples & (spec.design.samples - 1):
+            problems.append(f"{source}: design.samples: {spec.design.samples} is not a power of "
+                            f"2 (allowed for sobol: 2, 4, 8, ..., 1024, ...)")
+    if kind == "morris" and spec.design.levels % 2:
+        problems.append(f"{source}: design.levels: {spec.design.levels} is odd "
+                        f"(allowed: an even number of levels, e.g. 4)")
+    heatmap = spec.analysis.heatmap or []
+    for key in heatmap:
+        if key not in spec.factors:
+            problems.append(f"{source}: analysis.heatmap: '{key}' is not a factor "
+                            f"(allowed: {', '.join(spec.factors) or 'no factors declared'})")
+    return problems
+
+
+def _load_scenarios(
+    spec: ExperimentSpec, source: str, base_dir: Path | None, problems: list[str]
+) -> list[BaseScenario]:
+    """Load each scenario with the spec's ``set`` and ``days``; note every problem."""
+    overrides: dict[str, Any] = dict(spec.set)
+    if spec.days is not None:
+        overrides["run.days"] = spec.days
+    loaded, names = [], []
+    for index, ref in enumerate(spec.scenarios):
+        try:
+            path = ref if base_dir is None else _relative(ref, base_dir)
+            scenario = load_scenario(path, overrides)
+        except ScenarioError as exc:
+            problems.extend(_as_spec_problem(line, source, f"scenarios[{index}]", "set")
+                            for line in exc.problems)
+            continue
+        names.append(_unique(scenario.name or f"scenario{index}", names))
+        loaded.append(BaseScenario(names[-1], ref, scenario))
+    return loaded
+
+
+def _relative(ref: str, base_dir: Path) -> str:
+    """A scenario reference as the loader should see it: a bundled name or a path."""
+    try:
+        return str(resolve_reference(ref, relative_to=base_dir / "spec.toml"))
+    except FileNotFoundError:
+        return ref
+
+
+def _unique(name: str, taken: list[str]) -> str:
+    candidate, count = name, 1
+    while candidate in taken:
+        count += 1
+        candidate = f"{name}-{count}"
+    return candidate
+
+
+def _as_spec_problem(line: str, source: str, where: str, key_table: str) -> str:
+    """Re-address a scenario problem raised by an override to the spec's own key."""
+    prefix = f"{OVERRIDE_SOURCE}: "
+    if line.startswith(prefix):
+        return f"{source}: {key_table}.{line[len(prefix):]}"
+    return f"{source}: {where}: {line}"
+
+
+def _check_factors(
+    spec: ExperimentSpec, scenarios: list[BaseScenario], source: str, problems: list[str]
+) -> list[Factor]:
+    """Check each factor's key and values against the schema; return the typed factors."""
+    factors = []
+    known = scalar_keys(scenarios[0].scenario)
+    for key, given in spec.factors.items():
+        annotation = known.get(key)
+        if annotation is None:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(f"{source}: factors.{key}: not a scenario parameter "
+                            f"(see 'cogov schema' or docs/parameters.md){hint}")
+            continue
+        factor = _typed_factor(key, given, annotation, source, problems)
+        if factor is not None:
+            _check_values(factor, scenarios, source, problems)
+            factors.append(factor)
+    return factors
+
+
+def _typed_factor(
+    key: str, given: list[Value] | Range, annotation: Any, source: str, problems: list[str]
+) -> Factor | None:
+    """The factor with values cast to the parameter's type (ints to floats for float keys)."""
+    if isinstance(given, Range):
+        if annotation not in (int, float):
+            problems.append(f"{source}: factors.{key}: a range needs a numeric parameter "
+                            f"({key} is {_type_word(annotation)}); list its values on a grid")
+            return None
+        return Factor(key, low=given.low, high=given.high, integer=annotation is int)
+    values = tuple(float(v) if annotation is float and type(v) is int else v for v in given)
+    if len(set(map(repr, values))) < len(values):
+        problems.append(f"{source}: factors.{key}: repeated values {list(values)}")
+        return None
+    return Factor(key, values=values)
+
+
+def _check_values(
+    factor: Factor, scenarios: list[BaseScenario], source: str, problems: list[str]
+) -> None:
+    """Apply each value (or both ends of the range) to every scenario; report what fails."""
+    values = factor.values or (factor.low, factor.high)
+    if factor.integer:
+        values = tuple(round(v) for v in values)
+    seen = set()
+    for value in values:
+        for base in scenarios:
+            try:
+                load_scenario(base.scenario, {factor.key: value})
+            except ScenarioError as exc:
+                for line in exc.problems:
+                    text = _as_spec_problem(line, source, f"factors.{factor.key}", "factors")
+                    if text not in seen:
+                        seen.add(text)
+                        problems.append(text)
+
+
+def _type_word(annotation: Any) -> str:
+    if annotation is bool:
+        return "true or false"
+    if typing.get_origin(annotation) is Literal:
+        return "one of " + ", ".join(map(repr, typing.get_args(annotation)))
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _scalar(annotation: Any) -> bool:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return False
+    return annotation in (bool, int, float, str) or typing.get_origin(annotation) is Literal
+
+
+def scalar_keys(scenario: Scenario) -> dict[str, Any]:
+    """Every scalar parameter of ``scenario`` by dotted key, with its type annotation.
+
+    Departments and categories are expanded by the names this scenario defines
+    (``departments.housing.hours_per_day``). Names and descriptions are left out.
+    """
+    keys: dict[str, Any] = {}
+
+    def walk(model: BaseModel, prefix: str) -> None:
+        for name, info in type(model).model_fields.items():
+            value = getattr(model, name)
+            if isinstance(value, BaseModel):
+                walk(value, f"{prefix}{name}.")
+            elif isinstance(value, dict) and all(isinstance(v, BaseModel) for v in value.values()):
+                for item, child in value.items():
+                    walk(child, f"{prefix}{name}.{item}.")
+            elif _scalar(info.annotation) and f"{prefix}{name}" not in ("name", "description"):
+                keys[f"{prefix}{name}"] = info.annotation
+
+    walk(scenario, "")
+    return keys
+
