@@ -51,7 +51,7 @@ $(VENV_PY):
 
 $(RUN_STAMP): pyproject.toml | $(VENV_PY)
 	$(VENV_PY) -m pip install --upgrade pip
-	$(VENV_PY) -m pip install -e .
+	$(VENV_PY) -m pip install -e ".[sweep]"
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(VENV_PY)

@@ -136,6 +136,11 @@ def _add_sweep_parser(commands: argparse._SubParsersAction) -> None:
     sweep.add_argument("--replications", type=positive_int, help="replications instead of "
                        "the spec's")
     sweep.add_argument("--days", type=positive_int, help="days per run instead of the spec's")
+    sweep.add_argument("--samples", type=positive_int, help="sample size of a sampled design "
+                       "instead of the spec's")
+    sweep.add_argument("--set", action="append", default=[], metavar="dotted.key=value",
+                       help="override a parameter of every scenario, e.g. --set "
+                       "district.residents=2000; repeatable")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
     sweep.set_defaults(func=cmd_sweep)
@@ -245,7 +250,9 @@ def _warn_failures(done: SweepSummary) -> None:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run an experiment spec into its result folder, resuming what is already there."""
-    experiment = load_experiment(args.spec, args.replications, args.days)
+    overrides = dict(parse_override(text) for text in args.set)
+    experiment = load_experiment(args.spec, args.replications, args.days, args.samples,
+                                 overrides)
     backend = args.backend or ("dask" if args.scheduler else "processes")
     if args.scheduler and backend != "dask":
         raise UsageError(f"{PROG} sweep: error: --scheduler needs --backend dask, "

@@ -168,7 +168,8 @@ def code_stamp() -> dict[str, str | None]:
 
 
 def load_experiment(
-    path: str | Path, replications: int | None = None, days: int | None = None
+    path: str | Path, replications: int | None = None, days: int | None = None,
+    samples: int | None = None, overrides: dict[str, Any] | None = None,
 ) -> Experiment:
     """Read, validate and resolve an experiment spec file.
 
@@ -176,6 +177,8 @@ def load_experiment(
         path: The spec's TOML file.
         replications: Replications instead of the spec's (for quick looks).
         days: Days per run instead of the spec's.
+        samples: Sample size of a sampled design instead of the spec's.
+        overrides: Scenario overrides by dotted key, added to the spec's ``set``.
 
     Returns:
         The experiment, ready to plan.
@@ -193,6 +196,10 @@ def load_experiment(
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
     data.setdefault("name", path.stem)
+    if samples is not None and isinstance(data.get("design", {}), dict):
+        data["design"] = {**data.get("design", {}), "samples": samples}
+    if overrides and isinstance(data.get("set", {}), dict):
+        data["set"] = {**data.get("set", {}), **overrides}
     return experiment_from_data(data, str(path), path.parent, replications, days)
 
 
