@@ -17,18 +17,18 @@ ASSETS_STAMP := $(VENV)/.solara-assets
 
 CHROMIUM ?= /usr/bin/chromium
 
-REFORMS := baseline unified_platform funded_devolution unfunded_devolution \
-	outcome_assessment whistle one_stop procurement consultation talent integrated
+# The main job: every bundled scenario over SEEDS replications (experiments/reforms.toml),
+# its table printed, then the report (figures and tables) written into OUT.
 SEEDS ?= 5
-DAYS ?= 365
-OUT ?= results/compare
+OUT ?= results/reforms
 
 PYTEST_ARGS ?=
 
 .PHONY: run test lint chromium solara-assets clean
 
 run: $(RUN_STAMP)
-	$(VENV)/bin/cogov compare $(REFORMS) --seeds $(SEEDS) --days $(DAYS) --out $(OUT)
+	$(VENV)/bin/cogov sweep experiments/reforms.toml --replications $(SEEDS) --out $(OUT) --fresh
+	$(VENV)/bin/cogov report $(OUT)
 
 # solara-assets comes after the test install (prerequisites are made left to right):
 # the dashboard extra is what installs solara.
