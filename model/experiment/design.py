@@ -10,6 +10,7 @@ fixed by the spec alone, so any backend and any worker count run the same plan.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -73,7 +74,7 @@ def design_points(experiment: Experiment) -> list[dict[str, Value]]:
 def _applied(factor: Factor, raw: float) -> Value:
     """The value a run uses: rounded and kept in range for whole-number parameters."""
     if factor.integer:
-        return int(min(max(round(raw), factor.low), factor.high))
+        return min(max(round(raw), math.ceil(factor.low)), math.floor(factor.high))
     return float(raw)
 
 

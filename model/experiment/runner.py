@@ -159,6 +159,7 @@ def run_sweep(
     check_store(store, experiment, fresh)
     runs = plan_runs(experiment, design_points(experiment))
     order = [run.run_id for run in runs]
+    store.remove_stale_temporaries()
     store.compact(order)  # parts left by a killed sweep join the table first
     done = {run_id for run_id, status in store.finished().items() if status == "ok"}
     todo = [run for run in runs if run.run_id not in done]

@@ -15,8 +15,6 @@ import functools
 import hashlib
 import json
 import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,11 +22,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from model.compare import TABLE_OUTCOMES, replication_seeds
+from model.experiment.factors import as_spec_problem, check_factors, entry_problems
 from model.outcomes import OUTCOMES_BY_NAME
 from model.provenance import git_commit, package_versions, scenario_hash
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
-from model.scenario.loader import OVERRIDE_SOURCE, resolve_reference
+from model.scenario.loader import resolve_reference
 
 Value = bool | int | float | str
 SAMPLED = ("lhs", "sobol", "morris")
@@ -227,13 +226,16 @@ def experiment_from_data(
         data["replications"] = replications
     if days is not None:
         data["days"] = days
+    entry_errors = entry_problems(data, source, Range)
+    if entry_errors:
+        raise ScenarioError(entry_errors)
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(describe_validation_error(exc, {}, source, ExperimentSpec)) from None
     problems = _outcome_problems(spec, source) + _design_problems(spec, source)
     scenarios = _load_scenarios(spec, source, base_dir, problems)
-    factors = _check_factors(spec, scenarios, source, problems) if scenarios else []
+    factors = check_factors(spec, scenarios, source, problems) if scenarios else []
     if problems:
         raise ScenarioError(problems)
     return Experiment(spec, source, scenarios, factors,
@@ -299,7 +301,7 @@ def _load_scenarios(
             path = ref if base_dir is None else _relative(ref, base_dir)
             scenario = load_scenario(path, overrides)
         except ScenarioError as exc:
-            problems.extend(_as_spec_problem(line, source, f"scenarios[{index}]", "set")
+            problems.extend(as_spec_problem(line, source, f"scenarios[{index}]", "set")
                             for line in exc.problems)
             continue
         names.append(_unique(scenario.name or f"scenario{index}", names))
@@ -321,107 +323,3 @@ def _unique(name: str, taken: list[str]) -> str:
         count += 1
         candidate = f"{name}-{count}"
     return candidate
-
-
-def _as_spec_problem(line: str, source: str, where: str, key_table: str) -> str:
-    """Re-address a scenario problem raised by an override to the spec's own key."""
-    prefix = f"{OVERRIDE_SOURCE}: "
-    if line.startswith(prefix):
-        return f"{source}: {key_table}.{line[len(prefix):]}"
-    return f"{source}: {where}: {line}"
-
-
-def _check_factors(
-    spec: ExperimentSpec, scenarios: list[BaseScenario], source: str, problems: list[str]
-) -> list[Factor]:
-    """Check each factor's key and values against the schema; return the typed factors."""
-    factors = []
-    known = scalar_keys(scenarios[0].scenario)
-    for key, given in spec.factors.items():
-        annotation = known.get(key)
-        if annotation is None:
-            close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"{source}: factors.{key}: not a scenario parameter "
-                            f"(see 'cogov schema' or docs/parameters.md){hint}")
-            continue
-        factor = _typed_factor(key, given, annotation, source, problems)
-        if factor is not None:
-            _check_values(factor, scenarios, source, problems)
-            factors.append(factor)
-    return factors
-
-
-def _typed_factor(
-    key: str, given: list[Value] | Range, annotation: Any, source: str, problems: list[str]
-) -> Factor | None:
-    """The factor with values cast to the parameter's type (ints to floats for float keys)."""
-    if isinstance(given, Range):
-        if annotation not in (int, float):
-            problems.append(f"{source}: factors.{key}: a range needs a numeric parameter "
-                            f"({key} is {_type_word(annotation)}); list its values on a grid")
-            return None
-        return Factor(key, low=given.low, high=given.high, integer=annotation is int)
-    values = tuple(float(v) if annotation is float and type(v) is int else v for v in given)
-    if len(set(map(repr, values))) < len(values):
-        problems.append(f"{source}: factors.{key}: repeated values {list(values)}")
-        return None
-    return Factor(key, values=values)
-
-
-def _check_values(
-    factor: Factor, scenarios: list[BaseScenario], source: str, problems: list[str]
-) -> None:
-    """Apply each value (or both ends of the range) to every scenario; report what fails."""
-    values = factor.values or (factor.low, factor.high)
-    if factor.integer:
-        values = tuple(round(v) for v in values)
-    seen = set()
-    for value in values:
-        for base in scenarios:
-            try:
-                load_scenario(base.scenario, {factor.key: value})
-            except ScenarioError as exc:
-                for line in exc.problems:
-                    text = _as_spec_problem(line, source, f"factors.{factor.key}", "factors")
-                    if text not in seen:
-                        seen.add(text)
-                        problems.append(text)
-
-
-def _type_word(annotation: Any) -> str:
-    if annotation is bool:
-        return "true or false"
-    if typing.get_origin(annotation) is Literal:
-        return "one of " + ", ".join(map(repr, typing.get_args(annotation)))
-    return getattr(annotation, "__name__", str(annotation))
-
-
-def _scalar(annotation: Any) -> bool:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return False
-    return annotation in (bool, int, float, str) or typing.get_origin(annotation) is Literal
-
-
-def scalar_keys(scenario: Scenario) -> dict[str, Any]:
-    """Every scalar parameter of ``scenario`` by dotted key, with its type annotation.
-
-    Departments and categories are expanded by the names this scenario defines
-    (``departments.housing.hours_per_day``). Names and descriptions are left out.
-    """
-    keys: dict[str, Any] = {}
-
-    def walk(model: BaseModel, prefix: str) -> None:
-        for name, info in type(model).model_fields.items():
-            value = getattr(model, name)
-            if isinstance(value, BaseModel):
-                walk(value, f"{prefix}{name}.")
-            elif isinstance(value, dict) and all(isinstance(v, BaseModel) for v in value.values()):
-                for item, child in value.items():
-                    walk(child, f"{prefix}{name}.{item}.")
-            elif _scalar(info.annotation) and f"{prefix}{name}" not in ("name", "description"):
-                keys[f"{prefix}{name}"] = info.annotation
-
-    walk(scenario, "")
-    return keys
-

@@ -89,6 +89,13 @@ class ResultStore:
             else:
                 target.unlink(missing_ok=True)
 
+    def remove_stale_temporaries(self) -> None:
+        """Delete temporary files a killed sweep left half-written (never renamed into place)."""
+        for folder in (self.root, self.parts_dir, self.series_dir):
+            if folder.is_dir():
+                for temp in folder.glob(".*.tmp"):
+                    temp.unlink(missing_ok=True)
+
     def _parts(self) -> list[Path]:
         if not self.parts_dir.is_dir():
             return []

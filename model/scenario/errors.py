@@ -114,6 +114,10 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
         return key, f"{_fmt(value)} is not allowed (allowed: {ctx.get('expected', '')})"
     if kind == "missing":
         return key, "required key is missing"
+    if kind in ("too_short", "too_long"):
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        return key, (f"expected {'at least' if kind == 'too_short' else 'at most'} {bound} "
+                     f"items, got {ctx.get('actual_length', len(value or []))}")
     return key, str(error.get("msg", kind))
 
 
