@@ -25,7 +25,7 @@ from model.compare import (
     save_comparison,
 )
 from model.experiment import experiment_from_data, load_experiment, run_sweep
-from model.experiment.backends import BACKENDS
+from model.experiment.backends import BACKENDS, BackendError
 from model.experiment.runner import SweepSummary, summaries_by_scenario
 from model.outcomes import OUTCOMES_BY_NAME, summarize
 from model.provenance import jsonable, save_run
@@ -310,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
     except ScenarioError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
+    except BackendError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
     except BrokenPipeError:  # output piped into e.g. `head`, which has exited
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

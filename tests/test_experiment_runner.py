@@ -72,6 +72,28 @@ def test_backends_give_the_serial_table(backend, serial_table, tmp_path):
     assert not worker_processes(), f"the {backend} workers are shut down after the sweep"
 
 
+def test_dask_scheduler_address_gives_the_serial_table(serial_table, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        done = run_sweep(experiment(**BACKEND_SPEC), tmp_path, backend="dask",
+                         scheduler=cluster.scheduler_address, progress=False)
+    assert_frame_equal(without_seconds(done.runs), without_seconds(serial_table),
+                       obj="a running cluster's table vs serial")
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(backends_module, "CONNECT_TIMEOUT", "1s")
+    spec = write_spec(tmp_path / "spec.toml", scenarios=["baseline"], replications=1, days=5)
+    status = main(["sweep", str(spec), "--scheduler", "tcp://127.0.0.1:9", "--out",
+                   str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2, "a scheduler that cannot be reached is bad input"
+    assert err[-1].startswith("cogov: error: cannot reach the Dask scheduler at "
+                              "tcp://127.0.0.1:9: "), err
+
+
 # --- resume after a kill ------------------------------------------------------------------------
 
 KILL_RUNS = 30

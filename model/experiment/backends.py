@@ -26,6 +26,11 @@ from model.outcomes import OUTCOMES
 from model.scenario import Scenario, load_scenario
 
 BACKENDS = ("serial", "processes", "dask")
+CONNECT_TIMEOUT = "20s"
+
+
+class BackendError(Exception):
+    """A backend that cannot start (Dask missing, scheduler unreachable); one line."""
 
 
 @dataclass(frozen=True)
@@ -116,15 +121,22 @@ def run_dask(tasks: Iterable[Task], workers: int, scheduler: str | None = None) 
     A local cluster has ``workers`` single-threaded worker processes listening on 127.0.0.1
     and is closed when the sweep ends. On a remote cluster every worker needs cogov installed.
     """
-    from distributed import Client, LocalCluster
-    from distributed import wait as dask_wait
-
+    try:
+        from distributed import Client, LocalCluster
+        from distributed import wait as dask_wait
+    except ImportError:
+        raise BackendError("the dask backend needs Dask: pip install 'cogov[sweep]'") from None
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None,
                                silence_logs=logging.ERROR)
-    client = Client(scheduler or cluster)
+    try:
+        client = Client(scheduler or cluster, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise BackendError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
         threads = sum(client.nthreads().values()) or workers
 
