@@ -11,7 +11,8 @@ import pytest
 from scipy import stats
 
 from model.experiment import analysis as an
-from model.experiment.report import ReportError, write_report
+from model.experiment import figures
+from model.experiment.report import MAX_SERIES, ReportError, write_report
 from model.outcomes import OUTCOMES
 
 OUTS = ["resolved_share", "mean_trust"]
@@ -390,3 +391,36 @@ def test_missing_or_broken_files_raise_report_error(tmp_path):
     (folder / "manifest.json").write_text("{oops")
     with pytest.raises(ReportError, match="manifest.json: not valid JSON"):
         write_report(folder)
+
+
+def many_scenarios_store(folder, count):
+    """``count`` scenarios of two replications each, with three days of series."""
+    names = [f"s{i:02d}" for i in range(count)]
+    runs = make_runs([(name, 0, {}, {"resolved_share": [i / 20, i / 20 + 0.01],
+                                     "mean_trust": [0.5, 0.5]}, ())
+                      for i, name in enumerate(names)])
+    series = pd.concat([pd.DataFrame({"run_id": run_id, "day": [1, 2, 3],
+                                      "resolved_share": [value * d / 3 for d in (1, 2, 3)],
+                                      "mean_trust": [0.5, 0.5, 0.5]})
+                        for run_id, value in zip(runs["run_id"], runs["resolved_share"],
+                                                 strict=True)], ignore_index=True)
+    info = manifest(scenarios=[{"name": n, "ref": n, "scenario_hash": n} for n in names],
+                    replications=2, save_series=True,
+                    counts={"planned": len(runs), "ok": len(runs), "failed": 0})
+    return write_store(folder, runs, info, series=series)
+
+
+def test_series_figures_for_up_to_sixteen_conditions(tmp_path):
+    assert MAX_SERIES == 16
+    styles = figures._series_styles(16)
+    assert len(set(styles)) == 16, "every condition gets its own colour and line style"
+    assert len({colour for colour, _ in styles}) == 16, "16 distinct colours, not a repeat"
+    folder = many_scenarios_store(tmp_path / "thirteen", 13)
+    write_report(folder)
+    assert_figures(folder, "series_resolved_share", "series_mean_trust")
+    assert "no series figures" not in (folder / "report.md").read_text()
+    folder = many_scenarios_store(tmp_path / "seventeen", 17)
+    write_report(folder)
+    assert "There are 17 conditions (more than 16): no series figures." in \
+        (folder / "report.md").read_text()
+    assert not (folder / "figures" / "series_resolved_share.png").exists()

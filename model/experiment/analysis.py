@@ -3,8 +3,8 @@
 A condition is one ``(scenario, point)`` pair of ``runs.parquet``; its replications are its
 seeds. Conditions keep the order in which they first appear in the runs table and the first
 one is the reference. Only runs with status ``"ok"`` enter any statistic. Every function here
-takes and returns pandas or numpy objects and draws nothing; :mod:`model.experiment.report`
-turns the results into tables, figures and text.
+takes and returns pandas or numpy objects and draws nothing; the report modules turn
+the results into tables, figures and text.
 """
 
 from __future__ import annotations
