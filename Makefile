@@ -59,20 +59,25 @@ $(TEST_STAMP): pyproject.toml | $(VENV_PY)
 	$(VENV_PY) -m pip install -e ".[test]"
 	touch $@
 
-# Browser tests use the system chromium (never `playwright install`).
+# Browser tests use the system chromium (never `playwright install`); a CJK font lets the
+# browser and the charts draw the dashboard's Chinese labels.
+CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei
+
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $(CHROMIUM) present"; exit 0; fi; \
+	@if [ -x "$(CHROMIUM)" ] && [ -f "$(CJK_FONT)" ]; then \
+		echo "chromium: $(CHROMIUM) and a CJK font present"; exit 0; fi; \
 	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
 	else \
-		echo "chromium is missing and this is not root; run as root:" >&2; \
+		echo "chromium or the CJK font is missing and this is not root; run as root:" >&2; \
 		echo "  DEBIAN_FRONTEND=noninteractive apt-get update &&" \
-			"DEBIAN_FRONTEND=noninteractive apt-get install -y chromium" >&2; \
+			"DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES)" >&2; \
 		exit 1; \
 	fi; \
 	set -x; \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update; \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES)
 
 # Solara's JS/CSS from the npm registry into Solara's CDN cache, so dashboards work offline.
 # Needs only the venv's python with solara installed (the dashboard extra); re-run when a
