@@ -111,7 +111,7 @@ class AssessmentParams(Group):
         unit="share", source="assumption", zh="无积压时敷衍比例", step=0.05)
     pressure_days: float = param(
         3.0, "Days of queued work at which a department's closing pressure is full",
-        ge=0.1, le=60, unit="days", source="assumption", zh="积压压力天数", step=0.5)
+        ge=0.1, le=60, unit="days", source="assumption", zh="积压压力天数", step=0.1)
 
 
 class WhistleParams(Group):
@@ -173,7 +173,7 @@ class ProcurementParams(Group):
         unit="yuan/year", source="§4.1 推广社区购买服务", zh="购买服务预算", step=1000)
     cost_per_hour: float = param(
         80.0, "Price of one NGO service hour", ge=1, le=2000, unit="yuan/hour",
-        source="assumption", zh="服务单价", step=5)
+        source="assumption", zh="服务单价", step=1)
     specialty_shares: dict[str, float] = param(
         {"elderly_care": 0.4, "disability": 0.2, "youth": 0.1, "mediation": 0.3},
         "Share of the budget per NGO specialty (keys are specialties named by categories)",
@@ -215,7 +215,7 @@ class ConsultationParams(Group):
         unit="probability", source="§3.1 协商民主", zh="议事化解上限", step=0.01)
     attendance_half: float = param(
         0.15, "Attendance rate at which the settling chance is half its maximum", ge=0.001,
-        le=1, unit="share", source="assumption", zh="半饱和出席率", step=0.01)
+        le=1, unit="share", source="assumption", zh="半饱和出席率", step=0.001)
     trust_attendance_floor: float = param(
         0.3, "Attendance of an invited resident with no trust, relative to full trust", ge=0,
         le=1, unit="share", source="§5.3 信任与沟通", zh="零信任出席系数", step=0.05)
@@ -235,8 +235,8 @@ class ServiceParams(Group):
 
     half_hours: float = param(
         0.3, "Service hours per resident per month at which service quality is half its best",
-        ge=0.001, le=20, unit="hours/resident-month", source="§4.2 偏离了服务居民的本源",
-        zh="服务半饱和工时", step=0.05)
+        ge=0.01, le=20, unit="hours/resident-month", source="§4.2 偏离了服务居民的本源",
+        zh="服务半饱和工时", step=0.01)
     rate: float = param(
         0.1, "Monthly weight with which residents' satisfaction follows service quality",
         ge=0, le=1, unit="per month", source="§3.2 贴近居民、了解民情", zh="服务影响速度",
@@ -275,7 +275,7 @@ class TalentParams(Group):
         unit="days", source="§4.2 难以吸引和留住", zh="招聘周期")
     learning_days: float = param(
         180.0, "Time scale on which a newcomer gains experience", ge=1, le=3650,
-        unit="days", source="assumption", zh="经验积累周期", step=10)
+        unit="days", source="assumption", zh="经验积累周期", step=1)
     novice_productivity: float = param(
         0.6, "Productivity with no experience, relative to full experience", ge=0.05, le=1,
         unit="share", source="§6.5 专业化培训", zh="新手效率", step=0.05)
