@@ -82,20 +82,20 @@ class Tally:
             self.multi_resolved += 1
             self.multi_days += days
 
-    def mean_days(self) -> float:
-        """Mean days to resolve over resolved cases (0 when none)."""
+    def mean_days(self) -> float | None:
+        """Mean days to resolve over resolved cases (None when none is resolved yet)."""
         n = self.resolution_days.sum()
         return float((self.resolution_days * np.arange(len(self.resolution_days))).sum() / n) \
-            if n else 0.0
+            if n else None
 
-    def quantile_days(self, q: float) -> float:
-        """The ``q`` quantile of days to resolve (0 when none)."""
+    def quantile_days(self, q: float) -> float | None:
+        """The ``q`` quantile of days to resolve (None when none is resolved yet)."""
         n = self.resolution_days.sum()
         if not n:
-            return 0.0
+            return None
         cumulative = np.cumsum(self.resolution_days)
         return float(np.searchsorted(cumulative, q * n))
 
-    def settled_share(self, level: Level) -> float:
-        """Share of reported cases resolved at ``level``."""
-        return self.settled[level] / self.reported if self.reported else 0.0
+    def settled_share(self, level: Level) -> float | None:
+        """Share of reported cases resolved at ``level`` (None before any is reported)."""
+        return self.settled[level] / self.reported if self.reported else None

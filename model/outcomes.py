@@ -34,8 +34,14 @@ class Outcome:
     daily: bool = True
 
 
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else 0.0
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator``; None (undefined, not zero) when nothing is counted yet."""
+    return numerator / denominator if denominator else None
+
+
+def _per_thousand(numerator: float, denominator: float) -> float | None:
+    share = _ratio(numerator, denominator)
+    return None if share is None else 1000 * share
 
 
 def _years(m: GovernanceModel) -> float:
@@ -65,13 +71,14 @@ def _recovery_days(m: GovernanceModel) -> float | None:
     return float(len(history) - end)
 
 
-def _paperwork_share(m: GovernanceModel) -> float:
+def _paperwork_share(m: GovernanceModel) -> float | None:
     worked = sum(c.hours_worked for c in m.committees)
     return _ratio(sum(c.paperwork_hours for c in m.committees), worked)
 
 
-def _turnover(m: GovernanceModel) -> float:
-    return _ratio(sum(c.quits for c in m.committees), m.positions()) / _years(m)
+def _turnover(m: GovernanceModel) -> float | None:
+    share = _ratio(sum(c.quits for c in m.committees), m.positions())
+    return None if share is None else share / _years(m)
 
 
 OUTCOMES: tuple[Outcome, ...] = (
@@ -122,7 +129,7 @@ OUTCOMES: tuple[Outcome, ...] = (
             lambda m: _ratio(m.tally.cost, m.tally.resolved)),
     Outcome("whistles_per_1000_cases", "Whistles per 1,000 reported cases", "每千件吹哨次数",
             "per 1,000 cases", "neither",
-            lambda m: 1000 * _ratio(m.tally.whistles, m.tally.reported)),
+            lambda m: _per_thousand(m.tally.whistles, m.tally.reported)),
     Outcome("mean_satisfaction", "Mean resident satisfaction", "居民平均满意度", "index",
             "higher", lambda m: m.population.mean_satisfaction),
     Outcome("mean_trust", "Mean trust in government", "政府信任度", "index", "higher",

@@ -1,0 +1,404 @@
+"""The dashboard's session API: a steppable run, a pair of runs in lockstep, and their views.
+
+Pure Python (no Solara): the UI calls these and draws what they return. A :class:`DashboardRun`
+holds one model of one scenario and seed; its views (KPIs, daily series, the district network,
+where cases were settled, the CSV and TOML exports) read the model as it stands and are cheap
+enough to call after every step of a 20,000-resident district. A :class:`ComparePair` steps two
+policies on the same seed in lockstep; both draw from the same named random streams (common
+random numbers), so the same scenario on both sides differs by nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from model.cases import Level, Node
+from model.governance import GovernanceModel
+from model.outcomes import OUTCOMES_BY_NAME, Better
+from model.provenance import scenario_to_toml
+from model.simulate import daily_series
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from model.scenario import Scenario
+
+HEADLINE_KPIS: tuple[str, ...] = (
+    "mean_days_to_resolve", "within_limit_share", "mean_satisfaction", "mean_trust",
+    "worker_turnover_rate", "paperwork_share", "reported_closure_rate", "resolved_share",
+)
+COLOUR_BY = ("backlog", "satisfaction")
+NODE_KINDS = ("department", "street", "committee", "ngo", "hall", "hotline")
+SETTLED_KEYS = ("community", "street", "department", "ngo", "unresolved")
+_LEVEL_KEYS = {Level.COMMUNITY: "community", Level.STREET: "street",
+               Level.DEPARTMENT: "department", Level.NGO: "ngo"}
+# Layout rows (y grows upwards) and the columns kept clear for the hotline and the NGOs.
+_ROW = {"department": 0.9, "street": 0.55, "committee": 0.2}
+_LEFT, _RIGHT, _NGO_X = 0.1, 0.85, 1.0
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline outcome for a card: its value now and its change since the start.
+
+    ``start`` is the first value the DataCollector recorded that is not None (day 0 for every
+    headline outcome); ``change`` is ``value - start``, None when either is None.
+    """
+
+    name: str
+    value: float | None
+    start: float | None
+    change: float | None
+    unit: str
+    better: Better
+    label: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class District:
+    """The district as a network, for drawing.
+
+    Attributes:
+        nodes: One dict per place: ``id`` (``"kind:index"``), ``kind`` (one of
+            :data:`NODE_KINDS`), ``index``, ``label_en``, ``label_zh``, ``x`` and ``y`` in [0, 1]
+            (y grows upwards: departments at the top, street offices in the middle, communities
+            at the bottom under their street, the hotline at the left, NGOs in a column at the
+            right, a hall beside or below its street or community) and ``value`` (see
+            :meth:`DashboardRun.network`; None where it does not apply).
+        edges: One dict per directed pair of places a case has moved between: ``source`` and
+            ``target`` ids and ``flow``, the number of hops so far. A resident's own visit to a
+            department's office is drawn from the resident's community (committee node).
+        colour_by: What ``value`` holds: ``"backlog"`` or ``"satisfaction"``.
+        in_transit: Open cases between two places (sent, not yet arrived), counted nowhere else.
+    """
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    colour_by: str
+    in_transit: int
+
+
+class DashboardRun:
+    """One scenario, one seed, one model, stepped by the dashboard.
+
+    Stepping, resetting and every view hold the run's lock, so a play loop may step in one
+    thread while the page reads views in another: a view never sees a day half done.
+
+    Args:
+        scenario: The validated scenario (the dashboard's current settings).
+        seed: Seed of the run.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 0) -> None:
+        self._lock = threading.RLock()
+        self.reset(scenario, seed)
+
+    @property
+    def day(self) -> int:
+        """Days simulated so far (0 before the first step)."""
+        return self.model.day
+
+    def reset(self, scenario: Scenario | None = None, seed: int | None = None) -> None:
+        """Rebuild the model at day 0, with a new scenario or seed if given.
+
+        The same scenario and seed give the same run as a fresh :class:`DashboardRun`.
+        """
+        with self._lock:
+            self._rebuild(self.scenario if scenario is None else scenario,
+                          self.seed if seed is None else int(seed))
+
+    def _rebuild(self, scenario: Scenario, seed: int) -> None:
+        self.scenario, self.seed = scenario, seed
+        self.model = GovernanceModel(scenario, rng=seed)
+        self._starts: dict[str, float] = {}
+        self._series: tuple[int, pd.DataFrame] | None = None
+        self._nodes = _layout(self.model)
+        self._edge_ids: dict[tuple[Node, Node], tuple[str, str]] = {}
+        self._edges_today: tuple[int, list[dict[str, Any]]] | None = None
+
+    def step(self, days: int = 1) -> None:
+        """Simulate ``days`` more days (the scenario's ``run.days`` is not a limit here)."""
+        if days < 0:
+            raise ValueError(f"days: {days} is negative (allowed: 0 or more)")
+        for _ in range(days):
+            with self._lock:  # one day at a time, so views can interleave with a long step
+                self.model.step()
+
+    # -- views -------------------------------------------------------------------------------
+    def kpis(self) -> list[Kpi]:
+        """The headline outcomes, in :data:`HEADLINE_KPIS` order, now and since the start."""
+        with self._lock:
+            records = self.model.datacollector.model_vars
+            return [self._kpi(name, records[name]) for name in HEADLINE_KPIS]
+
+    def _kpi(self, name: str, values: list[Any]) -> Kpi:
+        outcome = OUTCOMES_BY_NAME[name]
+        value = _number(values[-1])
+        start = self._start(name, values)
+        change = None if value is None or start is None else value - start
+        return Kpi(name, value, start, change, outcome.unit, outcome.better, outcome.label,
+                   outcome.zh)
+
+    def _start(self, name: str, values: list[Any]) -> float | None:
+        """First recorded value of ``name`` that is not None (remembered once found)."""
+        if name not in self._starts:
+            first = next((v for v in values if v is not None), None)
+            if first is None:
+                return None
+            self._starts[name] = float(first)
+        return self._starts[name]
+
+    def series(self) -> pd.DataFrame:
+        """The daily outcomes so far: ``day`` then one column per daily outcome (a copy)."""
+        with self._lock:
+            if self._series is None or self._series[0] != self.day:
+                self._series = (self.day, daily_series(self.model))
+            return self._series[1].copy()
+
+    def settled(self) -> dict[str, int]:
+        """Every reported case once, by where it was settled (see :data:`SETTLED_KEYS`).
+
+        ``community``, ``street``, ``department`` and ``ngo`` count cases really resolved
+        there (a one-stop hall counts at the level it sits; a whistled case resolved jointly
+        counts at the street); ``unresolved`` counts the rest: closed unsolved, abandoned by
+        the resident, or still open. The counts sum to the reported cases.
+        """
+        with self._lock:
+            tally = self.model.tally
+            counts = {key: int(tally.settled[level]) for level, key in _LEVEL_KEYS.items()}
+            counts["unresolved"] = tally.closed_unsolved + tally.abandoned + tally.open
+            return counts
+
+    def network(self, colour_by: str = "backlog") -> District:
+        """The district's places, the case flows between them, and a value per place.
+
+        Args:
+            colour_by: ``"backlog"``: cases waiting at each handler now (queued there, held
+                for a consultation meeting, waiting for a whistle; at a department also its
+                unanswered summonses, so a whistled case counts at every department still due
+                to report); None for the hotline, which holds nothing. ``"satisfaction"``:
+                mean satisfaction of the residents of each community and street office; None
+                elsewhere.
+
+        Returns:
+            The :class:`District`.
+
+        Raises:
+            ValueError: If ``colour_by`` is not one of :data:`COLOUR_BY`.
+        """
+        if colour_by not in COLOUR_BY:
+            raise ValueError(f"colour_by: '{colour_by}' is not known (allowed: "
+                             f"{', '.join(COLOUR_BY)})")
+        with self._lock:
+            waiting, in_transit = _waiting(self.model)
+            values = waiting if colour_by == "backlog" else _satisfaction(self.model)
+            nodes = [{**node, "value": values.get(node["id"])} for node in self._nodes]
+            return District(nodes, self._edges(), colour_by, in_transit)
+
+    def _edges(self) -> list[dict[str, Any]]:
+        """Directed hop counts between places, from the model's flow tally (once a day)."""
+        if self._edges_today is not None and self._edges_today[0] == self.day:
+            return [dict(edge) for edge in self._edges_today[1]]
+        totals: defaultdict[tuple[str, str], int] = defaultdict(int)
+        ids = self._edge_ids
+        for key, count in self.model.tally.flows.items():
+            pair = ids.get(key)
+            if pair is None:
+                pair = ids[key] = (self._node_id(key[0]), self._node_id(key[1]))
+            totals[pair] += count
+        edges = [{"source": source, "target": target, "flow": flow}
+                 for (source, target), flow in sorted(totals.items())]
+        self._edges_today = (self.day, edges)
+        return [dict(edge) for edge in edges]
+
+    def _node_id(self, node: Node) -> str:
+        """The id of the place drawn for ``node`` (a resident is drawn at their community)."""
+        if node.kind == "resident":
+            return f"committee:{int(self.model.population.community[node.index])}"
+        return f"{node.kind}:{node.index}"
+
+    # -- exports -----------------------------------------------------------------------------
+    def series_csv(self) -> str:
+        """The daily series as CSV text (the columns of ``cogov run --out``'s series.csv)."""
+        return self.series().to_csv(index=False)
+
+    def scenario_toml(self) -> str:
+        """The current settings as a fully resolved scenario TOML, with how to reproduce the run.
+
+        ``cogov validate`` accepts the file; ``cogov run FILE --seed SEED --days DAY`` (stated
+        in a comment) reproduces this run up to today.
+        """
+        header, _, body = scenario_to_toml(self.scenario).partition("\n")
+        days = f" --days {self.day}" if self.day else ""
+        hint = f"# Reproduce the dashboard's run: cogov run FILE --seed {self.seed}{days}\n"
+        return f"{header}\n{hint}{body}"
+
+
+class ComparePair:
+    """Two policies on the same seed, stepped in lockstep (左右对比).
+
+    Stepping, resetting and :meth:`difference` hold the pair's lock, so the difference always
+    sees both sides on the same day.
+
+    Args:
+        left: The first policy's scenario.
+        right: The second policy's scenario.
+        seed: Seed of both runs.
+    """
+
+    def __init__(self, left: Scenario, right: Scenario, seed: int = 0) -> None:
+        self._lock = threading.RLock()
+        self.left = DashboardRun(left, seed)
+        self.right = DashboardRun(right, seed)
+
+    @property
+    def seed(self) -> int:
+        """Seed of both runs."""
+        return self.left.seed
+
+    @property
+    def day(self) -> int:
+        """Days simulated so far (the same on both sides)."""
+        return self.left.day
+
+    @property
+    def same_district(self) -> bool:
+        """Whether both scenarios describe the same district (sizes and population)."""
+        a, b = self.left.scenario, self.right.scenario
+        return a.district == b.district and a.population == b.population
+
+    def step(self, days: int = 1) -> None:
+        """Simulate ``days`` more days on both sides, one day at a time."""
+        if days < 0:
+            raise ValueError(f"days: {days} is negative (allowed: 0 or more)")
+        for _ in range(days):
+            with self._lock:
+                self.left.step()
+                self.right.step()
+
+    def reset(self, left: Scenario | None = None, right: Scenario | None = None,
+              seed: int | None = None) -> None:
+        """Rebuild both runs at day 0, with new scenarios or a new seed if given."""
+        with self._lock:
+            self.left.reset(left, seed)
+            self.right.reset(right, seed)
+
+    def difference(self) -> pd.DataFrame:
+        """``day`` then, per daily outcome, the right run's value minus the left's."""
+        with self._lock:
+            left, right = self.left.series(), self.right.series()
+        columns = [c for c in left.columns if c != "day"]
+        diff = right[columns].astype(float) - left[columns].astype(float)
+        diff.insert(0, "day", left["day"])
+        return diff
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _spread(count: int, low: float, high: float) -> list[float]:
+    """``count`` evenly spaced positions from ``low`` to ``high`` (one sits in the middle)."""
+    if count == 1:
+        return [(low + high) / 2]
+    return [float(x) for x in np.linspace(low, high, count)]
+
+
+def _node(kind: str, index: int, en: str, zh: str, x: float, y: float) -> dict[str, Any]:
+    return {"id": f"{kind}:{index}", "kind": kind, "index": index, "label_en": en,
+            "label_zh": zh, "x": round(x, 4), "y": round(y, 4), "value": None}
+
+
+def _layout(model: GovernanceModel) -> list[dict[str, Any]]:
+    """Every place of the district on a fixed layered layout (values left None)."""
+    per = model.params.district.communities_per_street
+    nodes = []
+    for i, (dept, x) in enumerate(zip(model.departments, _spread(
+            len(model.departments), _LEFT, _RIGHT), strict=True)):
+        en = dept.name.replace("_", " ").capitalize()
+        nodes.append(_node("department", i, en, dept.spec.zh or dept.name, x, _ROW["department"]))
+    xs = _spread(len(model.committees), _LEFT, _RIGHT)
+    for s in range(len(model.streets)):
+        x = float(np.mean(xs[s * per:(s + 1) * per]))
+        nodes.append(_node("street", s, f"Street {s + 1}", f"街道{s + 1}", x, _ROW["street"]))
+    for c, x in enumerate(xs):
+        s, k = divmod(c, per)
+        nodes.append(_node("committee", c, f"Community {s + 1}-{k + 1}", f"社区{s + 1}-{k + 1}",
+                           x, _ROW["committee"]))
+    for i, (ngo, y) in enumerate(zip(model.ngos, _spread(len(model.ngos), 0.15, 0.65),
+                                     strict=True)):
+        nodes.append(_node("ngo", i, f"NGO: {ngo.specialty.replace('_', ' ')}",
+                           f"社会组织：{ngo.specialty}", _NGO_X, y))
+    nodes.extend(_hall_nodes(model, nodes, step=(_RIGHT - _LEFT) / max(len(xs), 2)))
+    nodes.append(_node("hotline", 0, "Hotline (12345)", "12345热线", 0.0, _ROW["street"]))
+    return nodes
+
+
+def _hall_nodes(model: GovernanceModel, placed: list[dict[str, Any]],
+                step: float) -> Iterable[dict[str, Any]]:
+    """One-stop halls: beside their street office, or just below their community."""
+    where = {node["id"]: node for node in placed}
+    owners = [*model.streets, *model.committees]
+    for owner in owners:
+        hall = owner.hall
+        if hall is None:
+            continue
+        home = where[f"{owner.node.kind}:{owner.node.index}"]
+        at_street = owner.node.kind == "street"
+        x = home["x"] + (step / 2 if at_street else 0.0)
+        y = home["y"] - (0.1 if at_street else 0.12)
+        yield _node("hall", hall.node.index, f"One-stop hall, {home['label_en']}",
+                    f"{home['label_zh']}一门式服务大厅", x, y)
+
+
+def _live(entries: Iterable[tuple[Any, ...]]) -> list[Any]:
+    """Cases of queue entries still current (the case has not moved or ended since)."""
+    return [entry[0] for entry in entries if entry[0].ticket == entry[1]]
+
+
+def _waiting(model: GovernanceModel) -> tuple[dict[str, int], int]:
+    """Cases waiting at each handler now, and open cases in transit between handlers."""
+    counts: dict[str, int] = {}
+    distinct = 0
+    for committee in model.committees:
+        n = len(_live(committee.queue)) + len(_live(committee.meeting_pool))
+        counts[f"committee:{committee.community}"] = n
+        distinct += n
+    for street in model.streets:
+        n = len(_live(street.queue)) + len(_live(street.to_whistle))
+        counts[f"street:{street.index}"] = n
+        distinct += n
+    summoned: set[int] = set()
+    for dept in model.departments:
+        queued, parts = len(_live(dept.queue)), _live(dept.summons)
+        summoned.update(case.id for case in parts)
+        counts[f"department:{dept.index}"] = queued + len(parts)
+        distinct += queued
+    for facility in (*model.ngos, *model.halls):
+        n = len(_live(facility.queue))
+        counts[f"{facility.node.kind}:{facility.node.index}"] = n
+        distinct += n
+    return counts, model.tally.open - distinct - len(summoned)
+
+
+def _satisfaction(model: GovernanceModel) -> dict[str, float]:
+    """Mean satisfaction of each community's and each street office's residents."""
+    population = model.population
+    n_comm = len(model.committees)
+    sums = np.bincount(population.community, weights=population.satisfaction, minlength=n_comm)
+    sizes = np.bincount(population.community, minlength=n_comm)
+    values = {f"committee:{c}": float(sums[c] / sizes[c]) for c in range(n_comm) if sizes[c]}
+    per = model.params.district.communities_per_street
+    for s in range(len(model.streets)):
+        part = slice(s * per, (s + 1) * per)
+        if sizes[part].sum():
+            values[f"street:{s}"] = float(sums[part].sum() / sizes[part].sum())
+    return values

@@ -1,0 +1,243 @@
+"""The dashboard's session API: stepping, views, exports and compare mode."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+
+import pandas as pd
+import pytest
+from conftest import small_scenario
+
+from model import load_scenario, summarize
+from model.cases import Level
+from model.cli import main
+from model.dashboard.session import (
+    HEADLINE_KPIS,
+    NODE_KINDS,
+    SETTLED_KEYS,
+    ComparePair,
+    DashboardRun,
+)
+from model.outcomes import DAILY_OUTCOMES, OUTCOMES_BY_NAME
+from model.provenance import jsonable
+from model.scenario import load_scenario_text
+from model.simulate import daily_series
+
+NO_TRANSIT = {"information.siloed_hop_delay_days": 0, "one_stop.visit_days": 0}
+
+
+def run_for(days: int, name: str = "baseline", seed: int = 4, **extra: object) -> DashboardRun:
+    run = DashboardRun(small_scenario(name, extra), seed=seed)
+    run.step(days)
+    return run
+
+
+def test_headline_kpis_are_daily_outcomes():
+    for name in HEADLINE_KPIS:
+        assert name in OUTCOMES_BY_NAME, f"{name} should be a declared outcome"
+        assert name in DAILY_OUTCOMES, f"{name} should be collected every day for the cards"
+
+
+def test_step_advances_day_and_moves_kpis():
+    run = DashboardRun(small_scenario(), seed=4)
+    before = run.kpis()
+    run.step()
+    assert run.day == 1, "one step should be one day"
+    run.step(29)
+    assert run.day == 30, "step(29) should add 29 days"
+    after = run.kpis()
+    assert [k.name for k in after] == list(HEADLINE_KPIS), "cards come in HEADLINE_KPIS order"
+    moved = [k.name for k, b in zip(after, before, strict=True) if k.value != b.value]
+    assert {"mean_satisfaction", "mean_trust", "resolved_share"} <= set(moved), (
+        f"30 days should move satisfaction, trust and resolution; moved only {moved}")
+    with pytest.raises(ValueError, match="negative"):
+        run.step(-1)
+
+
+def test_kpi_change_is_value_minus_start():
+    run = run_for(30)
+    series = run.series()
+    for kpi in run.kpis():
+        defined = series[kpi.name].dropna()
+        assert kpi.start == pytest.approx(defined.iloc[0]), (
+            f"{kpi.name}: start should be the first defined value")
+        assert kpi.value == pytest.approx(series[kpi.name].iloc[-1]), (
+            f"{kpi.name}: value should be today's")
+        assert kpi.change == pytest.approx(kpi.value - kpi.start), f"{kpi.name}: change"
+        assert (kpi.unit, kpi.better) == (OUTCOMES_BY_NAME[kpi.name].unit,
+                                          OUTCOMES_BY_NAME[kpi.name].better)
+
+
+def test_series_matches_the_model():
+    run = run_for(20)
+    frame = run.series()
+    assert list(frame.columns) == ["day", *DAILY_OUTCOMES]
+    assert frame["day"].tolist() == list(range(21)), "one row per day, day 0 = start"
+    pd.testing.assert_frame_equal(frame, daily_series(run.model))
+
+
+def test_reset_reproduces_a_fresh_run():
+    run = run_for(25, seed=9)
+    first = run.series()
+    run.reset()
+    assert run.day == 0, "reset should go back to day 0"
+    run.step(25)
+    pd.testing.assert_frame_equal(run.series(), first, obj="same scenario and seed after reset")
+    pd.testing.assert_frame_equal(run_for(25, seed=9).series(), first, obj="a fresh run")
+    run.reset(seed=10)
+    run.step(25)
+    assert run.seed == 10
+    assert not run.series().equals(first), "another seed should give another run"
+
+
+def test_settled_accounts_for_every_reported_case():
+    run = run_for(90)
+    tally = run.model.tally
+    settled = run.settled()
+    assert tuple(settled) == SETTLED_KEYS
+    assert sum(settled.values()) == tally.reported, "each reported case counted exactly once"
+    assert settled["community"] == tally.settled[Level.COMMUNITY]
+    assert settled["street"] == tally.settled[Level.STREET]
+    assert settled["department"] == tally.settled[Level.DEPARTMENT]
+    assert settled["ngo"] == tally.settled[Level.NGO]
+    assert settled["unresolved"] == tally.closed_unsolved + tally.abandoned + tally.open
+
+
+def test_network_has_every_place_and_every_hop():
+    run = run_for(60, "integrated")
+    model, district = run.model, run.network()
+    kinds = [node["kind"] for node in district.nodes]
+    assert set(kinds) <= set(NODE_KINDS)
+    for kind, agents in (("department", model.departments), ("street", model.streets),
+                         ("committee", model.committees), ("ngo", model.ngos),
+                         ("hall", model.halls)):
+        assert kinds.count(kind) == len(agents), f"one {kind} node per {kind}"
+    ids = {node["id"] for node in district.nodes}
+    assert len(ids) == len(district.nodes), "node ids are unique"
+    assert all(e["source"] in ids and e["target"] in ids for e in district.edges)
+    assert sum(e["flow"] for e in district.edges) == sum(model.tally.flows.values()), (
+        "edge flows should add up to every hop the model counted")
+    assert [n["label_zh"] for n in district.nodes if n["kind"] == "department"] == [
+        spec.zh for spec in model.params.departments.values()]
+
+
+def test_layout_is_layered_and_fixed():
+    district = run_for(0, "baseline", **{"district.streets": 2}).network()
+    at = {node["id"]: node for node in district.nodes}
+    y = {kind: {n["y"] for n in district.nodes if n["kind"] == kind}
+         for kind in ("department", "street", "committee")}
+    assert min(y["department"]) > max(y["street"]) > max(y["committee"]), (
+        "departments at the top, streets in the middle, communities at the bottom")
+    for street in (0, 1):
+        xs = [at[f"committee:{c}"]["x"] for c in range(3 * street, 3 * street + 3)]
+        assert min(xs) <= at[f"street:{street}"]["x"] <= max(xs), "a street above its communities"
+    again = run_for(30, "baseline", **{"district.streets": 2}).network()
+    assert [(n["x"], n["y"]) for n in again.nodes] == [(n["x"], n["y"]) for n in district.nodes]
+
+
+@pytest.mark.parametrize("name", ["baseline", "whistle", "one_stop", "integrated"])
+def test_backlog_finds_every_open_case(name):
+    # without transit delays every open case waits somewhere: the counts must find them all
+    run = DashboardRun(small_scenario(name, NO_TRANSIT), seed=2)
+    for _ in range(6):
+        run.step(15)
+        district = run.network("backlog")
+        assert district.in_transit == 0, f"{name}, day {run.day}: open cases not found"
+        if name != "whistle":  # a whistled case waits at each department summoned
+            assert sum(n["value"] or 0 for n in district.nodes) == run.model.tally.open
+    delayed = run_for(60)
+    assert delayed.network().in_transit > 0, "siloed hops take days: some cases are in transit"
+
+
+def test_satisfaction_colours_communities_and_streets():
+    run = run_for(40)
+    nodes = run.network("satisfaction").nodes
+    for node in nodes:
+        if node["kind"] in ("committee", "street"):
+            assert 0.0 <= node["value"] <= 1.0, f"{node['id']}: satisfaction in [0, 1]"
+        else:
+            assert node["value"] is None, f"{node['id']}: no residents, no satisfaction"
+    population = run.model.population
+    sizes = population.group_counts().sum(axis=1)
+    weighted = sum(n["value"] * sizes[n["index"]] for n in nodes if n["kind"] == "committee")
+    assert weighted / population.size == pytest.approx(population.mean_satisfaction)
+    with pytest.raises(ValueError, match="allowed: backlog, satisfaction"):
+        run.network("colour")
+
+
+def test_compare_pair_lockstep_and_difference():
+    pair = ComparePair(small_scenario(), small_scenario("integrated"), seed=5)
+    pair.step(10)
+    pair.step(20)
+    assert pair.left.day == pair.right.day == pair.day == 30, "both sides step together"
+    assert pair.same_district
+    diff = pair.difference()
+    left, right = pair.left.series(), pair.right.series()
+    assert diff["day"].tolist() == left["day"].tolist()
+    pd.testing.assert_frame_equal(diff.drop(columns="day"),
+                                  (right.drop(columns="day") - left.drop(columns="day")))
+    assert diff["resolved_share"].abs().sum() > 0, "different policies should differ"
+    pair.reset(right=small_scenario(), seed=6)
+    assert (pair.day, pair.seed, pair.right.seed) == (0, 6, 6)
+    pair.step(30)
+    same = pair.difference().drop(columns="day")
+    assert ((same == 0) | same.isna()).all().all(), (
+        "the same scenario on both sides with the same seed should differ by nothing")
+
+
+def test_exports_round_trip(tmp_path, capsys):
+    scenario = small_scenario("whistle", {"whistle.stuck_days": 5})
+    run = DashboardRun(scenario, seed=3)
+    run.step(20)
+    frame = pd.read_csv(io.StringIO(run.series_csv()))
+    pd.testing.assert_frame_equal(frame, run.series(), check_dtype=False)
+    text = run.scenario_toml()
+    assert "--seed 3 --days 20" in text, "the file says how to reproduce the run"
+    loaded = load_scenario_text(text)
+    assert loaded == scenario, "the TOML should load back to an equal scenario"
+    replay = DashboardRun(loaded, seed=3)
+    replay.step(20)
+    pd.testing.assert_frame_equal(replay.series(), run.series(), obj="rerun from the TOML")
+    path = tmp_path / "dashboard.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path) == scenario
+    assert main(["validate", str(path)]) == 0, "cogov validate should accept the export"
+    capsys.readouterr()
+    assert main(["run", str(path), "--seed", "3", "--days", "20", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == jsonable(summarize(run.model)), (
+        "cogov run on the export should reproduce the dashboard's run")
+
+
+def test_views_are_fast_at_full_size():
+    run = DashboardRun(load_scenario("baseline"), seed=1)
+    assert run.model.population.size == 20000
+    run.step(60)
+    calls = 30
+    started = time.perf_counter()
+    for _ in range(calls):
+        run.step()
+        run.kpis()
+        run.series()
+        run.network("backlog")
+        run.settled()
+    ms = 1000 * (time.perf_counter() - started) / calls
+    print(f"\n20,000 residents, days 61-90: {ms:.1f} ms per step + kpis + series + network "
+          "+ settled")
+    assert ms < 150, f"{ms:.0f} ms per step and views: too slow for 5 steps per second"
+
+
+def test_views_can_be_read_while_another_thread_steps():
+    pair = ComparePair(small_scenario(), small_scenario("whistle"), seed=7)
+    stepper = threading.Thread(target=pair.step, args=(60,))
+    stepper.start()
+    while stepper.is_alive():  # would raise on a queue or tally changing mid-read
+        pair.left.network()
+        pair.right.kpis()
+        diff = pair.difference()
+        always = diff[["cases_raised", "mean_satisfaction", "backlog_end"]]
+        assert always.notna().all().all(), "the difference should see both sides on one day"
+    stepper.join()
+    assert pair.day == 60
