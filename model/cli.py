@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -115,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("folder", metavar="DIR", help="the sweep's result folder")
     report.add_argument("--out", metavar="DIR", help="write there instead (default: DIR)")
     report.set_defaults(func=cmd_report)
+    dashboard = commands.add_parser("dashboard", help="serve the policymakers' dashboard")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                           "127.0.0.1: this machine only; 0.0.0.0 serves the network)")
+    dashboard.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any "
+                           "free port)")
+    dashboard.add_argument("--idle-minutes", type=positive_int, default=30, help="close a "
+                           "browser session idle this long, freeing its model (default 30)")
+    dashboard.set_defaults(func=cmd_dashboard)
     commands.add_parser("schema", help="print the scenario JSON schema").set_defaults(
         func=cmd_schema)
     return parser
@@ -284,6 +293,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     where = Path(args.out or args.folder)
     print(f"wrote {len(paths)} files; see {where / 'report.md'}", file=sys.stderr)
     return 0
+
+
+def dashboard_command(host: str, port: int, idle_minutes: int) -> tuple[list[str], dict[str, str]]:
+    """The ``solara run`` command line and environment that serve the dashboard."""
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "SOLARA_KERNEL_CULL_TIMEOUT": f"{idle_minutes}m"}
+    argv = [sys.executable, "-m", "solara", "run", "model.dashboard.app", "--host", host,
+            "--port", str(port), "--production", "--no-open"]
+    return argv, env
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve the dashboard until interrupted (Solara's server, on 127.0.0.1 by default)."""
+    try:
+        import solara  # noqa: F401 - only checks that the dashboard extra is installed
+    except ImportError:
+        raise UsageError(f"{PROG} dashboard: error: needs the dashboard extra: "
+                         f"pip install 'cogov[dashboard]'") from None
+    argv, env = dashboard_command(args.host, args.port, args.idle_minutes)
+    print(f"{PROG} dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+          file=sys.stderr)
+    return subprocess.call(argv, env=env)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

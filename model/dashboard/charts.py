@@ -1,0 +1,187 @@
+"""The dashboard's charts as matplotlib figures, in English or Chinese.
+
+Each function takes plain data (daily series, the district network, settled counts) and a
+language and returns a small :class:`matplotlib.figure.Figure`; the page shows it with
+``solara.FigureMatplotlib``. Figures are built without pyplot, so sessions never share state,
+and kept small so a 20,000-resident district can be stepped and redrawn several times a second.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+
+from model.translations import outcome_label, text
+
+SERIES_OUTCOMES = ("resolved_share", "mean_days_to_resolve", "mean_satisfaction", "mean_trust")
+SETTLED_ORDER = ("community", "street", "department", "ngo", "unresolved")
+SETTLED_COLOURS = ("#2e7d32", "#1565c0", "#6a1b9a", "#ef6c00", "#9e9e9e")
+KIND_MARKERS = {"department": "s", "street": "D", "committee": "o", "ngo": "^", "hall": "P",
+                "hotline": "*"}
+DPI = 90
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+             "Source Han Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC")
+
+
+def _cjk_font() -> list[str]:
+    """Installed fonts that can draw Chinese, for chart text in Chinese (DejaVu Sans cannot)."""
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return [name for name in CJK_FONTS if name in installed]
+
+
+FONT_FAMILY = [*_cjk_font()[:1], "DejaVu Sans"]
+
+
+def _figure(width: float, height: float, **margins: float) -> Figure:
+    """A small white figure with fixed margins (a layout engine costs more than the plot)."""
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    fig.set_facecolor("white")
+    fig.subplots_adjust(**{"left": 0.08, "right": 0.98, "top": 0.9, "bottom": 0.14,
+                           "hspace": 0.55, "wspace": 0.22, **margins})
+    return fig
+
+
+def _font(lang: str) -> dict[str, Any]:
+    """Font properties for chart text: a CJK-capable family for Chinese."""
+    return {"family": FONT_FAMILY} if lang == "zh" else {}
+
+
+def _style(ax: Any) -> None:
+    ax.grid(alpha=0.3)
+    ax.tick_params(labelsize=8)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+
+
+def _title(ax: Any, name: str, lang: str) -> None:
+    ax.set_title(outcome_label(name, lang), fontsize=9, **_font(lang))
+
+
+def _present(frame: pd.DataFrame, outcomes: Sequence[str]) -> list[str]:
+    return [name for name in outcomes if name in frame.columns]
+
+
+def series_figure(series: pd.DataFrame, lang: str,
+                  outcomes: Sequence[str] = SERIES_OUTCOMES) -> Figure:
+    """Daily outcomes of one run, one small panel each, day on the x axis."""
+    names = _present(series, outcomes)
+    fig = _figure(7.2, 1.9 * math.ceil(max(1, len(names)) / 2))
+    axes = fig.subplots(max(1, math.ceil(len(names) / 2)), 2, squeeze=False).ravel()
+    for ax, name in zip(axes, names, strict=False):
+        ax.plot(series["day"], series[name].astype(float), color="tab:blue", lw=1.4)
+        _title(ax, name, lang)
+        ax.set_xlabel(text("day", lang), fontsize=8, **_font(lang))
+        _style(ax)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    return fig
+
+
+def compare_figure(left: pd.DataFrame, right: pd.DataFrame, names: tuple[str, str], lang: str,
+                   outcomes: Sequence[str] = SERIES_OUTCOMES) -> Figure:
+    """Both runs of compare mode (left column) and their difference (right column)."""
+    shown = [n for n in _present(left, outcomes) if n in right.columns]
+    fig = _figure(7.2, 1.7 * max(1, len(shown)))
+    axes = fig.subplots(max(1, len(shown)), 2, squeeze=False)
+    days = min(len(left), len(right))
+    for row, name in zip(axes, shown, strict=False):
+        a = left[name].to_numpy(dtype=float)[:days]
+        b = right[name].to_numpy(dtype=float)[:days]
+        x = left["day"].to_numpy()[:days]
+        row[0].plot(x, a, color="0.45", lw=1.3, label=names[0])
+        row[0].plot(x, b, color="tab:blue", lw=1.3, label=names[1])
+        row[1].plot(x, b - a, color="tab:red", lw=1.3)
+        row[1].axhline(0, color="0.6", lw=0.8)
+        _title(row[0], name, lang)
+        row[1].set_title(f"{text('difference', lang)}: {outcome_label(name, lang)}", fontsize=9,
+                         **_font(lang))
+        for ax in row:
+            _style(ax)
+    if shown:
+        axes[0][0].legend(fontsize=7, frameon=False, prop={**_font(lang), "size": 7})
+        for ax in axes[-1]:
+            ax.set_xlabel(text("day", lang), fontsize=8, **_font(lang))
+    return fig
+
+
+def network_figure(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]],
+                   colour_by: str, lang: str) -> Figure:
+    """The district: places as markers coloured by ``colour_by``, case flows as lines."""
+    fig = _figure(7.2, 3.6, left=0.02, right=0.8, top=0.84, bottom=0.04)
+    ax = fig.subplots()
+    where = {node["id"]: (node["x"], node["y"]) for node in nodes}
+    drawn = [e for e in edges if e["flow"] > 0 and e["source"] in where and e["target"] in where]
+    if drawn:
+        flows = np.array([e["flow"] for e in drawn], dtype=float)
+        segments = [(where[e["source"]], where[e["target"]]) for e in drawn]
+        ax.add_collection(LineCollection(segments, colors="tab:blue", alpha=0.35, zorder=1,
+                                         linewidths=0.4 + 5.6 * np.sqrt(flows / flows.max())))
+    _draw_nodes(ax, nodes, colour_by, lang, fig)
+    ax.set_axis_off()
+    ax.set_title(f"{text('district_network', lang)} · {text(colour_by, lang)}", fontsize=9,
+                 **_font(lang))
+    return fig
+
+
+def _draw_nodes(ax: Any, nodes: Sequence[Mapping[str, Any]], colour_by: str, lang: str,
+                fig: Figure) -> None:
+    """Markers by kind; colour from each node's value (grey where it has none)."""
+    values = [n["value"] for n in nodes if n.get("value") is not None]
+    cmap = "RdYlGn" if colour_by == "satisfaction" else "YlOrRd"
+    low, high = (0.0, 1.0) if colour_by == "satisfaction" else (0.0, max(values, default=1) or 1)
+    artist = None
+    for kind, marker in KIND_MARKERS.items():
+        group = [n for n in nodes if n["kind"] == kind]
+        if not group:
+            continue
+        valued = [n for n in group if n.get("value") is not None]
+        blank = [n for n in group if n.get("value") is None]
+        if valued:
+            artist = ax.scatter([n["x"] for n in valued], [n["y"] for n in valued],
+                                c=[n["value"] for n in valued], cmap=cmap, vmin=low, vmax=high,
+                                marker=marker, s=140, edgecolors="0.3", zorder=2)
+        if blank:
+            ax.scatter([n["x"] for n in blank], [n["y"] for n in blank], color="0.85",
+                       marker=marker, s=140, edgecolors="0.3", zorder=2)
+        ax.scatter([], [], color="0.85", marker=marker, edgecolors="0.3", label=text(kind, lang))
+    for node in nodes:
+        if node["kind"] in ("department", "street"):
+            label = node["label_zh"] if lang == "zh" else node["label_en"]
+            ax.annotate(label, (node["x"], node["y"]), xytext=(0, 9), textcoords="offset points",
+                        ha="center", fontsize=7, **_font(lang))
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.05),
+              prop={**_font(lang), "size": 7})
+    if artist is not None:
+        bar = fig.colorbar(artist, cax=fig.add_axes((0.93, 0.15, 0.015, 0.6)))
+        bar.ax.tick_params(labelsize=7)
+        bar.set_label(text(colour_by, lang), fontsize=8, **_font(lang))
+
+
+def settled_figure(settled: Mapping[str, int], lang: str) -> Figure:
+    """Where the reported cases were settled, as one stacked bar of shares."""
+    fig = _figure(7.2, 1.3, left=0.02, right=0.98, top=0.78, bottom=0.45)
+    ax = fig.subplots()
+    total = sum(settled.get(key, 0) for key in SETTLED_ORDER) or 1
+    left = 0.0
+    for key, colour in zip(SETTLED_ORDER, SETTLED_COLOURS, strict=True):
+        share = settled.get(key, 0) / total
+        ax.barh([0], [share], left=left, color=colour, label=text(key, lang))
+        if share >= 0.06:
+            ax.text(left + share / 2, 0, f"{share:.0%}", ha="center", va="center", fontsize=8,
+                    color="white")
+        left += share
+    ax.set_xlim(0, 1)
+    ax.set_yticks([])
+    ax.tick_params(labelsize=8)
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    ax.set_title(text("where_settled", lang), fontsize=9, **_font(lang))
+    ax.legend(ncols=5, fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.35),
+              prop={**_font(lang), "size": 7})
+    return fig

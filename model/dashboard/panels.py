@@ -1,0 +1,112 @@
+"""The dashboard's side panel: scenario picker, upload, seed, and the policy levers.
+
+Every lever control is generated from the scenario schema through
+:mod:`model.dashboard.levers` (bounds, steps, choices, descriptions); nothing here repeats a
+default or a bound. Lever changes are kept as pending and take effect on Reset, like Mesa's
+SolaraViz.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import solara
+
+from model.dashboard import state
+from model.dashboard.levers import LEVER_GROUPS, Lever, current_values, levers
+from model.scenario import ScenarioError, load_scenario_text
+from model.translations import group_label, text
+
+MAX_UPLOAD_BYTES = 64 * 1024
+LEVERS = levers()
+
+
+def set_choice(**changes: Any) -> None:
+    """Replace the session's choice with some fields changed (never mutated in place)."""
+    state.choice.value = dataclasses.replace(state.choice.value, **changes)
+
+
+def receive_upload(name: str, size: int, read: Any) -> None:
+    """Validate an uploaded scenario (size-limited, data only, bundled ``extends`` only)."""
+    lang = state.lang.value
+    if size > MAX_UPLOAD_BYTES:
+        state.problems.value = [f"{name}: {text('upload_too_large', lang)} "
+                                f"({size:,} > {MAX_UPLOAD_BYTES:,} bytes)"]
+        return
+    try:
+        raw = read()
+        scenario = load_scenario_text(raw.decode("utf-8"), source=name)
+    except UnicodeDecodeError:
+        state.problems.value = [f"{name}: {text('upload_not_text', lang)}"]
+        return
+    except ScenarioError as exc:
+        state.problems.value = list(exc.problems)
+        return
+    label = scenario.name or name
+    state.uploads.value = {**state.uploads.value, label: scenario}
+    set_choice(scenario=label, changes={})
+    state.reset()
+
+
+@solara.component
+def ScenarioPicker() -> None:
+    """Scenario (bundled or uploaded), an upload box and the seed."""
+    lang = state.lang.value
+    picked = state.choice.value
+    solara.Select(label=text("scenario", lang), values=state.scenario_names(),
+                  value=picked.scenario,
+                  on_value=lambda name: (set_choice(scenario=name, changes={}), state.reset()))
+
+    def on_file(info: dict[str, Any]) -> None:
+        receive_upload(info["name"], int(info.get("size") or 0), info["file_obj"].read)
+
+    solara.FileDrop(label=text("upload_hint", lang), on_file=on_file, lazy=True)
+    solara.InputInt(label=text("seed", lang), value=picked.seed,
+                    on_value=lambda seed: set_choice(seed=int(seed or 0)))
+    for problem in state.problems.value:
+        solara.Error(problem, classes=["cogov-problem"])
+
+
+@solara.component
+def LeverControl(lever: Lever, value: Any) -> None:
+    """One lever as a slider, switch or select, with its description as the tooltip."""
+    lang = state.lang.value
+
+    def on_value(new: Any) -> None:
+        set_choice(changes={**state.choice.value.changes, lever.key: new})
+
+    label = lever.label(lang)
+    with solara.Tooltip(lever.help(lang)):
+        with solara.Div(classes=[f"lever-{lever.key.replace('.', '-')}"]):
+            if lever.kind == "bool":
+                solara.Switch(label=label, value=bool(value), on_value=on_value)
+            elif lever.kind == "choice":
+                solara.Select(label=label, values=list(lever.choices), value=value,
+                              on_value=on_value)
+            elif lever.kind == "int":
+                solara.SliderInt(label=label, value=int(value), min=int(lever.low),
+                                 max=int(lever.high), step=int(lever.step or 1),
+                                 on_value=on_value, thumb_label="always")
+            else:
+                solara.SliderFloat(label=label, value=float(value), min=float(lever.low),
+                                   max=float(lever.high), step=float(lever.step),
+                                   on_value=on_value, thumb_label="always")
+
+
+@solara.component
+def LeverPanel() -> None:
+    """Every policy lever, grouped by rule, showing the chosen scenario's values."""
+    lang = state.lang.value
+    picked = state.choice.value
+    try:
+        values = current_values(state.scenario_named(picked.scenario))
+    except ScenarioError as exc:
+        solara.Error("; ".join(exc.problems))
+        return
+    values.update(picked.changes)
+    solara.Markdown(f"**{text('levers', lang)}** · {text('apply_on_reset', lang)}")
+    for group in LEVER_GROUPS:
+        with solara.Details(summary=group_label(group, lang)):
+            for lever in (item for item in LEVERS if item.group == group):
+                LeverControl(lever, values[lever.key])
