@@ -42,8 +42,8 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
                     "(extends = \"baseline\").",
                     "TOML 格式文件，不超过 64 KB；"
                     "可按名称继承内置情景（extends = \"baseline\"）。"),
-    "upload_too_large": ("The file is larger than 64 KB.", "文件超过 64 KB。"),
-    "upload_not_text": ("The file is not UTF-8 text.", "文件不是 UTF-8 编码的文本。"),
+    "upload_too_large": ("file too large (at most 64 KB)", "文件过大（不超过 64 KB）"),
+    "upload_not_text": ("not UTF-8 text", "不是 UTF-8 编码的文本"),
     "run_settings": ("Run settings", "运行设置"),
     "seed": ("Random seed", "随机种子"),
     "seed_help": ("Runs with the same seed and settings are identical",

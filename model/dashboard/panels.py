@@ -31,8 +31,7 @@ def receive_upload(name: str, size: int, read: Any) -> None:
     """Validate an uploaded scenario (size-limited, data only, bundled ``extends`` only)."""
     lang = state.lang.value
     if size > MAX_UPLOAD_BYTES:
-        state.problems.value = [f"{name}: {text('upload_too_large', lang)} "
-                                f"({size:,} > {MAX_UPLOAD_BYTES:,} bytes)"]
+        state.problems.value = [f"{name}: {text('upload_too_large', lang)}: {size:,} bytes"]
         return
     try:
         raw = read()
