@@ -24,11 +24,24 @@ OUT ?= results/reforms
 
 PYTEST_ARGS ?=
 
-.PHONY: run test lint chromium solara-assets clean
+.PHONY: run test dashboard lint chromium solara-assets clean
 
 run: $(RUN_STAMP)
 	$(VENV)/bin/cogov sweep experiments/reforms.toml --replications $(SEEDS) --out $(OUT) --fresh
 	$(VENV)/bin/cogov report $(OUT)
+
+# The policymakers' dashboard on http://127.0.0.1:8765/ (PORT=..., HOST=0.0.0.0 to serve others)
+PORT ?= 8765
+HOST ?= 127.0.0.1
+DASHBOARD_STAMP := $(VENV)/.installed-dashboard
+
+dashboard: $(DASHBOARD_STAMP) solara-assets
+	$(VENV)/bin/cogov dashboard --host $(HOST) --port $(PORT)
+
+$(DASHBOARD_STAMP): pyproject.toml | $(VENV_PY)
+	$(VENV_PY) -m pip install --upgrade pip
+	$(VENV_PY) -m pip install -e ".[sweep,dashboard]"
+	touch $@
 
 # solara-assets comes after the test install (prerequisites are made left to right):
 # the dashboard extra is what installs solara.
@@ -84,7 +97,7 @@ chromium:
 # test install (which may change the solara version) is newer than the stamp.
 solara-assets: $(ASSETS_STAMP)
 
-$(ASSETS_STAMP): tools/solara_assets.py $(wildcard $(TEST_STAMP)) | $(VENV_PY)
+$(ASSETS_STAMP): tools/solara_assets.py $(wildcard $(TEST_STAMP) $(DASHBOARD_STAMP)) | $(VENV_PY)
 	$(VENV_PY) tools/solara_assets.py
 	touch $@
 
