@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,14 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got '{text}'")
     return value
+
+
+def duration(text: str) -> str:
+    """Parse a duration such as ``90s``, ``30m`` or ``2h`` (an argparse ``type``)."""
+    if not re.fullmatch(r"\d+(\.\d+)?[smh]", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"expected a duration such as 90s, 30m or 2h, got '{text}'")
+    return text.strip()
 
 
 def outcome_list(text: str) -> list[str]:
@@ -121,8 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "127.0.0.1: this machine only; 0.0.0.0 serves the network)")
     dashboard.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any "
                            "free port)")
-    dashboard.add_argument("--idle-minutes", type=positive_int, default=30, help="close a "
-                           "browser session idle this long, freeing its model (default 30)")
+    dashboard.add_argument("--cull-after", type=duration, default="30m", metavar="DURATION",
+                           help="free a session's model this long after its page was closed "
+                           "(e.g. 90s, 30m, 2h; default 30m)")
     dashboard.set_defaults(func=cmd_dashboard)
     commands.add_parser("schema", help="print the scenario JSON schema").set_defaults(
         func=cmd_schema)
@@ -295,10 +305,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def dashboard_command(host: str, port: int, idle_minutes: int) -> tuple[list[str], dict[str, str]]:
+def dashboard_command(host: str, port: int, cull_after: str) -> tuple[list[str], dict[str, str]]:
     """The ``solara run`` command line and environment that serve the dashboard."""
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "SOLARA_KERNEL_CULL_TIMEOUT": f"{idle_minutes}m"}
+           "SOLARA_KERNEL_CULL_TIMEOUT": cull_after}
     argv = [sys.executable, "-m", "solara", "run", "model.dashboard.app", "--host", host,
             "--port", str(port), "--production", "--no-open"]
     return argv, env
@@ -311,7 +321,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     except ImportError:
         raise UsageError(f"{PROG} dashboard: error: needs the dashboard extra: "
                          f"pip install 'cogov[dashboard]'") from None
-    argv, env = dashboard_command(args.host, args.port, args.idle_minutes)
+    argv, env = dashboard_command(args.host, args.port, args.cull_after)
     print(f"{PROG} dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)",
           file=sys.stderr)
     return subprocess.call(argv, env=env)
