@@ -81,8 +81,10 @@ def LeverControl(lever: Lever, value: Any) -> None:
             if lever.kind == "bool":
                 solara.Switch(label=label, value=bool(value), on_value=on_value)
             elif lever.kind == "choice":
-                solara.Select(label=label, values=list(lever.choices), value=value,
-                              on_value=on_value)
+                shown = {lever.choice_label(choice, lang): choice for choice in lever.choices}
+                solara.Select(label=label, values=list(shown),
+                              value=lever.choice_label(value, lang),
+                              on_value=lambda name: on_value(shown[name]))
             elif lever.kind == "int":
                 solara.SliderInt(label=label, value=int(value), min=int(lever.low),
                                  max=int(lever.high), step=int(lever.step or 1),
