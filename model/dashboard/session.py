@@ -47,8 +47,9 @@ _LEFT, _RIGHT, _NGO_X = 0.1, 0.85, 1.0
 class Kpi:
     """One headline outcome for a card: its value now and its change since the start.
 
-    ``start`` is the first value the DataCollector recorded that is not None (day 0 for every
-    headline outcome); ``change`` is ``value - start``, None when either is None.
+    ``start`` is the first value the DataCollector recorded that is not None (a ratio such as
+    the resolved share is undefined until its first case); ``change`` is ``value - start``,
+    None when either is None.
     """
 
     name: str
