@@ -48,12 +48,24 @@ def _change(kpi: Kpi) -> tuple[str, str]:
     return f"{sign}{amount}", colour
 
 
+def page_connected() -> bool:
+    """Whether this session still has an open page (a closed tab must not keep playing)."""
+    try:
+        from solara.server import kernel_context
+    except ImportError:
+        return True
+    if not kernel_context.has_current_context():
+        return True
+    statuses = kernel_context.get_current_context().page_status.values()
+    return kernel_context.PageStatus.CONNECTED in statuses
+
+
 @solara.component
 def KpiCards(kpis: list[Kpi], title: str = "") -> None:
     """One card per headline outcome: value now and change since the start."""
     lang = state.lang.value
     if title:
-        solara.Markdown(f"**{title}**")
+        solara.Text(title, style={"font-weight": "bold"})
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
         for kpi in kpis:
             change, colour = _change(kpi)
@@ -77,6 +89,9 @@ def Controls() -> None:
 
     def play_loop() -> None:
         while state.playing.value:
+            if state.run_is_over() or not page_connected():
+                state.set_playing(False)
+                return
             state.step_once()
             time.sleep(0.001)  # let the page's own messages through between steps
 

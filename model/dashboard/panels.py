@@ -106,7 +106,9 @@ def LeverPanel() -> None:
         solara.Error("; ".join(exc.problems))
         return
     values.update(picked.changes)
-    solara.Markdown(f"**{text('levers', lang)}** · {text('apply_on_reset', lang)}")
+    with solara.Row(style={"align-items": "baseline"}):
+        solara.Text(text("levers", lang), style={"font-weight": "bold"})
+        solara.Text(text("apply_on_reset", lang), style={"font-size": "0.85em"})
     for group in LEVER_GROUPS:
         with solara.Details(summary=group_label(group, lang)):
             for lever in (item for item in LEVERS if item.group == group):

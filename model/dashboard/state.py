@@ -99,6 +99,12 @@ def reset() -> None:
     redraw()
 
 
+def run_is_over() -> bool:
+    """Whether the shown run has reached its scenario's ``run.days`` (playing stops there)."""
+    run = pair().left if compare.value else single()
+    return run.day >= run.scenario.run.days
+
+
 def step_once() -> None:
     """Advance the shown run (or both runs of compare mode) by the days per tick."""
     days = days_per_tick.value
