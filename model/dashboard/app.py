@@ -26,6 +26,7 @@ from model.dashboard.session import COLOUR_BY, Kpi
 from model.translations import outcome_label, text
 
 LANGUAGES = {"en": "English", "zh": "中文"}
+PLAY_GAP_S = 0.03
 
 
 def _number(value: float | None, unit: str) -> str:
@@ -40,10 +41,12 @@ def _change(kpi: Kpi) -> tuple[str, str]:
     """The change since the start as text, and its colour (green when it is better)."""
     if kpi.change is None or not math.isfinite(kpi.change):
         return "–", "grey"
-    sign = "+" if kpi.change >= 0 else "−"
     amount = f"{abs(kpi.change) * 100:.1f} pp" if kpi.unit == "share" else \
         _number(abs(kpi.change), kpi.unit)
-    good = (kpi.change > 0) == (kpi.better == "higher") if kpi.change else None
+    if not any(ch in "123456789" for ch in amount):  # rounds to zero: no direction to show
+        return f"±{amount}", "grey"
+    sign = "+" if kpi.change >= 0 else "−"
+    good = (kpi.change > 0) == (kpi.better == "higher")
     colour = "grey" if kpi.better == "neither" or good is None else ("green" if good else "red")
     return f"{sign}{amount}", colour
 
@@ -93,7 +96,8 @@ def Controls() -> None:
                 state.set_playing(False)
                 return
             state.step_once()
-            time.sleep(0.001)  # let the page's own messages through between steps
+            # a pause that can't get in while the page redraws would be lost; this gap lets it
+            time.sleep(PLAY_GAP_S)
 
     solara.lab.use_task(play_loop, dependencies=[playing], prefer_threaded=True)
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):

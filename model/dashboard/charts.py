@@ -114,7 +114,7 @@ def compare_figure(left: pd.DataFrame, right: pd.DataFrame, names: tuple[str, st
 def network_figure(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]],
                    colour_by: str, lang: str) -> Figure:
     """The district: places as markers coloured by ``colour_by``, case flows as lines."""
-    fig = _figure(7.2, 3.6, left=0.02, right=0.8, top=0.84, bottom=0.04)
+    fig = _figure(7.2, 3.6, left=0.02, right=0.76, top=0.84, bottom=0.04)
     ax = fig.subplots()
     where = {node["id"]: (node["x"], node["y"]) for node in nodes}
     drawn = [e for e in edges if e["flow"] > 0 and e["source"] in where and e["target"] in where]
@@ -159,7 +159,7 @@ def _draw_nodes(ax: Any, nodes: Sequence[Mapping[str, Any]], colour_by: str, lan
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.05),
               prop={**_font(lang), "size": 7})
     if artist is not None:
-        bar = fig.colorbar(artist, cax=fig.add_axes((0.93, 0.15, 0.015, 0.6)))
+        bar = fig.colorbar(artist, cax=fig.add_axes((0.95, 0.08, 0.015, 0.45)))
         bar.ax.tick_params(labelsize=7)
         bar.set_label(text(colour_by, lang), fontsize=8, **_font(lang))
 

@@ -88,11 +88,11 @@ def LeverControl(lever: Lever, value: Any) -> None:
             elif lever.kind == "int":
                 solara.SliderInt(label=label, value=int(value), min=int(lever.low),
                                  max=int(lever.high), step=int(lever.step or 1),
-                                 on_value=on_value, thumb_label="always")
+                                 on_value=on_value, thumb_label=True)
             else:
                 solara.SliderFloat(label=label, value=float(value), min=float(lever.low),
                                    max=float(lever.high), step=float(lever.step),
-                                   on_value=on_value, thumb_label="always")
+                                   on_value=on_value, thumb_label=True)
 
 
 @solara.component

@@ -1,0 +1,458 @@
+"""The dashboard in a real browser: Playwright drives Debian's chromium against ``cogov dashboard``.
+
+One server per module (per xdist worker), started on a free port of 127.0.0.1 and stopped by
+the fixture that started it. Every test opens its own browser context, so each has its own
+Solara session. Every request that is not to the local server is blocked and, at the end of
+each test, must not have been attempted: the page works offline (``make solara-assets`` puts
+Solara's JavaScript and CSS in its local cache). Screenshots of each state are written into the
+test's ``tmp_path`` (the paths are printed; run with ``-s`` to see them).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+
+from model.dashboard.session import HEADLINE_KPIS
+from model.dashboard.state import DEFAULT_RIGHT, DEFAULT_SCENARIO, MAX_DAYS_PER_TICK
+from model.translations import group_label, outcome_label, text
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1800}  # tall enough to show the charts in screenshots
+SERVER_START_S = 60
+TIMEOUT_MS = 20_000  # one click, render or download; a page is ready in about 2-3 s
+PLAY_SECONDS = 5.0
+PLAY_WINDOWS = 3  # measuring windows at most, until one is fast enough
+MIN_DAYS_PER_SECOND = 5.0
+ASSET_SCRIPT_ERROR = 'Script error for "/_solara/cdn/'
+
+expect.set_options(timeout=TIMEOUT_MS)  # auto-waiting assertions wait as long as actions
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (make chromium installs it)", allow_module_level=True)
+
+
+# -- the server -------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"cogov dashboard exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with no_proxy.open(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"cogov dashboard did not answer {url} within {SERVER_START_S} s:\n"
+                f"{log.read_text()}")
+
+
+def _group_alive(group: int) -> bool:
+    """Whether a process of ``group`` still runs (zombies, waiting for a parent, do not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
+    return False
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the server's process group: cogov and the solara server it started."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + 10
+        while _group_alive(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not _group_alive(server.pid):
+            break
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``cogov dashboard`` on a free port of 127.0.0.1; its URL."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("dashboard") / "server.log"
+    argv = [sys.executable, "-m", "model.cli", "dashboard", "--host", "127.0.0.1",
+            "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_until_up(url, process, log)
+        yield url
+    finally:
+        _stop(process)
+
+
+# -- the browser ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _is_local(url: str, server: str) -> bool:
+    """Whether ``url`` is the local server (``blob:`` and ``data:`` URLs made by the page too)."""
+    if url.startswith("data:"):
+        return True
+    if url.startswith("blob:"):
+        url = url.removeprefix("blob:")
+    return urlsplit(url).netloc == urlsplit(server).netloc
+
+
+class Browsing:
+    """Opens dashboard pages, each in a new browser context (its own Solara session).
+
+    Requests elsewhere than the server are blocked and kept in ``external``; the page's
+    JavaScript errors in ``errors``; the server's answers of 400 or more (and requests that
+    failed) in ``failed``; requests still waiting for their answer in ``pending``.
+    """
+
+    def __init__(self, browser: object, server: str) -> None:
+        self.browser, self.server = browser, server
+        self.contexts: list[object] = []
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.pending: set[object] = set()
+
+    def _route(self, route: object) -> None:
+        if _is_local(route.request.url, self.server):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def _answered(self, response: object) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def _requested(self, request: object) -> None:
+        self.pending.add(request)
+
+    def _finished(self, request: object) -> None:
+        self.pending.discard(request)
+
+    def _request_failed(self, request: object) -> None:
+        self.pending.discard(request)
+        self.failed.append(f"{request.failure} {request.url}")
+
+    def open(self) -> object:
+        """A new context's page with the dashboard loaded, at day 0."""
+        context = self.browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        self.contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route("**/*", self._route)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("response", self._answered)
+        page.on("request", self._requested)
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", self._request_failed)
+        page.goto(self.server)
+        expect(page.locator(".cogov-day")).to_have_text("0", timeout=TIMEOUT_MS)
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser: object, server: str) -> Iterator[Browsing]:
+    """Opens pages on the server; at teardown none may have tried the internet or thrown.
+
+    A Solara asset missing from the local cache fails late (the server first tries the
+    internet) with a requirejs "Script error"; that is the asset test's finding, so those
+    errors are left to it here and other tests do not fail by how long they took.
+    """
+    browsing = Browsing(browser, server)
+    yield browsing
+    browsing.close()
+    assert not browsing.external, (
+        f"the page should work offline but tried to fetch {browsing.external}")
+    errors = [error for error in browsing.errors if not error.startswith(ASSET_SCRIPT_ERROR)]
+    assert not errors, f"the page threw JavaScript errors: {errors}"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def shot(page: object, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.png"
+    page.screenshot(path=path)
+    print(f"screenshot: {path}")
+    return path
+
+
+def day_of(page: object) -> int:
+    return int(page.locator(".cogov-day").text_content())
+
+
+def kpi_values(page: object) -> dict[str, str]:
+    """The value shown on each headline KPI card (single view)."""
+    return {name: page.locator(f".kpi-{name} .kpi-value").text_content()
+            for name in HEADLINE_KPIS}
+
+
+def wait_for(page: object, condition: Callable[[], bool], message: Callable[[], str],
+             timeout_s: float = 20) -> None:
+    """Poll ``condition`` until true (letting the page's events through), else fail."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(message())
+        page.wait_for_timeout(50)
+
+
+def set_days_per_tick(page: object, days: int) -> None:
+    """Move the days-per-tick slider with the keyboard (Home, then ArrowRight or End)."""
+    slider = page.get_by_role("slider", name=text("days_per_tick", "en"))
+    slider.focus()
+    slider.press("Home")
+    if days == MAX_DAYS_PER_TICK:
+        slider.press("End")
+    for _ in range(days - 1 if days < MAX_DAYS_PER_TICK else 0):
+        slider.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuenow", str(days))
+
+
+def step(page: object, expected_day: int) -> None:
+    page.locator(".cogov-step").click()
+    expect(page.locator(".cogov-day")).to_have_text(str(expected_day))
+
+
+def switch_on(container: object) -> None:
+    """Turn on the Vuetify switch inside ``container`` (its ripple takes the clicks)."""
+    container.locator(".v-input--selection-controls__input").click()
+    expect(container.get_by_role("switch")).to_have_attribute("aria-checked", "true")
+
+
+def download(page: object, label_key: str, folder: Path) -> Path:
+    """Click an export button and save the file it downloads into ``folder``."""
+    with page.expect_download() as started:
+        page.get_by_role("button", name=text(label_key, "en")).click()
+    done = started.value
+    path = folder / done.suggested_filename
+    done.save_as(path)
+    return path
+
+
+def exported_settings(page: object, folder: Path) -> dict:
+    return tomllib.loads(download(page, "export_toml", folder).read_text(encoding="utf-8"))
+
+
+def exported_series(page: object, folder: Path) -> pd.DataFrame:
+    return pd.read_csv(download(page, "export_csv", folder))
+
+
+# -- the tests --------------------------------------------------------------------------------
+def test_page_loads_offline_with_title_kpis_and_day_zero(pages, tmp_path):
+    page = pages.open()
+    title = text("app_title", "en")
+    expect(page).to_have_title(title)
+    expect(page.locator(".v-toolbar__title")).to_have_text(title)
+    expect(page.locator(".kpi")).to_have_count(len(HEADLINE_KPIS))
+    for name in HEADLINE_KPIS:
+        expect(page.locator(f".kpi-{name} .kpi-label")).to_have_text(outcome_label(name, "en"))
+    expect(page.locator(".cogov-day")).to_have_text("0")
+    for control in (".cogov-reset", ".cogov-step", ".cogov-play", ".cogov-compare"):
+        expect(page.locator(control)).to_be_visible()
+    shot(page, tmp_path, "01-loaded")
+
+
+def test_every_solara_asset_is_served_from_the_local_cache(pages):
+    page = pages.open()
+    wait_for(page, lambda: not pages.pending,
+             lambda: f"requests still unanswered: {[request.url for request in pages.pending]}",
+             timeout_s=30)
+    assert not pages.failed, (
+        f"every asset should come from Solara's local CDN cache (make solara-assets); the "
+        f"server could not serve {pages.failed}, after trying the internet for them")
+    assert not pages.errors, f"the page threw JavaScript errors: {pages.errors}"
+
+
+def test_language_switch_changes_labels(pages, tmp_path):
+    page = pages.open()
+    languages = page.locator(".cogov-language")
+    label = page.locator(".kpi-mean_trust .kpi-label")
+    languages.get_by_role("button", name="中文").click()
+    expect(page.locator(".cogov-reset")).to_have_text("重置")
+    chinese = outcome_label("mean_trust", "zh")
+    assert chinese != outcome_label("mean_trust", "en"), "the KPI label should be translated"
+    expect(label).to_have_text(chinese)
+    expect(page).to_have_title(text("app_title", "zh"))
+    expect(page.get_by_text(group_label("whistle", "zh"), exact=True)).to_be_visible()
+    shot(page, tmp_path, "02-chinese")
+    languages.get_by_role("button", name="English").click()
+    expect(page.locator(".cogov-reset")).to_have_text("Reset")
+    expect(label).to_have_text(outcome_label("mean_trust", "en"))
+    expect(page).to_have_title(text("app_title", "en"))
+    shot(page, tmp_path, "02-english-again")
+
+
+def test_lever_takes_effect_on_reset_and_changes_the_run(pages, tmp_path):
+    page = pages.open()
+    set_days_per_tick(page, 30)
+    step(page, 30)
+    without = exported_series(page, tmp_path / "off")
+    assert exported_settings(page, tmp_path / "off")["whistle"]["enabled"] is False, (
+        "the baseline scenario should run without the street whistle")
+
+    page.get_by_text(group_label("whistle", "en"), exact=True).click()
+    switch_on(page.locator(".lever-whistle-enabled"))
+    shot(page, tmp_path, "03-whistle-switched-on")
+    expect(page.locator(".cogov-day")).to_have_text("30")
+    assert exported_settings(page, tmp_path / "pending")["whistle"]["enabled"] is False, (
+        "a lever change should wait for Reset, not change the running model")
+
+    page.locator(".cogov-reset").click()
+    expect(page.locator(".cogov-day")).to_have_text("0")
+    expect(page.locator(".kpi-resolved_share .kpi-value")).to_have_text("–")
+    step(page, 30)
+    with_whistle = exported_series(page, tmp_path / "on")
+    assert exported_settings(page, tmp_path / "on")["whistle"]["enabled"] is True, (
+        "after Reset the run should use the street whistle")
+    shot(page, tmp_path, "03-whistle-after-30-days")
+
+    assert list(with_whistle["day"]) == list(without["day"]) == list(range(31))
+    off, on = without["resolved_share"].iloc[-1], with_whistle["resolved_share"].iloc[-1]
+    assert on > off, (f"the street whistle should resolve more cases by day 30 on the same "
+                      f"seed: resolved share {on:.3f} with it vs {off:.3f} without")
+
+
+def test_thirty_days_change_the_kpis(pages, tmp_path):
+    page = pages.open()
+    start = kpi_values(page)
+    set_days_per_tick(page, 30)
+    step(page, 30)
+
+    def changed() -> list[str]:
+        now = kpi_values(page)
+        return [name for name in HEADLINE_KPIS if now[name] != start[name]]
+
+    wait_for(page, lambda: len(changed()) >= 3,
+             lambda: f"30 days should change at least 3 KPI cards; changed only {changed()}")
+    assert day_of(page) == 30
+    shot(page, tmp_path, "04-day-30")
+    print(f"KPIs changed in 30 days: {changed()}")
+
+
+def test_compare_mode_shows_both_policies_and_the_chart(pages, tmp_path):
+    page = pages.open()
+    switch_on(page.locator(".cogov-compare"))
+    for side, name in (("left_policy", DEFAULT_SCENARIO), ("right_policy", DEFAULT_RIGHT)):
+        expect(page.get_by_text(f"{text(side, 'en')}: {name}", exact=True)).to_be_visible()
+    expect(page.locator(".kpi")).to_have_count(2 * len(HEADLINE_KPIS))
+    chart = page.locator(".cogov-compare-chart img")
+    expect(chart).to_be_visible()
+    first_chart = chart.get_attribute("src")
+    shot(page, tmp_path, "05-compare-day-0")
+    for day in (1, 2, 3):
+        step(page, day)
+    expect(chart).not_to_have_attribute("src", first_chart)  # redrawn with three days
+    expect(page.locator(".kpi")).to_have_count(2 * len(HEADLINE_KPIS))
+    shot(page, tmp_path, "05-compare-day-3")
+
+
+def test_exports_validate_and_parse(pages, tmp_path):
+    page = pages.open()
+    set_days_per_tick(page, 5)
+    step(page, 5)
+    settings = download(page, "export_toml", tmp_path)
+    assert settings.suffix == ".toml"
+    checked = subprocess.run([sys.executable, "-m", "model.cli", "validate", str(settings)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, (
+        f"the exported scenario should validate:\n{checked.stdout}{checked.stderr}")
+    assert tomllib.loads(settings.read_text(encoding="utf-8"))["name"] == DEFAULT_SCENARIO
+    series_file = download(page, "export_csv", tmp_path)
+    assert series_file.suffix == ".csv"
+    series = pd.read_csv(series_file)
+    assert "day" in series.columns, f"the series should have a day column: {list(series)}"
+    assert list(series["day"]) == list(range(6)), "one row per day, 0 to 5"
+    shot(page, tmp_path, "06-exported")
+
+
+def test_sessions_are_isolated(pages, tmp_path):
+    first, second = pages.open(), pages.open()
+    for day in (1, 2, 3):
+        step(first, day)
+    expect(second.locator(".cogov-day")).to_have_text("0")
+    step(second, 1)  # one day on its own run, not a fourth on the shared one
+    expect(first.locator(".cogov-day")).to_have_text("3")
+    shot(first, tmp_path, "08-first-session-day-3")
+    shot(second, tmp_path, "08-second-session-day-1")
+
+
+def play_rate(page: object, screenshot: Path | None) -> float:
+    """Play for PLAY_SECONDS, pause; the days per second the page's day counter advanced."""
+    play = page.locator(".cogov-play")
+    first, started = day_of(page), time.monotonic()
+    play.click()
+    try:
+        expect(play).to_have_text(text("pause", "en"))
+        page.wait_for_timeout(PLAY_SECONDS * 1000)  # the measuring window, not synchronisation
+        days, seconds = day_of(page) - first, time.monotonic() - started
+        if screenshot is not None:
+            page.screenshot(path=screenshot)
+            print(f"screenshot: {screenshot}")
+    finally:
+        play.click()  # never leave a session playing on the server
+    expect(play, "Pause should stop playing; if it does not, the session plays on in the "
+           "server until it is culled").to_have_text(text("play", "en"))
+    expect(page.locator(".cogov-step")).to_be_enabled()
+    print(f"play on the default district: {days} days in {seconds:.1f} s "
+          f"= {days / seconds:.1f} days/s")
+    return days / seconds
+
+
+# Last in the file: a session left playing (see play_rate) would slow every later test.
+def test_play_is_responsive_on_the_default_district(pages, tmp_path):
+    page = pages.open()
+    rates = [play_rate(page, tmp_path / "07-playing.png")]
+    while rates[-1] < MIN_DAYS_PER_SECOND and len(rates) < PLAY_WINDOWS:
+        rates.append(play_rate(page, None))  # a busy machine (pytest -n 2) may slow one window
+    assert max(rates) >= MIN_DAYS_PER_SECOND, (
+        f"playing the 20,000-resident baseline should advance at least {MIN_DAYS_PER_SECOND} "
+        f"days/s; got {[round(rate, 1) for rate in rates]} in {len(rates)} windows of "
+        f"{PLAY_SECONDS:.0f} s")
