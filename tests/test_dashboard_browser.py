@@ -10,6 +10,8 @@ test's ``tmp_path`` (the paths are printed; run with ``-s`` to see them).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
@@ -24,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
+import psutil
 import pytest
 
 from model.dashboard.session import HEADLINE_KPIS
@@ -105,13 +108,13 @@ def _stop(server: subprocess.Popen) -> None:
     server.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``cogov dashboard`` on a free port of 127.0.0.1; its URL."""
+@contextlib.contextmanager
+def serving(folder: Path, *extra: str) -> Iterator[str]:
+    """``cogov dashboard EXTRA`` on a free port of 127.0.0.1 while in the block; its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("dashboard") / "server.log"
+    log = folder / "server.log"
     argv = [sys.executable, "-m", "model.cli", "dashboard", "--host", "127.0.0.1",
-            "--port", str(port)]
+            "--port", str(port), *extra]
     with log.open("wb") as out:
         process = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
@@ -121,6 +124,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``cogov dashboard`` on a free port of 127.0.0.1; its URL."""
+    with serving(tmp_path_factory.mktemp("dashboard")) as url:
+        yield url
 
 
 # -- the browser ------------------------------------------------------------------------------
@@ -444,6 +454,30 @@ def play_rate(page: object, screenshot: Path | None) -> float:
     print(f"play on the default district: {days} days in {seconds:.1f} s "
           f"= {days / seconds:.1f} days/s")
     return days / seconds
+
+
+def _kernels(url: str) -> dict:
+    """The server's count of sessions (Solara's /resourcez)."""
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with no_proxy.open(f"{url}resourcez", timeout=5) as response:
+        return json.load(response)["kernels"]
+
+
+def test_a_dropped_session_is_culled(browser, tmp_path):
+    before = {child.pid for child in psutil.Process().children(recursive=True)}
+    with serving(tmp_path, "--cull-after", "2s") as url:
+        chromium = browser.browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = chromium.new_page()
+        page.goto(url)
+        expect(page.locator(".cogov-day")).to_have_text("0")
+        assert _kernels(url)["total"] == 1, "one session for the open page"
+        for child in psutil.Process().children(recursive=True):  # a crash: no goodbye sent
+            if child.pid not in before and "chromium" in child.name():
+                child.kill()
+        deadline = time.monotonic() + 20
+        while _kernels(url)["total"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _kernels(url)["total"] == 0, "a session whose page is gone is freed after 2 s"
 
 
 # Last in the file: a session left playing (see play_rate) would slow every later test.
