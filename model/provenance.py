@@ -14,7 +14,7 @@ import os
 import platform
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -122,10 +122,34 @@ def current_umask() -> int:
     return mask
 
 
-def write_json_atomic(path: str | Path, data: Any) -> Path:
-    """Write ``data`` as indented JSON; a reader never sees a half-written file.
+def replace_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Have ``write`` fill a temporary file beside ``path``, then rename it into place.
 
-    The text goes to a temporary file in the same folder, then replaces ``path`` in one step.
+    A reader, or a sweep resuming after a kill, sees the whole new file or the old one, never
+    half a file; the file gets the usual permissions (temporary files start private).
+
+    Args:
+        path: Where the file goes.
+        write: Writes the content to the temporary path it is given.
+
+    Returns:
+        The path written.
+    """
+    path = Path(path)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(temp)
+        os.chmod(temp, 0o666 & ~current_umask())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json_atomic(path: str | Path, data: Any) -> Path:
+    """Write ``data`` as indented JSON, atomically (see :func:`replace_atomically`).
 
     Args:
         path: Where to write.
@@ -134,18 +158,8 @@ def write_json_atomic(path: str | Path, data: Any) -> Path:
     Returns:
         The path written.
     """
-    path = Path(path)
     text = json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o666 & ~current_umask())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return replace_atomically(path, lambda temp: Path(temp).write_text(text, encoding="utf-8"))
 
 
 def _drop_none(value: Any) -> Any:

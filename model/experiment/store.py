@@ -17,9 +17,7 @@ sweep loses only the runs in flight and memory does not grow with the number of 
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,23 +25,14 @@ from typing import Any
 import pandas as pd
 
 from model.experiment.backends import Result
-from model.provenance import current_umask, write_json_atomic
+from model.provenance import replace_atomically, write_json_atomic
 
 REPORT_OUTPUTS = ("report.md", "figures", "tables")
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` to ``path`` via a temporary file in the same folder and a rename."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        frame.to_parquet(temp, index=False)
-        os.chmod(temp, 0o666 & ~current_umask())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``frame`` to ``path`` as Parquet, atomically (temporary file, then rename)."""
+    return replace_atomically(path, lambda temp: frame.to_parquet(temp, index=False))
 
 
 class ResultStore:
