@@ -27,6 +27,8 @@ from model.translations import outcome_label, text
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 PLAY_GAP_S = 0.03
+KPI_CARD_STYLE = {"min-width": "150px", "flex": "1", "padding": "8px", "border-radius": "4px",
+                  "box-shadow": "0 1px 3px rgba(0,0,0,0.2)", "background": "white"}
 
 
 def _number(value: float | None, unit: str) -> str:
@@ -72,8 +74,7 @@ def KpiCards(kpis: list[Kpi], title: str = "") -> None:
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
         for kpi in kpis:
             change, colour = _change(kpi)
-            with solara.Card(classes=["kpi", f"kpi-{kpi.name}"],
-                             style={"min-width": "150px", "flex": "1", "padding": "8px"}):
+            with solara.Div(classes=["kpi", f"kpi-{kpi.name}"], style=KPI_CARD_STYLE):
                 with solara.Column(gap="2px"):
                     solara.Text(outcome_label(kpi.name, lang), classes=["kpi-label"],
                                 style={"font-size": "0.85em", "color": "#555"})
