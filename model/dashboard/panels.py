@@ -14,12 +14,12 @@ from typing import Any
 import solara
 
 from model.dashboard import state
-from model.dashboard.levers import LEVER_GROUPS, Lever, current_values, levers
+from model.dashboard.levers import Lever, current_values, grouped_levers
 from model.scenario import ScenarioError, load_scenario_text
 from model.translations import group_label, text
 
 MAX_UPLOAD_BYTES = 64 * 1024
-LEVERS = levers()
+LEVERS = grouped_levers()
 
 
 def set_choice(**changes: Any) -> None:
@@ -109,7 +109,7 @@ def LeverPanel() -> None:
     with solara.Row(style={"align-items": "baseline"}):
         solara.Text(text("levers", lang), style={"font-weight": "bold"})
         solara.Text(text("apply_on_reset", lang), style={"font-size": "0.85em"})
-    for group in LEVER_GROUPS:
+    for group, group_levers in LEVERS.items():
         with solara.Details(summary=group_label(group, lang)):
-            for lever in (item for item in LEVERS if item.group == group):
+            for lever in group_levers:
                 LeverControl(lever, values[lever.key])

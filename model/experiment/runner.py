@@ -160,8 +160,8 @@ def run_sweep(
     runs = plan_runs(experiment, design_points(experiment))
     order = [run.run_id for run in runs]
     store.remove_stale_temporaries()
-    store.compact(order)  # parts left by a killed sweep join the table first
-    done = {run_id for run_id, status in store.finished().items() if status == "ok"}
+    stored = store.compact(order)  # parts left by a killed sweep join the table first
+    done = set(stored["run_id"][stored["status"] == "ok"]) if len(stored) else set()
     todo = [run for run in runs if run.run_id not in done]
     workers = workers or default_workers()
     info = base_manifest(experiment, backend, workers, len(runs))

@@ -143,12 +143,6 @@ class ResultStore:
             self.parts_dir.rmdir()
         return rows
 
-    def read_runs(self) -> pd.DataFrame:
-        """The merged run table (empty when nothing has finished)."""
-        if not self.runs_path.exists():
-            return pd.DataFrame()
-        return pd.read_parquet(self.runs_path)
-
     def write_design(self, frame: pd.DataFrame) -> None:
         """Store the raw sample of a sampled design."""
         self.root.mkdir(parents=True, exist_ok=True)
