@@ -221,6 +221,7 @@ class GovernanceModel(mesa.Model):
             self.visit(case, case.legs[0])
         elif resident.uses_hotline():
             case.channel = "hotline"
+            self.tally.hotline_reports += 1
             case.move(self.day, Node("hotline", 0), "report")
             self.send(case, self.streets[case.street].node, "dispatch")
         else:
@@ -311,7 +312,12 @@ class GovernanceModel(mesa.Model):
             tally.closed_unsolved += 1
         else:
             tally.abandoned += 1
-        score = self.residents[case.resident].rate(case)
+        resident = self.residents[case.resident]
+        score = resident.rate(case)
+        # the hotline's callback (回访): the resident answers from where the case left them
+        tally.callbacks += 1
+        tally.callbacks_satisfied += (
+            resident.satisfaction >= self.params.residents.satisfied_threshold)
         if spec.admin_service:
             tally.admin_closed += 1
             tally.admin_trips += case.trips

@@ -65,6 +65,9 @@ class Tally:
     admin_closed: int = 0
     admin_trips: int = 0
     admin_score: float = 0.0
+    callbacks: int = 0
+    hotline_reports: int = 0
+    callbacks_satisfied: int = 0
     whistles: int = 0
     meetings: int = 0
     cost: float = 0.0

@@ -197,6 +197,7 @@ _HELP_ZH: dict[str, dict[str, str]] = {
         "escalation_penalty": "居民投诉升级时满意度和信任度的损失",
         "max_escalations": "居民就同一诉求最多升级（热线、信访）的次数",
         "abandon_days": "居民放弃未办结诉求之前等待的天数",
+        "satisfied_threshold": "回访时居民满意度达到此值即答“满意”",
     },
     "DemandParams": {
         "rate_scale": "所有诉求类别发生率的总乘数",
@@ -384,6 +385,7 @@ _LABEL_EN: dict[str, dict[str, str]] = {
         "trip_penalty": "Trip penalty", "bounce_penalty": "Bounce penalty",
         "escalation_penalty": "Loss from escalating", "max_escalations": "Most escalations",
         "abandon_days": "Days before giving up",
+        "satisfied_threshold": "Callback 'satisfied' threshold",
     },
     "DemandParams": {"rate_scale": "Demand scale", "shocks": "Demand surges"},
     "ShockParams": {"start_day": "Surge start day", "duration_days": "Surge duration",

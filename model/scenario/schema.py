@@ -115,6 +115,9 @@ class ResidentParams(Group):
                                  ge=0, le=20, unit="escalations", zh="最多升级次数")
     abandon_days: int = param(120, "Days after which a resident gives up on an open case",
                               ge=5, le=3650, unit="days", zh="放弃天数")
+    satisfied_threshold: float = param(
+        0.5, "Satisfaction at or above which a resident answers a callback 'satisfied'", ge=0,
+        le=1, unit="index", source="§5.2 群众满意度", zh="回访满意阈值", step=0.01)
 
 
 class ShockParams(Group):
