@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_options(compare)
     compare.set_defaults(func=cmd_compare)
     _add_sweep_parser(commands)
+    _add_calibrate_parser(commands)
     report = commands.add_parser("report", help="write report.md, figures and tables of a "
                                  "sweep's result folder")
     report.add_argument("folder", metavar="DIR", help="the sweep's result folder")
@@ -163,6 +164,29 @@ def _add_sweep_parser(commands: argparse._SubParsersAction) -> None:
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
     sweep.set_defaults(func=cmd_sweep)
+
+
+def _add_calibrate_parser(commands: argparse._SubParsersAction) -> None:
+    """``cogov calibrate``: fit a calibration spec and run its out-of-sample sequence."""
+    calibrate = commands.add_parser("calibrate", help="fit parameters to published figures "
+                                    "(emulator-based ABC) and run the reform sequence")
+    calibrate.add_argument("spec", metavar="SPEC", help="calibration spec (TOML)")
+    calibrate.add_argument("--backend", choices=BACKENDS, help="where runs execute (default: "
+                           "processes, or dask with --scheduler)")
+    calibrate.add_argument("--workers", type=positive_int, help="worker processes")
+    calibrate.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler")
+    calibrate.add_argument("--out", metavar="DIR", help="result folder (default: results/NAME)")
+    calibrate.add_argument("--fresh", action="store_true", help="discard fitting runs already "
+                           "in the folder")
+    calibrate.add_argument("--samples", type=positive_int, help="design points instead of the "
+                           "spec's")
+    calibrate.add_argument("--replications", type=positive_int, help="seeds per point, at the "
+                           "check and per chain, instead of the spec's")
+    calibrate.add_argument("--days", type=positive_int, help="days per run instead of the spec's")
+    calibrate.add_argument("--set", action="append", default=[], metavar="dotted.key=value",
+                           help="override a parameter in every run (repeatable)")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
+    calibrate.set_defaults(func=cmd_calibrate)
 
 
 def _load_all(refs: Sequence[str], sets: Sequence[str], days: int | None) -> list[Scenario]:
@@ -289,6 +313,33 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(format_table(table, experiment.spec.outcomes, args.lang))
     print(f"next: {PROG} report {out}", file=sys.stderr)
     return 1 if done.failed else 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit a calibration spec, run its reform sequence, write and print the results."""
+    from model.calibration import Backend, CalibrationError, calibrate, load_calibration
+    from model.calibration.report import summary_text, write_calibration_report
+
+    overrides = dict(parse_override(text) for text in args.set)
+    calibration = load_calibration(args.spec, samples=args.samples,
+                                   replications=args.replications, overrides=overrides,
+                                   days=args.days)
+    backend = args.backend or ("dask" if args.scheduler else "processes")
+    if args.scheduler and backend != "dask":
+        raise UsageError(f"{PROG} calibrate: error: --scheduler needs --backend dask, "
+                         f"not {backend}")
+    out = Path(args.out or Path("results") / calibration.spec.name)
+    try:
+        result = calibrate(calibration, out, Backend(backend, args.workers, args.scheduler,
+                                                     not args.quiet), fresh=args.fresh)
+    except CalibrationError as exc:
+        print(f"{PROG} calibrate: error: {exc}", file=sys.stderr)
+        return 1
+    write_calibration_report(out)
+    print(summary_text(result))
+    print(f"{calibration.spec.name}: {result['seconds']:.1f} s on {backend}; see "
+          f"{out / 'report.md'}", file=sys.stderr)
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -298,7 +298,7 @@ def _load_scenarios(
     loaded, names = [], []
     for index, ref in enumerate(spec.scenarios):
         try:
-            path = ref if base_dir is None else _relative(ref, base_dir)
+            path = ref if base_dir is None else scenario_reference(ref, base_dir)
             scenario = load_scenario(path, overrides)
         except ScenarioError as exc:
             problems.extend(as_spec_problem(line, source, f"scenarios[{index}]", "set")
@@ -309,7 +309,7 @@ def _load_scenarios(
     return loaded
 
 
-def _relative(ref: str, base_dir: Path) -> str:
+def scenario_reference(ref: str, base_dir: Path) -> str:
     """A scenario reference as the loader should see it: a bundled name or a path."""
     try:
         return str(resolve_reference(ref, relative_to=base_dir / "spec.toml"))

@@ -1,0 +1,7 @@
+"""Calibration to published figures: emulator-based ABC and an out-of-sample reform sequence."""
+
+from model.calibration.run import Backend, CalibrationError, calibrate
+from model.calibration.spec import Calibration, CalibrationSpec, load_calibration
+
+__all__ = ["Backend", "Calibration", "CalibrationError", "CalibrationSpec", "calibrate",
+           "load_calibration"]
