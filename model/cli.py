@@ -121,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     compare.set_defaults(func=cmd_compare)
     _add_sweep_parser(commands)
     _add_calibrate_parser(commands)
+    paper = commands.add_parser("paper", help="run the paper's experiments and regenerate "
+                                "docs/paper.md's tables and figures")
+    paper.add_argument("spec", metavar="SPEC", nargs="?", default="experiments/paper.toml",
+                       help="paper spec (default: experiments/paper.toml)")
+    paper.add_argument("--backend", choices=BACKENDS, help="where runs execute (default: "
+                       "processes, or dask with --scheduler)")
+    paper.add_argument("--workers", type=positive_int, help="worker processes")
+    paper.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler")
+    paper.add_argument("--quiet", action="store_true", help="no progress bars")
+    paper.set_defaults(func=cmd_paper)
     report = commands.add_parser("report", help="write report.md, figures and tables of a "
                                  "sweep's result folder")
     report.add_argument("folder", metavar="DIR", help="the sweep's result folder")
@@ -339,6 +349,24 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(summary_text(result))
     print(f"{calibration.spec.name}: {result['seconds']:.1f} s on {backend}; see "
           f"{out / 'report.md'}", file=sys.stderr)
+    return 0
+
+
+def cmd_paper(args: argparse.Namespace) -> int:
+    """Run the paper's sweeps and calibration; regenerate its blocks, tables and figures."""
+    from model.calibration import Backend, CalibrationError
+    from model.paper import run_paper
+
+    backend = args.backend or ("dask" if args.scheduler else "processes")
+    if args.scheduler and backend != "dask":
+        raise UsageError(f"{PROG} paper: error: --scheduler needs --backend dask, not {backend}")
+    try:
+        written = run_paper(args.spec, Backend(backend, args.workers, args.scheduler,
+                                               not args.quiet))
+    except CalibrationError as exc:
+        print(f"{PROG} paper: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files; see {written[-1]}", file=sys.stderr)
     return 0
 
 

@@ -63,6 +63,38 @@ def git_commit(repo_dir: Path = REPO_DIR) -> str | None:
     return commit if done.returncode == 0 and commit else None
 
 
+#: The files a run's numbers depend on: the simulation, the scenarios, how designs, seeds and
+#: the calibration's fit are computed. Reports, the command line and the dashboard are not.
+RESULT_SOURCES = (
+    "model/agents/*.py", "model/rules/*.py", "model/scenario/*.py", "model/cases.py",
+    "model/governance.py", "model/ledger.py", "model/outcomes.py", "model/population.py",
+    "model/simulate.py", "model/streams.py", "model/compare.py", "model/experiment/design.py",
+    "model/experiment/factors.py", "model/experiment/backends.py",
+    "model/calibration/emulator.py", "model/calibration/run.py", "model/calibration/spec.py",
+    "scenarios/*.toml",
+)
+
+
+def source_hash(root: Path = REPO_DIR) -> str:
+    """SHA-256 of the source files results depend on (:data:`RESULT_SOURCES`).
+
+    Unlike the git commit it does not change when only documents, reports or the dashboard
+    change, and it does change with uncommitted edits, so stored results are reused exactly
+    when the code behind their numbers is the same.
+    """
+    digest = hashlib.sha256()
+    files = sorted({path for pattern in RESULT_SOURCES for path in root.glob(pattern)})
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def file_hash(path: str | Path) -> str:
+    """SHA-256 of one file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON (sorted keys): equal scenarios, equal hashes."""
     text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,

@@ -37,7 +37,7 @@ def provenance(result: dict[str, Any]) -> str:
     """One line naming the spec, its seeds and the code that produced ``result``."""
     code = result["code"]
     spec = result["spec"]
-    return (f"cogov {code['cogov']} (commit {str(code.get('commit'))[:12]}), "
+    return (f"cogov {code['cogov']} (model source {str(result.get('source'))[:12]}), "
             f"{result['spec_file']}, root seed {spec['root_seed']}, design seed "
             f"{spec['design']['seed']}, ABC seed {spec['abc']['seed']}")
 
@@ -128,7 +128,8 @@ def change_lines(result: dict[str, Any]) -> list[str]:
                      "simulated (points) [95% CI]"], rows, left=2)
 
 
-def posterior_figure(folder: Path, result: dict[str, Any], out: Path) -> list[Path]:
+def posterior_figure(folder: Path, result: dict[str, Any], out: Path,
+                     stamp: str | None = None) -> list[Path]:
     """Histograms of the accepted draws of each parameter over its prior range."""
     from matplotlib.figure import Figure
 
@@ -142,10 +143,10 @@ def posterior_figure(folder: Path, result: dict[str, Any], out: Path) -> list[Pa
         ax.set_xlim(row["prior_low"], row["prior_high"])
         ax.set_title(row["parameter"].split(".")[-1], fontsize=9)
         ax.set_xlabel(row["parameter"].split(".")[0], fontsize=8)
-    return save_figure(fig, out, "calibration_posterior", provenance(result))
+    return save_figure(fig, out, "calibration_posterior", stamp or provenance(result))
 
 
-def trajectory_figure(result: dict[str, Any], out: Path) -> list[Path]:
+def trajectory_figure(result: dict[str, Any], out: Path, stamp: str | None = None) -> list[Path]:
     """Simulated stages (mean and 95% CI) with the published figures of their periods."""
     from matplotlib.figure import Figure
 
@@ -173,7 +174,7 @@ def trajectory_figure(result: dict[str, Any], out: Path) -> list[Path]:
         ax.set_title(label, fontsize=10)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="upper left")
-    return save_figure(fig, out, "calibration_trajectory", provenance(result))
+    return save_figure(fig, out, "calibration_trajectory", stamp or provenance(result))
 
 
 def write_tables(result: dict[str, Any], out: Path) -> dict[str, list[str]]:

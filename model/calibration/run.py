@@ -34,7 +34,13 @@ from model.experiment.backends import Result, Task, run_tasks
 from model.experiment.design import Run
 from model.experiment.runner import run_sweep
 from model.experiment.spec import code_stamp
-from model.provenance import jsonable, package_versions, replace_atomically, write_json_atomic
+from model.provenance import (
+    jsonable,
+    package_versions,
+    replace_atomically,
+    source_hash,
+    write_json_atomic,
+)
 from model.scenario import Scenario
 
 CARRIED = {"population.initial_satisfaction": "mean_satisfaction",
@@ -94,7 +100,7 @@ def calibrate(calibration: Calibration, out: str | Path, backend: Backend | None
     result = {
         "name": spec.name, "spec_file": calibration.source,
         "spec": spec.model_dump(mode="json"), "design_spec_hash": calibration.design.spec_hash(),
-        "code": code_stamp(), "versions": package_versions(),
+        "code": code_stamp(), "source": source_hash(), "versions": package_versions(),
         "seconds": round(time.perf_counter() - started, 1),
         "design_runs": len(runs), "fitted": fitted,
         "posterior": posterior_table(posterior, keys, low, high).to_dict("records"),

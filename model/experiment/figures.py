@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +44,22 @@ def _panels(count: int, width: float, height: float, cols: int = 3,
     return fig, axes[:count]
 
 
+#: Provenance stamped into every figure saved while it is set (see :func:`save_figure`).
+STAMP: ContextVar[str | None] = ContextVar("figure_stamp", default=None)
+
+
 def save_figure(fig: Any, out: Path, stem: str, description: str | None = None) -> list[Path]:
     """Save ``fig`` as ``figures/STEM.png`` (200 dpi) and ``.svg``, byte for byte reproducible.
 
-    ``description`` (provenance: spec, seeds, code) is stamped into both files' metadata. The
+    ``description`` (provenance: spec, seeds, code; default :data:`STAMP`) is stamped into
+    both files' metadata. The
     SVG carries no date and a fixed id salt, so the same numbers give the same bytes.
     """
     import matplotlib
 
     paths = [out / "figures" / f"{stem}.png", out / "figures" / f"{stem}.svg"]
     paths[0].parent.mkdir(parents=True, exist_ok=True)
+    description = description or STAMP.get()
     stamp = {"Description": description} if description else {}
     with matplotlib.rc_context({"svg.hashsalt": "cogov"}):
         fig.savefig(paths[0], dpi=200, metadata=stamp)

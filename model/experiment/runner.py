@@ -75,7 +75,7 @@ def _changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if "days" not in keys and old.get("days") != new.get("days"):
         keys.append("days")
     if old.get("code") != new.get("code"):
-        keys.append("model code (cogov version or git commit)")
+        keys.append("model code (cogov version or the source results depend on)")
     old_hashes = [s.get("scenario_hash") for s in old.get("scenarios", [])]
     if old_hashes != [s["scenario_hash"] for s in new.get("scenarios", [])]:
         keys.append("scenario contents")

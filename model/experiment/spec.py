@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from model.compare import TABLE_OUTCOMES, replication_seeds
 from model.experiment.factors import as_spec_problem, check_factors, entry_problems
 from model.outcomes import OUTCOMES_BY_NAME
-from model.provenance import git_commit, package_versions, scenario_hash
+from model.provenance import git_commit, package_versions, scenario_hash, source_hash
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
 from model.scenario.loader import resolve_reference
@@ -144,12 +144,13 @@ class Experiment:
     def fingerprint(self) -> dict[str, Any]:
         """What fixes every run's result: spec (but replication count), scenarios and code.
 
-        The code is the cogov version and the git commit.
+        The code is the cogov version and the hash of the source files results depend on.
         Replication seeds are a prefix-stable sequence, so more or fewer replications reuse the
         runs already stored; anything else that changes invalidates them.
         """
         spec = self.spec.model_dump(mode="json", exclude={"replications", "description"})
-        return {"spec": spec, "days": self.days, "code": code_stamp(),
+        code = {key: value for key, value in code_stamp().items() if key != "commit"}
+        return {"spec": spec, "days": self.days, "code": code,
                 "scenarios": [{"name": b.name, "scenario_hash": scenario_hash(b.scenario)}
                               for b in self.scenarios]}
 
@@ -162,8 +163,12 @@ class Experiment:
 
 @functools.cache
 def code_stamp() -> dict[str, str | None]:
-    """The cogov version and git commit behind this process's results."""
-    return {"cogov": package_versions()["cogov"], "commit": git_commit()}
+    """The cogov version, git commit and result-source hash behind this process's results.
+
+    The commit is informative only: :meth:`Experiment.fingerprint` leaves it out.
+    """
+    return {"cogov": package_versions()["cogov"], "commit": git_commit(),
+            "source": source_hash()}
 
 
 def load_experiment(

@@ -1,0 +1,380 @@
+"""``cogov paper``: run every experiment of the paper, then regenerate its tables and figures.
+
+A paper spec (``experiments/paper.toml``) lists the sweeps, the calibration and the validation
+claims behind ``docs/paper.md``. Sweeps and the calibration's fitting runs resume from their
+result folders, so a second run only redraws. The document is prose written by hand with
+generated blocks::
+
+    <!-- cogov:NAME -->
+    ...regenerated...
+    <!-- /cogov:NAME -->
+
+Each block is a table or a figure, followed by its provenance: the spec file and its hash,
+the seeds, the cogov version and a hash of the model's source. No block carries a time or a
+commit, so the same code and specs give the same bytes on any machine.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from model.calibration import Backend, calibrate, load_calibration
+from model.calibration import report as calibration_report
+from model.compare import number, welch
+from model.experiment import analysis as an
+from model.experiment import load_experiment, run_sweep
+from model.experiment.figures import STAMP
+from model.experiment.report import read_store, write_report
+from model.experiment.tables import md_table, p_text
+from model.outcomes import OUTCOMES_BY_NAME
+from model.provenance import file_hash, package_versions, replace_atomically, source_hash
+from model.scenario import ScenarioError
+from model.scenario.errors import describe_validation_error
+
+BLOCK = re.compile(r"(<!-- cogov:(?P<name>[\w.-]+) -->\n)(?P<body>.*?)(<!-- /cogov:(?P=name) -->)",
+                   re.S)
+REFORM_OUTCOMES = ("resolved_share", "mean_days_to_resolve", "mean_satisfaction", "mean_trust",
+                   "paperwork_share", "reported_closure_rate")
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SweepEntry(_Table):
+    """One experiment of the paper and the figures of its report the paper shows."""
+
+    spec: str = Field(min_length=1, description="Experiment spec, relative to the paper spec")
+    replications: int | None = Field(None, ge=1, description="Instead of the spec's")
+    figures: list[str] = Field(default_factory=list, description="Report figure stems shown")
+
+
+class PaperSpec(_Table):
+    """What ``cogov paper`` runs and where it writes."""
+
+    document: str = Field(description="The paper (markdown with generated blocks)")
+    assets: str = Field(description="Folder of the generated figures and tables")
+    results: str = Field(description="Folder of the result stores")
+    sweeps: list[SweepEntry] = Field(min_length=1)
+    calibration: str | None = None
+    claims: str | None = None
+
+
+class Claim(_Table):
+    """One claim of the validation report."""
+
+    id: str
+    claim: str
+    source: str
+    experiment: str
+    scenario: str
+    reference: str
+    outcome: str
+    expect: Literal["higher", "lower"]
+
+
+class Claims(_Table):
+    """The validation claims and the significance level they are held to."""
+
+    alpha: float = Field(0.01, gt=0, lt=1)
+    claims: list[Claim] = Field(min_length=1)
+
+
+@dataclass
+class Paper:
+    """A loaded paper spec with its paths resolved."""
+
+    spec: PaperSpec
+    source: Path
+    blocks: dict[str, list[str]] = field(default_factory=dict)
+
+    def path(self, ref: str) -> Path:
+        """``ref`` relative to the paper spec's folder."""
+        return (self.source.parent / ref).resolve()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: no such file"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{path}: malformed TOML: {exc}"]) from None
+
+
+def _validated(model: type[BaseModel], path: Path) -> Any:
+    try:
+        return model.model_validate(_read_toml(path))
+    except ValidationError as exc:
+        raise ScenarioError(describe_validation_error(exc, {}, str(path), model)) from None
+
+
+def load_paper(path: str | Path) -> Paper:
+    """Read and validate a paper spec; every referenced file must exist."""
+    path = Path(path)
+    paper = Paper(_validated(PaperSpec, path), path)
+    refs = [("document", paper.spec.document), ("calibration", paper.spec.calibration),
+            ("claims", paper.spec.claims),
+            *((f"sweeps[{i}].spec", s.spec) for i, s in enumerate(paper.spec.sweeps))]
+    missing = [f"{path}: {key}: no such file: {ref}" for key, ref in refs
+               if ref is not None and not paper.path(ref).is_file()]
+    if missing:
+        raise ScenarioError(missing)
+    return paper
+
+
+def code_line() -> str:
+    """The code behind the numbers: cogov version and model-source hash."""
+    return f"cogov {package_versions()['cogov']}, model source {source_hash()[:12]}"
+
+
+def _stamp(spec_file: Path, seeds: str) -> str:
+    return (f"`{spec_file.name}` (sha256 {file_hash(spec_file)[:12]}), {seeds}; "
+            f"{code_line()}")
+
+
+def _provenance_lines(stamp: str) -> list[str]:
+    return [f"*Generated by `make paper` from {stamp}.*", ""]
+
+
+def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
+    """Run the paper's sweeps and calibration, then regenerate its blocks and assets.
+
+    Returns:
+        The files written: assets, then the document.
+    """
+    paper = load_paper(path)
+    backend = backend or Backend()
+    results, assets = paper.path(paper.spec.results), paper.path(paper.spec.assets)
+    for sub in ("figures", "tables"):
+        shutil.rmtree(assets / sub, ignore_errors=True)
+        (assets / sub).mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    stores = {}
+    for entry in paper.spec.sweeps:
+        spec_file = paper.path(entry.spec)
+        experiment = load_experiment(spec_file, entry.replications)
+        out = results / experiment.name
+        run_sweep(experiment, out, backend=backend.name, workers=backend.workers,
+                  scheduler=backend.scheduler, progress=backend.progress)
+        seeds = (f"{len(experiment.seeds)} seeds from root seed {experiment.spec.root_seed}, "
+                 f"{experiment.days} days")
+        stamp = _stamp(spec_file, seeds)
+        token = STAMP.set(stamp)
+        try:
+            write_report(out)
+        finally:
+            STAMP.reset(token)
+        stores[experiment.name] = (read_store(out), stamp)
+        written += _copy_figures(paper, out, experiment.name, entry.figures, stamp)
+    written += _reform_block(paper, stores, assets)
+    written += _sensitivity_block(paper, stores, assets)
+    if paper.spec.claims:
+        written += _validation_block(paper, stores, assets)
+    if paper.spec.calibration:
+        written += _calibration_blocks(paper, results, assets, backend)
+    paper.blocks["provenance"] = _provenance_block(paper, stores)
+    written.append(fill_document(paper.path(paper.spec.document), paper.blocks))
+    return written
+
+
+def _copy_figures(paper: Paper, out: Path, name: str, stems: list[str],
+                  stamp: str) -> list[Path]:
+    assets = paper.path(paper.spec.assets)
+    copied = []
+    for stem in stems:
+        source = out / "figures" / f"{stem}.png"
+        if not source.is_file():
+            raise ScenarioError([f"{paper.source}: figure '{stem}' of {name}: its report drew "
+                                 f"no such figure (see {out / 'figures'})"])
+        target = assets / "figures" / f"{name}-{stem}.png"
+        shutil.copyfile(source, target)
+        copied.append(target)
+        paper.blocks[f"figure.{name}.{stem}"] = [
+            f"![{name}: {stem}]({_relative_to_document(paper, target)})", "",
+            *_provenance_lines(stamp)]
+    return copied
+
+
+def _relative_to_document(paper: Paper, target: Path) -> str:
+    document = paper.path(paper.spec.document)
+    return Path(os.path.relpath(target, document.parent)).as_posix()
+
+
+def _write_table(assets: Path, name: str, frame: pd.DataFrame) -> Path:
+    path = assets / "tables" / f"{name}.csv"
+    replace_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.10g"))
+    return path
+
+
+def _cell(diff: float, low: float, high: float, places: int) -> str:
+    if not math.isfinite(diff):
+        return "–"
+    low_text, high_text = number(low, places, True), number(high, places, True)
+    return f"{number(diff, places, True)} [{low_text}, {high_text}]"
+
+
+def _places(outcome: str) -> int:
+    return 1 if OUTCOMES_BY_NAME[outcome].unit in ("days", "cases") else 3
+
+
+def _reform_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
+    """Each reform against the baseline on the headline outcomes (difference [95% CI])."""
+    if "reforms" not in stores:
+        return []
+    store, stamp = stores["reforms"]
+    diffs = an.differences(store.runs, list(REFORM_OUTCOMES))
+    stats = an.condition_stats(store.runs, list(REFORM_OUTCOMES))
+    reference = stats[stats["condition"] == stats["condition"].iloc[0]].set_index("outcome")
+    rows = [["baseline (mean)", *(number(reference.loc[o, "mean"], _places(o))
+                                  for o in REFORM_OUTCOMES)]]
+    for scenario, block in diffs.groupby("scenario", sort=False):
+        block = block.set_index("outcome")
+        rows.append([str(scenario), *(_cell(*block.loc[o, ["diff", "diff_low", "diff_high"]],
+                                            _places(o)) for o in REFORM_OUTCOMES)])
+    header = ["scenario", *(OUTCOMES_BY_NAME[o].label for o in REFORM_OUTCOMES)]
+    paper.blocks["table.reforms"] = [*md_table(header, rows), *_provenance_lines(stamp)]
+    return [_write_table(assets, "reforms", diffs)]
+
+
+def _sensitivity_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
+    """Total-order Sobol indices of each outcome, largest first (three per outcome)."""
+    if "sensitivity" not in stores:
+        return []
+    store, stamp = stores["sensitivity"]
+    manifest, runs = store.manifest, store.runs
+    frames = [an.sobol_indices(manifest, store.design, runs, outcome).assign(outcome=outcome)
+              for outcome in manifest["outcomes"] if an.ok_runs(runs)[outcome].notna().any()]
+    table = pd.concat(frames, ignore_index=True)
+    rows = []
+    for outcome, block in table.groupby("outcome", sort=False):
+        top = block.sort_values("ST", ascending=False, kind="stable").head(3)
+        rows += [[OUTCOMES_BY_NAME[str(outcome)].label, f"`{r.factor}`",
+                  f"{r.ST:.2f} ± {r.ST_conf:.2f}", f"{r.S1:.2f} ± {r.S1_conf:.2f}"]
+                 for r in top.itertuples()]
+    paper.blocks["table.sensitivity"] = [
+        *md_table(["outcome", "parameter", "total order ST", "first order S1"], rows, left=2),
+        *_provenance_lines(stamp)]
+    return [_write_table(assets, "sensitivity", table)]
+
+
+def evaluate_claims(claims: Claims, stores: dict) -> pd.DataFrame:
+    """Each claim's difference (scenario - reference), Welch CI, Hedges' g, Holm p, verdict."""
+    rows = []
+    for claim in claims.claims:
+        store, _ = stores[claim.experiment]
+        ok = an.ok_runs(store.runs)
+        first = ok.loc[ok["scenario"] == claim.reference, claim.outcome].dropna().to_numpy(float)
+        other = ok.loc[ok["scenario"] == claim.scenario, claim.outcome].dropna().to_numpy(float)
+        diff, low, high, p = welch(first, other)
+        rows.append({**claim.model_dump(), "n": min(len(first), len(other)), "diff": diff,
+                     "diff_low": low, "diff_high": high,
+                     "hedges_g": an.hedges_g(first, other), "p_value": p})
+    frame = pd.DataFrame(rows)
+    frame["p_holm"] = an.holm(frame["p_value"].to_numpy(float))
+    sign = np.where(frame["expect"] == "higher", 1.0, -1.0)
+    frame["holds"] = (np.sign(frame["diff"]) == sign) & (frame["p_holm"] < claims.alpha)
+    return frame
+
+
+def _validation_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
+    assert paper.spec.claims is not None
+    claims_file = paper.path(paper.spec.claims)
+    claims = _validated(Claims, claims_file)
+    unknown = [f"{claims_file}: claims[{i}].experiment: '{c.experiment}' is not a sweep of "
+               f"the paper (allowed: {', '.join(stores)})"
+               for i, c in enumerate(claims.claims) if c.experiment not in stores]
+    if unknown:
+        raise ScenarioError(unknown)
+    frame = evaluate_claims(claims, stores)
+    rows = [[r.id, r.claim, r.source, f"`{r.experiment}`", f"`{r.scenario}` vs `{r.reference}`",
+             OUTCOMES_BY_NAME[r.outcome].label, r.expect,
+             _cell(r.diff, r.diff_low, r.diff_high, _places(r.outcome)),
+             number(r.hedges_g, 1, True) if math.isfinite(r.hedges_g) else "–",
+             p_text(r.p_holm), "**yes**" if r.holds else "**no**"]
+            for r in frame.itertuples()]
+    held = int(frame["holds"].sum())
+    paper.blocks["table.validation"] = [
+        *md_table(["#", "claim", "source", "experiment", "compared", "outcome", "expected",
+                   "difference [95% CI]", "g", "p (Holm)", "holds"], rows, left=7),
+        f"{held} of {len(frame)} claims hold at Holm-adjusted p < {claims.alpha:g}.", "",
+        *_provenance_lines(_stamp(claims_file, "seeds of each experiment above"))]
+    return [_write_table(paper.path(paper.spec.assets), "validation", frame)]
+
+
+def _calibration_blocks(paper: Paper, results: Path, assets: Path,
+                        backend: Backend) -> list[Path]:
+    assert paper.spec.calibration is not None
+    spec_file = paper.path(paper.spec.calibration)
+    calibration = load_calibration(spec_file)
+    out = results / calibration.spec.name
+    calibrate(calibration, out, backend)
+    result = calibration_report.read_result(out)
+    spec = calibration.spec
+    seeds = (f"root seed {spec.root_seed}, design and ABC seeds {spec.design.seed} and "
+             f"{spec.abc.seed}, {spec.design.samples} points x {spec.design.replications} seeds")
+    stamp = _stamp(spec_file, seeds)
+    token = STAMP.set(stamp)
+    try:
+        tables = calibration_report.write_tables(result, assets)
+        figures = (calibration_report.posterior_figure(out, result, assets, stamp)
+                   + calibration_report.trajectory_figure(result, assets, stamp))
+    finally:
+        STAMP.reset(token)
+    for name, lines in tables.items():
+        paper.blocks[f"table.{name}"] = [*lines, *_provenance_lines(stamp)]
+    paper.blocks["text.calibration_why"] = calibration_report.why_lines(result)
+    abc = result["abc"]
+    paper.blocks["text.calibration_abc"] = [
+        f"{result['design_runs']} fitting runs; rejection ABC kept {abc['accepted']:,} of "
+        f"{abc['draws']:,} prior draws (tolerance {abc['tolerance']:.4f} in the distance of "
+        f"the two rates).", ""]
+    pngs = [p for p in figures if p.suffix == ".png"]
+    for path in figures:
+        if path.suffix == ".svg":
+            path.unlink()
+    for path in pngs:
+        paper.blocks[f"figure.{path.stem}"] = [
+            f"![{path.stem}]({_relative_to_document(paper, path)})", "",
+            *_provenance_lines(stamp)]
+    return [*sorted((assets / "tables").glob("calibration_*.csv")), *pngs]
+
+
+def _provenance_block(paper: Paper, stores: dict) -> list[str]:
+    rows = [[f"`{name}`", f"{len(store.runs)}", store.manifest.get("spec_hash", "?")[:12]]
+            for name, (store, _) in stores.items()]
+    versions = package_versions()
+    return [*md_table(["experiment", "runs", "spec hash"], rows),
+            f"Code: {code_line()}; Mesa {versions.get('mesa')}, NumPy {versions.get('numpy')}, "
+            f"pandas {versions.get('pandas')}, SciPy {versions.get('scipy')}.", ""]
+
+
+def fill_document(document: Path, blocks: dict[str, list[str]]) -> Path:
+    """Replace every generated block of ``document`` with its new content.
+
+    Raises:
+        ScenarioError: The document has a block nothing generates.
+    """
+    text = document.read_text(encoding="utf-8")
+    unknown = [m.group("name") for m in BLOCK.finditer(text) if m.group("name") not in blocks]
+    if unknown:
+        raise ScenarioError([f"{document}: block '{name}' is generated by nothing (allowed: "
+                             f"{', '.join(sorted(blocks))})" for name in unknown])
+
+    def body(match: re.Match[str]) -> str:
+        lines = blocks[match.group("name")]
+        return match.group(1) + "\n".join(lines).strip("\n") + "\n" + match.group(4)
+
+    document.write_text(BLOCK.sub(body, text), encoding="utf-8")
+    return document
