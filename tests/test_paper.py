@@ -40,7 +40,8 @@ Prose written by hand stays as it is.
 
 def _small_calibration(folder: Path) -> None:
     data = (ROOT / "experiments" / "calibration.toml").read_text(encoding="utf-8")
-    data = (data.replace("samples = 80", "samples = 6").replace("replications = 3 ", "replications = 2 ")
+    data = (data.replace("samples = 80", "samples = 6")
+            .replace("replications = 3 ", "replications = 2 ")
             .replace("draws = 200000", "draws = 2000").replace("accept = 0.005", "accept = 0.05")
             .replace("posterior_draws = 20", "posterior_draws = 2")
             .replace("replications = 10", "replications = 2").replace("days = 365", "days = 30"))
