@@ -24,11 +24,21 @@ OUT ?= results/reforms
 
 PYTEST_ARGS ?=
 
-.PHONY: run test dashboard lint chromium solara-assets clean
+.PHONY: run test paper calibrate dashboard lint chromium solara-assets clean
 
 run: $(RUN_STAMP)
 	$(VENV)/bin/cogov sweep experiments/reforms.toml --replications $(SEEDS) --out $(OUT) --fresh
 	$(VENV)/bin/cogov report $(OUT)
+
+# docs/paper.md: every experiment of experiments/paper.toml (resumed from results/paper), the
+# calibration, then the paper's generated tables and figures (docs/paper/). About half an hour
+# on two cores; a rerun with nothing changed only redraws.
+paper: $(RUN_STAMP)
+	$(VENV)/bin/cogov paper experiments/paper.toml
+
+# The calibration alone (experiments/calibration.toml) into results/calibration.
+calibrate: $(RUN_STAMP)
+	$(VENV)/bin/cogov calibrate experiments/calibration.toml --out results/calibration
 
 # The policymakers' dashboard on http://127.0.0.1:8765/ (PORT=..., HOST=0.0.0.0 to serve others)
 PORT ?= 8765
