@@ -134,6 +134,30 @@ def load_paper(path: str | Path) -> Paper:
     return paper
 
 
+CALIBRATION_BLOCKS = (
+    "table.calibration_posterior", "table.calibration_fit", "table.calibration_emulator",
+    "table.calibration_trajectory", "table.calibration_changes", "text.calibration_why",
+    "text.calibration_abc", "figure.calibration_posterior", "figure.calibration_trajectory")
+
+
+def block_names(paper: Paper) -> set[str]:
+    """Every block ``cogov paper`` can generate for ``paper``.
+
+    The reforms and sensitivity tables exist only when those sweeps are in the paper.
+    """
+    names = {"provenance", "table.validation"} if paper.spec.claims else {"provenance"}
+    for entry in paper.spec.sweeps:
+        name = load_experiment(paper.path(entry.spec), 1).name
+        names |= {f"figure.{name}.{stem}" for stem in entry.figures}
+        names |= {f"table.{name}"} & {"table.reforms", "table.sensitivity"}
+    return names | (set(CALIBRATION_BLOCKS) if paper.spec.calibration else set())
+
+
+def load_claims(path: Path) -> Claims:
+    """Read and validate a claims file."""
+    return _validated(Claims, path)
+
+
 def code_line() -> str:
     """The code behind the numbers: cogov version and model-source hash."""
     return f"cogov {package_versions()['cogov']}, model source {source_hash()[:12]}"
@@ -291,7 +315,7 @@ def evaluate_claims(claims: Claims, stores: dict) -> pd.DataFrame:
 def _validation_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     assert paper.spec.claims is not None
     claims_file = paper.path(paper.spec.claims)
-    claims = _validated(Claims, claims_file)
+    claims = load_claims(claims_file)
     unknown = [f"{claims_file}: claims[{i}].experiment: '{c.experiment}' is not a sweep of "
                f"the paper (allowed: {', '.join(stores)})"
                for i, c in enumerate(claims.claims) if c.experiment not in stores]

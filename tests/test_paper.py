@@ -115,3 +115,25 @@ def test_cli_names_a_missing_spec_file(tmp_path: Path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"{spec}: document: no such file: paper.md",
                    f"{spec}: sweeps[0].spec: no such file: nowhere.toml"]
+
+
+def test_bundled_paper_spec_claims_and_document_agree():
+    """Every claim names a sweep of the paper, scenarios of that sweep and a known outcome;
+    every block of docs/paper.md is one the paper generates, and each is there."""
+    from model.experiment import load_experiment
+    from model.outcomes import OUTCOMES_BY_NAME
+    from model.paper import BLOCK, block_names, load_claims, load_paper
+
+    paper = load_paper(ROOT / "experiments" / "paper.toml")
+    scenarios = {}
+    for entry in paper.spec.sweeps:
+        experiment = load_experiment(paper.path(entry.spec), 1)
+        scenarios[experiment.name] = [base.name for base in experiment.scenarios]
+    claims = load_claims(paper.path(paper.spec.claims))
+    assert len(claims.claims) >= 14
+    assert {c.id for c in claims.claims} >= {"P1a", "P2a", "P3a", "P4a", "P5a"}
+    for claim in claims.claims:
+        assert {claim.scenario, claim.reference} <= set(scenarios[claim.experiment]), claim.id
+        assert claim.outcome in OUTCOMES_BY_NAME, claim.id
+    text = paper.path(paper.spec.document).read_text(encoding="utf-8")
+    assert {m.group("name") for m in BLOCK.finditer(text)} == block_names(paper)
