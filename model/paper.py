@@ -20,7 +20,6 @@ import math
 import os
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +35,7 @@ from model.experiment import analysis as an
 from model.experiment import load_experiment, run_sweep
 from model.experiment.figures import STAMP
 from model.experiment.report import read_store, write_report
+from model.experiment.spec import read_spec_file
 from model.experiment.tables import md_table, p_text
 from model.outcomes import OUTCOMES_BY_NAME
 from model.provenance import file_hash, package_versions, replace_atomically, source_hash
@@ -104,18 +104,9 @@ class Paper:
         return (self.source.parent / ref).resolve()
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: no such file"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: malformed TOML: {exc}"]) from None
-
-
 def _validated(model: type[BaseModel], path: Path) -> Any:
     try:
-        return model.model_validate(_read_toml(path))
+        return model.model_validate(read_spec_file(path))
     except ValidationError as exc:
         raise ScenarioError(describe_validation_error(exc, {}, str(path), model)) from None
 

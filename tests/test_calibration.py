@@ -75,7 +75,8 @@ def test_unknown_target_outcome_is_one_line():
     data = _data()
     data["targets"]["resolved_shar"] = data["targets"].pop("resolved_share")
     (line,) = _problems(data)
-    assert line.startswith("cal.toml: targets.resolved_shar: unknown outcome (allowed: ")
+    assert line.startswith("cal.toml: targets.resolved_shar: unknown outcome 'resolved_shar' "
+                           "(allowed: ")
     assert line.endswith("; did you mean 'resolved_share'?")
 
 

@@ -9,15 +9,20 @@ scenario schema in the same one-line ``FILE: key: message`` form as every other 
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.experiment.spec import Experiment, Value, experiment_from_data, scenario_reference
+from model.experiment.spec import (
+    Experiment,
+    Value,
+    experiment_from_data,
+    read_spec_file,
+    scenario_reference,
+    unknown_outcomes,
+)
 from model.outcomes import OUTCOMES_BY_NAME
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
@@ -168,12 +173,7 @@ def load_calibration(
         ScenarioError: One line per problem, naming the spec file and the key.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: no such file"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: malformed TOML: {exc}"]) from None
+    data = read_spec_file(path)
     data.setdefault("name", path.stem)
     return calibration_from_data(data, str(path), path.parent, samples=samples,
                                  replications=replications, overrides=overrides, days=days)
@@ -246,14 +246,8 @@ def _spec_words(line: str) -> str:
 
 
 def _outcome_problems(spec: CalibrationSpec, source: str) -> list[str]:
-    problems = []
-    for name in spec.targets:
-        if name not in OUTCOMES_BY_NAME:
-            close = difflib.get_close_matches(name, list(OUTCOMES_BY_NAME), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"{source}: targets.{name}: unknown outcome "
-                            f"(allowed: {', '.join(OUTCOMES_BY_NAME)}){hint}")
-    return problems
+    return [line for name in spec.targets
+            for line in unknown_outcomes([name], source, f"targets.{name}")]
 
 
 def _reference_problems(spec: CalibrationSpec, source: str) -> list[str]:

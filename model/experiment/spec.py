@@ -171,6 +171,18 @@ def code_stamp() -> dict[str, str | None]:
             "source": source_hash()}
 
 
+def read_spec_file(path: Path) -> dict[str, Any]:
+    """A spec file's TOML as a dict; a missing, unreadable or malformed file is one line."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: no such file"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{path}: malformed TOML: {exc}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
+
+
 def load_experiment(
     path: str | Path, replications: int | None = None, days: int | None = None,
     samples: int | None = None, overrides: dict[str, Any] | None = None,
@@ -191,14 +203,7 @@ def load_experiment(
         ScenarioError: One line per problem, naming the spec file and the key.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: no such file"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: malformed TOML: {exc}"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
+    data = read_spec_file(path)
     data.setdefault("name", path.stem)
     if samples is not None and isinstance(data.get("design", {}), dict):
         data["design"] = {**data.get("design", {}), "samples": samples}
@@ -247,16 +252,20 @@ def experiment_from_data(
                       replication_seeds(spec.root_seed, spec.replications))
 
 
-def _outcome_problems(spec: ExperimentSpec, source: str) -> list[str]:
-    allowed = ", ".join(OUTCOMES_BY_NAME)
+def unknown_outcomes(names: list[str], source: str, key: str) -> list[str]:
+    """One line per name in ``names`` that is not an outcome, addressed to ``key``."""
     problems = []
-    for name in spec.outcomes:
+    for name in names:
         if name not in OUTCOMES_BY_NAME:
             close = difflib.get_close_matches(name, list(OUTCOMES_BY_NAME), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"{source}: outcomes: unknown outcome '{name}' "
-                            f"(allowed: {allowed}){hint}")
+            problems.append(f"{source}: {key}: unknown outcome '{name}' "
+                            f"(allowed: {', '.join(OUTCOMES_BY_NAME)}){hint}")
     return problems
+
+
+def _outcome_problems(spec: ExperimentSpec, source: str) -> list[str]:
+    return unknown_outcomes(spec.outcomes, source, "outcomes")
 
 
 def _design_problems(spec: ExperimentSpec, source: str) -> list[str]:
