@@ -20,6 +20,7 @@ import math
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,8 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from model.calibration import Backend, calibrate, load_calibration
 from model.calibration import report as calibration_report
 from model.compare import number, welch
+from model.experiment import Experiment, ResultStore, load_experiment, run_sweep
 from model.experiment import analysis as an
-from model.experiment import load_experiment, run_sweep
 from model.experiment.figures import STAMP
 from model.experiment.report import read_store, write_report
 from model.experiment.spec import read_spec_file
@@ -182,7 +183,8 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         experiment = load_experiment(spec_file, entry.replications)
         out = results / experiment.name
         run_sweep(experiment, out, backend=backend.name, workers=backend.workers,
-                  scheduler=backend.scheduler, progress=backend.progress)
+                  scheduler=backend.scheduler, progress=backend.progress,
+                  fresh=_stale(out, experiment))
         seeds = (f"{len(experiment.seeds)} seeds from root seed {experiment.spec.root_seed}, "
                  f"{experiment.days} days")
         stamp = _stamp(spec_file, seeds)
@@ -202,6 +204,16 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
     paper.blocks["provenance"] = _provenance_block(paper, stores)
     written.append(fill_document(paper.path(paper.spec.document), paper.blocks))
     return written
+
+
+def _stale(out: Path, experiment: Experiment) -> bool:
+    """Whether ``out`` holds runs of another spec or other code: the paper reruns those."""
+    stored = ResultStore(out).read_manifest()
+    stale = stored is not None and stored.get("spec_hash") != experiment.spec_hash()
+    if stale:
+        print(f"{out}: written by another spec or other code; running it afresh",
+              file=sys.stderr)
+    return stale
 
 
 def _copy_figures(paper: Paper, out: Path, name: str, stems: list[str],
@@ -334,7 +346,7 @@ def _calibration_blocks(paper: Paper, results: Path, assets: Path,
     spec_file = paper.path(paper.spec.calibration)
     calibration = load_calibration(spec_file)
     out = results / calibration.spec.name
-    calibrate(calibration, out, backend)
+    calibrate(calibration, out, backend, fresh=_stale(out / "design", calibration.design))
     result = calibration_report.read_result(out)
     spec = calibration.spec
     seeds = (f"root seed {spec.root_seed}, design and ABC seeds {spec.design.seed} and "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -137,3 +138,17 @@ def test_bundled_paper_spec_claims_and_document_agree():
         assert claim.outcome in OUTCOMES_BY_NAME, claim.id
     text = paper.path(paper.spec.document).read_text(encoding="utf-8")
     assert {m.group("name") for m in BLOCK.finditer(text)} == block_names(paper)
+
+
+def test_paper_reruns_a_store_written_by_another_spec(small_paper: Path, capsys):
+    run_paper(small_paper, Backend("serial", progress=False))
+    spec = small_paper.parent / "whistle.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("days = 40", "days = 35"),
+                    encoding="utf-8")
+    capsys.readouterr()
+    run_paper(small_paper, Backend("serial", progress=False))
+    results = small_paper.parent.parent / "results"
+    assert (f"{results / 'whistle'}: written by another spec or other code; running it afresh"
+            in capsys.readouterr().err)
+    manifest = json.loads((results / "whistle" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["days"] == 35 and manifest["status"] == "complete"
