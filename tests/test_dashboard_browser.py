@@ -264,6 +264,8 @@ def set_days_per_tick(page: object, days: int) -> None:
     for _ in range(days - 1 if days < MAX_DAYS_PER_TICK else 0):
         slider.press("ArrowRight")
     expect(slider).to_have_attribute("aria-valuenow", str(days))
+    # the browser moves the thumb at once; the server may still be taking the key presses
+    expect(page.locator(".cogov-days-per-tick")).to_have_text(str(days))
 
 
 def step(page: object, expected_day: int) -> None:

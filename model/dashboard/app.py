@@ -111,6 +111,8 @@ def Controls() -> None:
                       classes=["cogov-play"])
         solara.SliderInt(text("days_per_tick", lang), value=state.days_per_tick, min=1,
                          max=state.MAX_DAYS_PER_TICK)
+        # the value the server holds, drawn by the server: what the next Step will use
+        solara.Text(str(state.days_per_tick.value), classes=["cogov-days-per-tick"])
         solara.Switch(label=text("compare_mode", lang), value=state.compare,
                       classes=["cogov-compare"])
         if state.compare.value:
