@@ -37,7 +37,7 @@ from model.experiment import analysis as an
 from model.experiment.figures import STAMP
 from model.experiment.report import read_store, write_report
 from model.experiment.spec import read_spec_file
-from model.experiment.tables import md_table, p_text
+from model.experiment.tables import ci_text, md_table, p_text
 from model.outcomes import OUTCOMES_BY_NAME
 from model.provenance import file_hash, package_versions, replace_atomically, source_hash
 from model.scenario import ScenarioError
@@ -245,13 +245,6 @@ def _write_table(assets: Path, name: str, frame: pd.DataFrame) -> Path:
     return path
 
 
-def _cell(diff: float, low: float, high: float, places: int) -> str:
-    if not math.isfinite(diff):
-        return "–"
-    low_text, high_text = number(low, places, True), number(high, places, True)
-    return f"{number(diff, places, True)} [{low_text}, {high_text}]"
-
-
 def _places(outcome: str) -> int:
     return 1 if OUTCOMES_BY_NAME[outcome].unit in ("days", "cases") else 3
 
@@ -268,8 +261,8 @@ def _reform_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
                                   for o in REFORM_OUTCOMES)]]
     for scenario, block in diffs.groupby("scenario", sort=False):
         block = block.set_index("outcome")
-        rows.append([str(scenario), *(_cell(*block.loc[o, ["diff", "diff_low", "diff_high"]],
-                                            _places(o)) for o in REFORM_OUTCOMES)])
+        rows.append([str(scenario), *(ci_text(*block.loc[o, ["diff", "diff_low", "diff_high"]],
+                                              _places(o), sign=True) for o in REFORM_OUTCOMES)])
     header = ["scenario", *(OUTCOMES_BY_NAME[o].label for o in REFORM_OUTCOMES)]
     paper.blocks["table.reforms"] = [*md_table(header, rows), *_provenance_lines(stamp)]
     return [_write_table(assets, "reforms", diffs)]
@@ -327,7 +320,7 @@ def _validation_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     frame = evaluate_claims(claims, stores)
     rows = [[r.id, r.claim, r.source, f"`{r.experiment}`", f"`{r.scenario}` vs `{r.reference}`",
              OUTCOMES_BY_NAME[r.outcome].label, r.expect,
-             _cell(r.diff, r.diff_low, r.diff_high, _places(r.outcome)),
+             ci_text(r.diff, r.diff_low, r.diff_high, _places(r.outcome), sign=True),
              number(r.hedges_g, 1, True) if math.isfinite(r.hedges_g) else "–",
              p_text(r.p_holm), "**yes**" if r.holds else "**no**"]
             for r in frame.itertuples()]

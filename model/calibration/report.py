@@ -98,18 +98,14 @@ def trajectory_lines(result: dict[str, Any]) -> list[str]:
     """The reform sequence: simulated mean [95% CI] next to the published figures."""
     rows = []
     for stage in result["trajectory"]:
-        published = {name: "; ".join(f"{_pct(p[name]) if name != 'volume_index' else p[name]:.2f}"
-                                     f" ({p['period']})" if name == "volume_index" and p[name]
-                                     else f"{_pct(p[name])} ({p['period']})"
-                                     for p in stage["published"] if p[name] is not None)
-                     for name, _ in MEASURES}
         cells = [stage["stage"]]
         for name, _ in MEASURES:
             scale, places = (1, 2) if name == "volume_index" else (100, 1)
             mean = stage[f"{name}_mean"] * scale
             low, high = stage[f"{name}_ci_low"], stage[f"{name}_ci_high"]
             cells.append(f"{mean:.{places}f} {_interval(low, high, scale, places)}")
-            cells.append(published[name] or "–")
+            cells.append("; ".join(f"{p[name] * scale:.{places}f} ({p['period']})"
+                                   for p in stage["published"] if p[name] is not None) or "–")
         rows.append(cells)
     header = ["stage"]
     for _, label in MEASURES:
