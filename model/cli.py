@@ -32,6 +32,7 @@ from model.experiment.runner import SweepSummary, summaries_by_scenario
 from model.outcomes import OUTCOMES_BY_NAME, summarize
 from model.provenance import jsonable, save_run
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario, parse_override
+from model.scenario.loader import CLI_SOURCE
 from model.simulate import run_model
 
 PROG = "cogov"
@@ -207,7 +208,7 @@ def _load_all(refs: Sequence[str], sets: Sequence[str], days: int | None) -> lis
     scenarios, problems = [], []
     for ref in refs:
         try:
-            scenarios.append(load_scenario(ref, overrides))
+            scenarios.append(load_scenario(ref, overrides, overrides_source=CLI_SOURCE))
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:

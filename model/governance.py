@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
+from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.time import Schedule
 
 from model.agents import NGO, Department, Hall, Resident, ResidentsCommittee, StreetOffice
@@ -15,17 +18,44 @@ from model.outcomes import build_datacollector
 from model.population import Population
 from model.rules import DemandRule, Rules
 from model.scenario import Scenario, load_scenario
+from model.scenario.parameters import flat_overrides
 from model.streams import Streams
 
 MONTH_DAYS = 30
+
+
+def _scenario_of(params: Scenario | str | Path, overrides: dict[str, Any]) -> Scenario:
+    """The validated scenario: ``params`` loaded if it is a name or path, overrides applied."""
+    if isinstance(params, Scenario) and not overrides:
+        return params
+    return load_scenario(params, flat_overrides(overrides))
+
+
+def _mesa_parameters(scenario: MesaScenario) -> dict[str, Any]:
+    """The parameters a Mesa scenario carries (its seed aside)."""
+    return {name: value for name, value in scenario if name != "rng"}
 
 
 class GovernanceModel(mesa.Model):
     """Collaborative community governance (协同治理) in one district, one step per day.
 
     Args:
-        scenario: A validated :class:`Scenario`, or a bundled name or TOML path to load.
+        params: A validated :class:`Scenario`, or a bundled name or TOML path to load. The
+            model keeps it as ``model.params`` (Mesa's own ``model.scenario`` is another thing).
         rng: Seed of the run; every random process draws from its own stream derived from it.
+        scenario: Mesa's experimental scenario (``mesa.experimental.scenarios.Scenario``), as
+            SolaraViz passes back on Reset: its seed is used when ``rng`` is not given and its
+            parameters, named as keyword overrides, are applied.
+        **overrides: Flat keyword overrides for Mesa's ``batch_run`` and SolaraViz:
+            ``devolution__level=0.8`` (group and field joined by ``__``) or ``residents=3000``
+            (a field name only one group has); see :func:`model.scenario.parameters.dotted_key`.
+
+    Raises:
+        ScenarioError: For an unknown or ambiguous keyword, or a value the schema refuses.
+
+    ``running`` turns False once ``params.run.days`` days have been simulated, so
+    ``mesa.batch_run`` and ``model.run_model()`` stop there; ``step()`` still advances a day
+    when called.
 
     One step is one day, in this order of phases:
 
@@ -51,11 +81,17 @@ class GovernanceModel(mesa.Model):
     ``talent.hiring_delay_days`` after a worker quits).
     """
 
-    def __init__(self, scenario: Scenario | str = "baseline", rng: int | None = None) -> None:
+    def __init__(self, params: Scenario | str | Path = "baseline", rng: int | None = None, *,
+                 scenario: MesaScenario | None = None, **overrides: Any) -> None:
+        if scenario is not None:
+            overrides = {**_mesa_parameters(scenario), **overrides}
+            rng = scenario.rng if rng is None else rng
         seed = int(np.random.SeedSequence().entropy % 2**63) if rng is None else int(rng)
-        super().__init__(rng=seed)
+        if scenario is not None and scenario.rng is None:
+            scenario = type(scenario)(rng=seed, **_mesa_parameters(scenario))
+        super().__init__(rng=seed, scenario=scenario)
         self.seed = seed
-        self.params = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.params = _scenario_of(params, overrides)
         self.streams = Streams(seed)
         self.rules = Rules.from_scenario(self.params)
         self.day = 0
@@ -169,6 +205,7 @@ class GovernanceModel(mesa.Model):
             committee.workforce_day()
         self.account()
         self.datacollector.collect(self)
+        self.running = self.day < self.params.run.days
 
     def raise_needs(self) -> None:
         """Draw today's new needs and send each on its way (or leave it silent)."""

@@ -68,6 +68,9 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
     # levers
     "levers": ("Policy levers", "政策工具"),
     "apply_on_reset": ("Changes take effect when you reset.", "参数调整在重置后生效。"),
+    "assumptions": ("Advanced: behavioural assumptions", "高级：行为假设"),
+    "assumptions_hint": ("How people and organisations act and learn; not set by policy.",
+                         "居民与组织如何行动和学习；并非政策可直接设定。"),
     "levers_changed": ("Changed from the scenario", "已偏离情景设定"),
     "restore_levers": ("Restore the scenario's values", "恢复情景设定值"),
     "on": ("On", "开启"),

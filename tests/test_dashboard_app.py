@@ -80,7 +80,7 @@ def test_bad_lever_value_is_reported_not_raised():
     panels.set_choice(changes={"whistle.stuck_days": 0})
     state.reset()
     assert state.problems.value == [
-        "--set: whistle.stuck_days: 0 is out of range (allowed: 1 to 180)"]
+        "overrides: whistle.stuck_days: 0 is out of range (allowed: 1 to 180)"]
 
 
 def test_step_advances_the_shown_runs_by_days_per_tick():

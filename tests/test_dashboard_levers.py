@@ -13,7 +13,9 @@ from pydantic import BaseModel
 from model.dashboard.levers import (
     LEVER_GROUPS,
     apply_levers,
+    assumptions,
     current_values,
+    grouped_assumptions,
     grouped_levers,
     lever,
     levers,
@@ -66,21 +68,43 @@ def described_fields() -> list[tuple[type[BaseModel], str]]:
             for name, info in cls.model_fields.items() if info.description]
 
 
-def test_lever_groups_are_the_rule_groups_in_order():
-    assert LEVER_GROUPS == RULE_GROUPS
-    seen = list(dict.fromkeys(lv.group for lv in levers()))
-    assert seen == list(RULE_GROUPS), "every rule group has levers, in LEVER_GROUPS order"
-    assert list(grouped_levers()) == list(RULE_GROUPS)
+def roles_of(role: str) -> list[str]:
+    """Dotted keys of the scalar parameters whose schema field declares ``role``."""
+    found = []
+    for key in scalar_keys(Scenario()):
+        group, name = key.split(".")
+        info = Scenario.model_fields[group].annotation.model_fields[name]
+        if (info.json_schema_extra or {}).get("role") == role:
+            found.append(key)
+    return found
 
 
-def test_levers_are_the_scalar_parameters_of_the_rule_groups():
-    expected = [key for key in scalar_keys(Scenario()) if key.split(".")[0] in RULE_GROUPS]
-    assert [lv.key for lv in levers()] == expected
+def test_levers_are_the_policy_levers_and_assumptions_come_apart():
+    assert [lv.key for lv in levers()] == roles_of("lever")
+    assert [lv.key for lv in assumptions()] == roles_of("assumption")
     assert "procurement.specialty_shares" not in {lv.key for lv in levers()}
+    assert {"whistle.enabled", "devolution.level", "assessment.process_weight",
+            "information.unified_platform", "procurement.budget_per_1000_residents"} <= {
+        lv.key for lv in levers()}, "what a government sets is a lever"
+    assert {"assessment.learning_rate", "residents.report_trust_weight",
+            "devolution.overlap_bounce_prob"} <= {lv.key for lv in assumptions()}, (
+        "how people and organisations behave is an assumption")
+    shown = {lv.key for lv in (*levers(), *assumptions())}
+    assert not shown & set(roles_of("context")), "the district's context is not a control"
+
+
+def test_groups_keep_the_schema_order():
+    order = list(Scenario.model_fields)
+    for grouped in (grouped_levers(), grouped_assumptions()):
+        assert list(grouped) == sorted(grouped, key=order.index)
+        for group, members in grouped.items():
+            assert members and all(lv.group == group for lv in members), group
+    assert LEVER_GROUPS == tuple(grouped_levers())
+    assert set(RULE_GROUPS) - {"services"} <= set(LEVER_GROUPS), "every reform has levers"
 
 
 def test_bounds_and_steps_are_the_schemas():
-    for lv in levers():
+    for lv in (*levers(), *assumptions()):
         info = lv.group_class.model_fields[lv.field]
         if lv.kind in ("bool", "choice"):
             assert (lv.low, lv.high, lv.step) == (None, None, None), lv.key
@@ -116,7 +140,7 @@ def test_kinds_follow_the_annotations():
 
 
 def test_every_lever_has_labels_and_help_in_both_languages():
-    for lv in levers():
+    for lv in (*levers(), *assumptions()):
         for lang in ("en", "zh"):
             assert lv.label(lang) and lv.help(lang), f"{lv.key} ({lang})"
             lv.unit_label(lang)
@@ -163,7 +187,7 @@ def test_every_ui_string_is_translated():
         fields = [{name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name}
                   for lang in ("en", "zh")]
         assert fields[0] == fields[1], f"{key}: placeholders differ"
-    for group in RULE_GROUPS:
+    for group in {*grouped_levers(), *grouped_assumptions()}:
         assert group_label(group, "en") and CJK.search(group_label(group, "zh")), group
         assert group_help(group, "en") and group_help(group, "zh") == GROUP_HELP_ZH[group]
 
@@ -188,7 +212,7 @@ def test_current_values_read_the_scenario():
     values = current_values(baseline)
     assert values["whistle.enabled"] is False
     assert values["talent.pay_index"] == baseline.talent.pay_index
-    assert set(values) == {lv.key for lv in levers()}
+    assert set(values) == {lv.key for lv in (*levers(), *assumptions())}
 
 
 def test_apply_levers_changes_values_through_the_loader():
@@ -200,7 +224,7 @@ def test_apply_levers_changes_values_through_the_loader():
     with pytest.raises(ScenarioError) as caught:
         apply_levers(baseline, bad)
     assert caught.value.problems == [
-        "--set: whistle.stuck_days: 0 is out of range (allowed: 1 to 180)"]
+        "overrides: whistle.stuck_days: 0 is out of range (allowed: 1 to 180)"]
     with pytest.raises(ScenarioError) as loader:
         load_scenario(baseline, bad)
     assert caught.value.problems == loader.value.problems

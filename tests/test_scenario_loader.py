@@ -8,6 +8,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import tomli_w
 from hypothesis import given, settings
@@ -125,10 +126,15 @@ def test_wrong_type_and_out_of_range(tmp_path):
     ]), "every problem should be reported at once, each on one line with what is allowed"
 
 
-def test_override_errors_name_the_command_line():
+def test_override_errors_name_where_the_override_came_from():
     assert problems_of("baseline", {"one_stop.level": "city"}) == [
+        "overrides: one_stop.level: 'city' is not allowed (allowed: 'street' or 'community')"
+    ], "a bad override given in Python should be attributed to overrides"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("baseline", {"one_stop.level": "city"}, overrides_source="--set")
+    assert caught.value.problems == [
         "--set: one_stop.level: 'city' is not allowed (allowed: 'street' or 'community')"
-    ], "a bad override should be attributed to --set"
+    ], "the command line names --set"
 
 
 def test_extends_cycle(tmp_path):
@@ -252,7 +258,7 @@ def test_values_outside_bounds_are_rejected(data, field):
     key, model, name, kind = field
     value = data.draw(outside(model, name, kind), label=key)
     problems = problems_of("baseline", {key: value})
-    assert any(p.startswith(f"--set: {key}: ") and "out of range (allowed: " in p
+    assert any(p.startswith(f"overrides: {key}: ") and "out of range (allowed: " in p
                for p in problems), f"{key}={value} outside bounds should be rejected: {problems}"
 
 
@@ -278,3 +284,28 @@ def test_parse_override_keeps_bare_words_as_strings(key, word):
         return
     assert parse_override(f"{key}= {word} ") == (key, expected), (
         f"a bare word {word!r} should be kept as a string (TOML keywords excepted)")
+
+
+def test_overrides_take_numpy_scalars_of_the_right_kind():
+    scenario = load_scenario("baseline", {
+        "assessment.interval_days": np.int64(166), "devolution.level": np.float32(0.5),
+        "whistle.enabled": np.bool_(True), "one_stop.level": np.str_("community"),
+        "district.residents": np.float64(3000.0)})
+    assert scenario.assessment.interval_days == 166
+    assert type(scenario.assessment.interval_days) is int
+    assert scenario.devolution.level == 0.5 and scenario.whistle.enabled is True
+    assert scenario.one_stop.level == "community"
+    assert scenario.district.residents == 3000 and type(scenario.district.residents) is int, (
+        "a whole-numbered float (a pandas row's integer) is a whole number")
+
+
+@pytest.mark.parametrize(("key", "value", "problem"), [
+    ("whistle.enabled", np.int64(1), "expected true or false, got 1"),
+    ("devolution.level", np.bool_(True), "expected a number, got true (allowed: 0 to 1)"),
+    ("devolution.level", np.str_("0.5"), "expected a number, got '0.5' (allowed: 0 to 1)"),
+    ("assessment.interval_days", np.float64(166.5),
+     "expected a whole number, got 166.5 (allowed: 7 to 365)"),
+    ("assessment.interval_days", 166.5, "expected a whole number, got 166.5 (allowed: 7 to 365)"),
+])
+def test_numpy_scalars_of_the_wrong_kind_are_still_refused(key, value, problem):
+    assert problems_of("baseline", {key: value}) == [f"overrides: {key}: {problem}"]

@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 from model import load_scenario  # noqa: E402
 from model.outcomes import OUTCOMES  # noqa: E402
 from model.scenario import bundled_names  # noqa: E402
-from model.scenario.fields import info_bounds  # noqa: E402
+from model.scenario.fields import ROLE_MEANINGS, info_bounds  # noqa: E402
 from model.scenario.schema import CategorySpec, DepartmentSpec, Scenario  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "parameters.md"
@@ -53,7 +53,7 @@ Every parameter of a scenario, read from the scenario schema (`model/scenario/sc
 sets another value, it is given as well. *Range* is the inclusive range the loader accepts.
 *Source* names the section (§) of the source text the parameter comes from, or says that
 it is a modelling assumption; `docs/ODD.md` quotes the sentences and gives the functional
-forms.
+forms. *Role* says what kind of parameter it is:
 """
 
 
@@ -157,12 +157,17 @@ def field_rows(cls: type[BaseModel], prefix: str, baseline: dict[str, Any] | Non
             base = lookup(baseline, key)
             if base is not _MISSING and base != default:
                 shown += f" (baseline: {fmt(base)})"
-        rows.append([f"`{key}`", shown, value_range(info), extra(info, "unit"),
+        rows.append([f"`{key}`", extra(info, "role"), shown, value_range(info), extra(info, "unit"),
                      extra(info, "source"), info.description or "", extra(info, "zh")])
     return rows
 
 
-PARAM_HEADERS = ["key", "default", "range", "unit", "source", "meaning", "中文"]
+PARAM_HEADERS = ["key", "role", "default", "range", "unit", "source", "meaning", "中文"]
+
+
+def role_list() -> str:
+    """The roles a parameter can have, one bullet each."""
+    return "\n".join(f"- **{role}**: {meaning}." for role, meaning in ROLE_MEANINGS.items())
 
 
 def group_sections(baseline: dict[str, Any]) -> Iterator[str]:
@@ -341,7 +346,10 @@ def render() -> str:
     """The full text of ``docs/parameters.md``."""
     baseline = load_scenario(BASELINE)
     dumped = baseline.model_dump()
-    parts = [HEADER, "## Parameter groups\n", *group_sections(dumped),
+    roles = (f"{role_list()}\n\nThe dashboard shows the levers first and the assumptions "
+             "under an advanced panel; the EMA Workbench adapter (`model/ema.py`) offers the "
+             "levers as levers and the assumptions as uncertainties.\n")
+    parts = [HEADER, roles, "## Parameter groups\n", *group_sections(dumped),
              *data_sections(baseline), scenario_section(baseline), outcome_section()]
     return "\n".join(part.rstrip("\n") + "\n" for part in parts)
 

@@ -14,12 +14,13 @@ from typing import Any
 import solara
 
 from model.dashboard import state
-from model.dashboard.levers import Lever, current_values, grouped_levers
+from model.dashboard.levers import Lever, current_values, grouped_assumptions, grouped_levers
 from model.scenario import ScenarioError, load_scenario_text
 from model.translations import group_label, text
 
 MAX_UPLOAD_BYTES = 64 * 1024
 LEVERS = grouped_levers()
+ASSUMPTIONS = grouped_assumptions()
 
 
 def set_choice(**changes: Any) -> None:
@@ -97,7 +98,7 @@ def LeverControl(lever: Lever, value: Any) -> None:
 
 @solara.component
 def LeverPanel() -> None:
-    """Every policy lever, grouped by rule, showing the chosen scenario's values."""
+    """The policy levers by group, then the behavioural assumptions under an advanced panel."""
     lang = state.lang.value
     picked = state.choice.value
     try:
@@ -109,7 +110,18 @@ def LeverPanel() -> None:
     with solara.Row(style={"align-items": "baseline"}):
         solara.Text(text("levers", lang), style={"font-weight": "bold"})
         solara.Text(text("apply_on_reset", lang), style={"font-size": "0.85em"})
-    for group, group_levers in LEVERS.items():
+    ControlGroups(LEVERS, values)
+    with solara.Div(classes=["cogov-assumptions"]):
+        with solara.Details(summary=text("assumptions", lang)):
+            solara.Text(text("assumptions_hint", lang), style={"font-size": "0.85em"})
+            ControlGroups(ASSUMPTIONS, values)
+
+
+@solara.component
+def ControlGroups(groups: dict[str, list[Lever]], values: dict[str, Any]) -> None:
+    """One collapsible section per parameter group, one control per parameter."""
+    lang = state.lang.value
+    for group, members in groups.items():
         with solara.Details(summary=group_label(group, lang)):
-            for lever in group_levers:
+            for lever in members:
                 LeverControl(lever, values[lever.key])

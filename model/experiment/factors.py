@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
-from model.scenario.loader import OVERRIDE_SOURCE
+from model.scenario.loader import API_SOURCE
 
 if TYPE_CHECKING:
     from model.experiment.spec import BaseScenario, ExperimentSpec, Factor
@@ -71,7 +71,7 @@ def _range_problems(
 
 def as_spec_problem(line: str, source: str, where: str, key_table: str) -> str:
     """Re-address a scenario problem raised by an override to the spec's own key."""
-    prefix = f"{OVERRIDE_SOURCE}: "
+    prefix = f"{API_SOURCE}: "
     if line.startswith(prefix):
         return f"{source}: {key_table}.{line[len(prefix):]}"
     return f"{source}: {where}: {line}"

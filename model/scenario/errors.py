@@ -28,6 +28,10 @@ class ScenarioError(Exception):
         super().__init__("\n".join(problems))
         self.problems = problems
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[str]]]:
+        """Rebuild from the problems, so the error crosses process and Dask boundaries whole."""
+        return type(self), (list(self.problems),)
+
 
 def _unwrap(annotation: Any) -> Any:
     """Strip Optional/Union wrappers so the container or model type is visible."""

@@ -8,10 +8,19 @@ nothing else repeats a default or a bound.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
+
+Role = Literal["lever", "assumption", "context"]
+#: What each role means; ``cogov schema``, docs/parameters.md and the dashboard say it.
+ROLE_MEANINGS: dict[str, str] = {
+    "lever": "a policy lever: what a government can set (rules, platforms, budgets, staffing)",
+    "assumption": "a behavioural assumption: how people and organisations act and learn",
+    "context": "the district as it is: size, population, demand and prices",
+}
+ROLES: tuple[str, ...] = get_args(Role)
 
 
 class Group(BaseModel):
@@ -33,6 +42,7 @@ def param(
     source: str = "",
     zh: str = "",
     step: float | None = None,
+    role: Role,
 ) -> Any:
     """Declare a scenario parameter.
 
@@ -45,11 +55,15 @@ def param(
         source: Section of the source text (or "assumption") the parameter comes from.
         zh: Chinese label for the dashboard.
         step: Suggested slider step for interactive controls.
+        role: ``"lever"`` (a government sets it), ``"assumption"`` (behaviour) or
+            ``"context"`` (the district as it is); see :data:`ROLE_MEANINGS`.
 
     Returns:
         A pydantic ``Field`` carrying the metadata.
     """
-    extra: dict[str, Any] = {"unit": unit, "source": source, "zh": zh}
+    if role not in ROLES:
+        raise ValueError(f"role: '{role}' is not known (allowed: {', '.join(ROLES)})")
+    extra: dict[str, Any] = {"unit": unit, "source": source, "zh": zh, "role": role}
     if step is not None:
         extra["step"] = step
     return Field(default, description=description, ge=ge, le=le, json_schema_extra=extra)
@@ -67,3 +81,9 @@ def info_bounds(info: FieldInfo) -> tuple[float | None, float | None]:
         lower = getattr(meta, "ge", lower)
         upper = getattr(meta, "le", upper)
     return lower, upper
+
+
+def info_role(info: FieldInfo) -> Role | None:
+    """The role a field declares through :func:`param`; None for a plain ``Field``."""
+    extra = info.json_schema_extra
+    return extra.get("role") if isinstance(extra, dict) else None

@@ -3,7 +3,10 @@
 A scenario file may ``extends`` one bundled scenario by name, a path relative to itself, or a
 list of them. Layers are linearised like class inheritance (each file applied once, parents
 before children, earlier list entries before later ones) and merged table by table, key by
-key, so a file only states what it changes. Overrides (``--set dotted.key=value``) apply last.
+key, so a file only states what it changes. Overrides (``{"dotted.key": value}`` in Python,
+``--set dotted.key=value`` on the command line) apply last; problems with them are addressed to
+``overrides`` or ``--set``, whichever the user wrote. NumPy scalars, as samplers and pandas rows
+hand them out, are taken as the Python values they hold.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
-from model.scenario.errors import ScenarioError, describe_validation_error
+from model.scenario.errors import ScenarioError, describe_validation_error, model_at
 from model.scenario.schema import Scenario
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BUNDLED_DIRS = (_PACKAGE_DIR / "bundled_scenarios", _PACKAGE_DIR.parent / "scenarios")
-OVERRIDE_SOURCE = "--set"
+#: How problems with overrides are addressed: given in Python, or with ``--set`` on the CLI.
+API_SOURCE = "overrides"
+CLI_SOURCE = "--set"
 
 
 def bundled_dir() -> Path:
@@ -122,7 +128,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key or any(not part for part in key.split(".")):
-        raise ScenarioError([f"{OVERRIDE_SOURCE}: expected dotted.key=value, got '{text}'"])
+        raise ScenarioError([f"{CLI_SOURCE}: expected dotted.key=value, got '{text}'"])
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
@@ -130,10 +136,32 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
+def plain_value(dotted: str, value: Any) -> Any:
+    """``value`` as the scenario schema checks it: NumPy scalars become Python values.
+
+    A whole-numbered float (``3.0``, as a pandas row gives an integer column) becomes an
+    ``int`` where the schema wants a whole number; a fraction stays a float and is refused.
+    Strictness is otherwise kept: ``1`` is not read as true, nor a string as a number.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and _wants_int(dotted):
+        return int(value)
+    return value
+
+
+def _wants_int(dotted: str) -> bool:
+    """Whether the schema field at ``dotted`` holds a whole number."""
+    owner, name = model_at(Scenario, tuple(dotted.split(".")))
+    info = owner.model_fields.get(name) if owner is not None else None
+    return info is not None and info.annotation is int
+
+
 def apply_overrides(
-    data: dict[str, Any], overrides: dict[str, Any], origins: dict[str, str]
+    data: dict[str, Any], overrides: dict[str, Any], origins: dict[str, str],
+    source: str = API_SOURCE,
 ) -> None:
-    """Set each dotted key in ``data`` (creating tables on the way)."""
+    """Set each dotted key in ``data`` (creating tables on the way), noting ``source``."""
     for dotted, value in overrides.items():
         parts = dotted.split(".")
         table = data
@@ -141,10 +169,10 @@ def apply_overrides(
             child = table.setdefault(part, {})
             if not isinstance(child, dict):
                 where = ".".join(parts[: index + 1])
-                raise ScenarioError([f"{OVERRIDE_SOURCE}: {dotted}: {where} is not a table"])
+                raise ScenarioError([f"{source}: {dotted}: {where} is not a table"])
             table = child
-        table[parts[-1]] = value
-        origins[dotted] = OVERRIDE_SOURCE
+        table[parts[-1]] = plain_value(dotted, value)
+        origins[dotted] = source
 
 
 def validate(data: dict[str, Any], origins: dict[str, str], default_source: str) -> Scenario:
@@ -180,13 +208,17 @@ def load_raw(name_or_path: str | Path) -> tuple[dict[str, Any], dict[str, str], 
 
 
 def load_scenario(
-    name_or_path: str | Path | Scenario, overrides: dict[str, Any] | None = None
+    name_or_path: str | Path | Scenario, overrides: dict[str, Any] | None = None,
+    *, overrides_source: str = API_SOURCE,
 ) -> Scenario:
     """Load a bundled scenario by name, a TOML file, or copy a Scenario, applying overrides.
 
     Args:
         name_or_path: A bundled name (``"baseline"``), a path to a TOML file, or a Scenario.
-        overrides: ``{"dotted.key": value}`` applied after the file's layers.
+        overrides: ``{"dotted.key": value}`` applied after the file's layers (NumPy
+            scalars accepted).
+        overrides_source: How problems with the overrides are addressed (``"--set"`` from
+            the command line).
 
     Returns:
         The validated scenario.
@@ -198,7 +230,7 @@ def load_scenario(
         data, origins, source = name_or_path.model_dump(), {}, name_or_path.name or "scenario"
     else:
         data, origins, source = load_raw(name_or_path)
-    apply_overrides(data, dict(overrides or {}), origins)
+    apply_overrides(data, dict(overrides or {}), origins, overrides_source)
     return validate(data, origins, source)
 
 

@@ -16,6 +16,10 @@ class DanglingReferenceError(ValueError):
         self.key = key
         self.message = message
 
+    def __reduce__(self) -> tuple[type[DanglingReferenceError], tuple[str, str]]:
+        """Rebuild from the key and message (pickling passes ``__init__``'s arguments)."""
+        return type(self), (self.key, self.message)
+
 
 def _allowed(names: list[str] | set[str]) -> str:
     return ", ".join(sorted(names)) or "none defined"

@@ -1,0 +1,64 @@
+"""Every scenario parameter says what it is: a policy lever, a behavioural assumption or context."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import typing
+
+import pytest
+from pydantic import BaseModel
+
+from model.scenario import Scenario
+from model.scenario.fields import ROLES, info_role, param
+from model.scenario.parameters import parameter, parameters
+
+
+def schema_classes() -> list[type[BaseModel]]:
+    """Every pydantic class reachable from Scenario."""
+    found: list[type[BaseModel]] = []
+
+    def walk(cls: type[BaseModel]) -> None:
+        found.append(cls)
+        for info in cls.model_fields.values():
+            for kind in (info.annotation, *typing.get_args(info.annotation)):
+                if isinstance(kind, type) and issubclass(kind, BaseModel) and kind not in found:
+                    walk(kind)
+
+    walk(Scenario)
+    return found
+
+
+def test_every_number_switch_and_choice_declares_a_role():
+    scalar = (int, float, bool)
+    for cls in schema_classes():
+        for name, info in cls.model_fields.items():
+            literal = typing.get_origin(info.annotation) is typing.Literal
+            if info.annotation in scalar or literal:
+                assert info_role(info) in ROLES, f"{cls.__name__}.{name} declares no role"
+
+
+def test_param_refuses_an_unknown_role():
+    with pytest.raises(ValueError, match="role: 'policy' is not known "
+                                         "\\(allowed: lever, assumption, context\\)"):
+        param(1.0, "x", role="policy")
+
+
+def test_roles_sort_the_catalogue():
+    levers, assumptions, context = (parameters(role) for role in ROLES)
+    assert len(levers) + len(assumptions) + len(context) == len(parameters())
+    assert parameter("whistle.enabled").role == "lever"
+    assert parameter("assessment.learning_rate").role == "assumption"
+    assert parameter("district.residents").role == "context"
+    with pytest.raises(KeyError, match="did you mean 'whistle.stuck_days'"):
+        parameter("whistle.stuck_day")
+
+
+def test_cogov_schema_shows_each_role():
+    printed = subprocess.run([sys.executable, "-m", "model.cli", "schema"], check=True,
+                             capture_output=True, text=True).stdout
+    schema = json.loads(printed)
+    whistle = schema["$defs"]["WhistleParams"]["properties"]
+    assert whistle["enabled"]["role"] == "lever"
+    assert whistle["coordination_hours"]["role"] == "assumption"
