@@ -62,3 +62,16 @@ def test_cogov_schema_shows_each_role():
     whistle = schema["$defs"]["WhistleParams"]["properties"]
     assert whistle["enabled"]["role"] == "lever"
     assert whistle["coordination_hours"]["role"] == "assumption"
+
+
+def test_bundled_scenarios_change_levers_and_context_never_assumptions():
+    from model import load_scenario
+    from model.scenario import bundled_names
+
+    baseline = load_scenario("baseline")
+    for name in bundled_names():
+        scenario = load_scenario(name)
+        changed = [p.key for p in parameters("assumption")
+                   if p.value_in(scenario) != p.value_in(baseline)]
+        assert not changed, f"{name} changes behavioural assumptions {changed}: a reform " \
+                            "changes institutions, not how people behave"
