@@ -29,11 +29,13 @@ from model.compare import (
 from model.experiment import experiment_from_data, load_experiment, run_sweep
 from model.experiment.backends import BACKENDS, BackendError
 from model.experiment.runner import SweepSummary, summaries_by_scenario
+from model.experiment.spec import DEFAULT_MAX_RUNS
 from model.outcomes import OUTCOMES_BY_NAME, summarize
 from model.provenance import jsonable, save_run
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario, parse_override
 from model.scenario.loader import CLI_SOURCE
 from model.simulate import run_model
+from model.streams import MAX_SEED
 
 PROG = "cogov"
 
@@ -58,6 +60,30 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got '{text}'")
+    return value
+
+
+def seed_value(text: str) -> int:
+    """Parse a seed: a whole number from 0 to 2**63 - 1, the range every command accepts."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 0 to {MAX_SEED}, got '{text}'")
+    return value
+
+
+def port_number(text: str) -> int:
+    """Parse a TCP port: 1 to 65535, or 0 for any free port."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"expected a port from 1 to 65535 (0: any free port), got '{text}'")
     return value
 
 
@@ -105,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
     run = commands.add_parser("run", help="run one scenario with one seed")
     run.add_argument("scenario", metavar="SCENARIO", help="bundled name or TOML file")
-    run.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
+    run.add_argument("--seed", type=seed_value, default=0, help="seed of the run (default 0)")
     _add_scenario_options(run)
     run.set_defaults(func=cmd_run)
     compare = commands.add_parser("compare", help="compare scenarios over replication seeds")
@@ -113,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="bundled names or TOML files; the first is the reference")
     compare.add_argument("--seeds", type=positive_int, default=5,
                          help="replications per scenario (default 5)")
-    compare.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    compare.add_argument("--seed", type=seed_value, default=0, help="root seed (default 0)")
     compare.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
                          help="worker processes (default: all CPUs)")
     compare.add_argument("--outcomes", type=outcome_list, default=list(TABLE_OUTCOMES),
@@ -140,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard = commands.add_parser("dashboard", help="serve the policymakers' dashboard")
     dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
                            "127.0.0.1: this machine only; 0.0.0.0 serves the network)")
-    dashboard.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any "
-                           "free port)")
+    dashboard.add_argument("--port", type=port_number, default=8765,
+                           help="port (default 8765; 0: any free port)")
     dashboard.add_argument("--cull-after", type=duration, default="30m", metavar="DURATION",
                            help="free a session's model this long after its page was closed "
                            "(e.g. 90s, 30m, 2h; default 30m)")
@@ -172,6 +198,8 @@ def _add_sweep_parser(commands: argparse._SubParsersAction) -> None:
     sweep.add_argument("--set", action="append", default=[], metavar="dotted.key=value",
                        help="override a parameter of every scenario, e.g. --set "
                        "district.residents=2000; repeatable")
+    sweep.add_argument("--max-runs", type=positive_int, default=DEFAULT_MAX_RUNS, metavar="N",
+                       help=f"refuse a spec planning more runs (default {DEFAULT_MAX_RUNS:,})")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
     sweep.set_defaults(func=cmd_sweep)
@@ -306,7 +334,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run an experiment spec into its result folder, resuming what is already there."""
     overrides = dict(parse_override(text) for text in args.set)
     experiment = load_experiment(args.spec, args.replications, args.days, args.samples,
-                                 overrides)
+                                 overrides, max_runs=args.max_runs)
     backend = args.backend or ("dask" if args.scheduler else "processes")
     if args.scheduler and backend != "dask":
         raise UsageError(f"{PROG} sweep: error: --scheduler needs --backend dask, "
@@ -413,6 +441,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _after_interrupt(command: str | None) -> str:
+    """What an interrupted command leaves behind."""
+    if command in ("sweep", "calibrate", "paper"):
+        return "finished runs are stored, rerun the same command to resume"
+    return "nothing was saved"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``cogov`` command line.
 
@@ -423,6 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 on success, 2 on bad input (one line per problem on stderr).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = None
     try:
         args = build_parser().parse_args(argv)
         args.argv = argv
@@ -442,8 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; finished runs are stored, rerun the same command to "
-              f"resume", file=sys.stderr)
+        print(f"{PROG}: interrupted; {_after_interrupt(getattr(args, 'command', None))}",
+              file=sys.stderr)
         return 130
     return 2
 

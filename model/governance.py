@@ -19,7 +19,7 @@ from model.population import Population
 from model.rules import DemandRule, Rules
 from model.scenario import Scenario, load_scenario
 from model.scenario.parameters import flat_overrides
-from model.streams import Streams
+from model.streams import MAX_SEED, Streams
 
 MONTH_DAYS = 30
 
@@ -86,7 +86,9 @@ class GovernanceModel(mesa.Model):
         if scenario is not None:
             overrides = {**_mesa_parameters(scenario), **overrides}
             rng = scenario.rng if rng is None else rng
-        seed = int(np.random.SeedSequence().entropy % 2**63) if rng is None else int(rng)
+        seed = int(np.random.SeedSequence().entropy % (MAX_SEED + 1)) if rng is None else int(rng)
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"rng: {rng} is out of range (allowed: 0 to {MAX_SEED})")
         if scenario is not None and scenario.rng is None:
             scenario = type(scenario)(rng=seed, **_mesa_parameters(scenario))
         super().__init__(rng=seed, scenario=scenario)

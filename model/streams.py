@@ -11,6 +11,9 @@ import zlib
 
 import numpy as np
 
+#: Largest seed any command or API accepts (seeds are 0 to 2**63 - 1, a signed 64-bit int).
+MAX_SEED = 2**63 - 1
+
 STREAM_NAMES = (
     "population", "demand", "hardness", "reporting", "channel", "routing", "handling",
     "closure", "talent", "consultation", "ngo", "trips",

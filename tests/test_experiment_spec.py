@@ -161,6 +161,18 @@ def test_sampled_design_sizes_and_ranges(kind, samples, points):
         assert all(bounds["low"] <= v <= bounds["high"] for v in values), f"{key} in its range"
         assert len(set(values)) > 1, f"{key} varies across the sample"
     assert design_points(exp) == found, "the sample is fixed by the spec"
+    assert exp.point_count == points, "the count is known before the design is built"
+
+
+@pytest.mark.parametrize("design", [
+    {"kind": "grid"}, {"kind": "lhs", "samples": 6}, {"kind": "morris", "samples": 2},
+    {"kind": "sobol", "samples": 4}, {"kind": "sobol", "samples": 4, "calc_second_order": True}])
+def test_planned_run_count_is_known_before_planning(design):
+    factors = RANGES if design["kind"] != "grid" else {
+        "devolution.level": [0.2, 0.5, 0.8], "whistle.enabled": [True, False]}
+    exp = experiment(scenarios=["baseline", "whistle"], replications=3, factors=factors,
+                     design=design)
+    assert exp.run_count == len(plan_runs(exp)), design
 
 
 def test_integer_parameter_sampled_as_whole_numbers_in_range():

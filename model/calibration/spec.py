@@ -26,6 +26,7 @@ from model.experiment.spec import (
 from model.outcomes import OUTCOMES_BY_NAME
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
+from model.streams import MAX_SEED
 
 #: Outcomes compared along the reform sequence, besides the targets.
 SEQUENCE_OUTCOMES = ("resolved_share", "callback_satisfaction", "hotline_requests_per_resident",
@@ -119,7 +120,7 @@ class CalibrationSpec(_Table):
     description: str = ""
     scenario: str = Field("baseline", description="Scenario fitted")
     days: int = Field(365, ge=1, le=3650, description="Days per fitting run")
-    root_seed: int = Field(0, ge=0, le=2**63 - 1)
+    root_seed: int = Field(0, ge=0, le=MAX_SEED)
     set: dict[str, Value] = Field(default_factory=dict, description="Overrides for every run")
     parameters: dict[str, Parameter] = Field(min_length=1)
     targets: dict[str, Target] = Field(min_length=1)

@@ -14,6 +14,7 @@ import difflib
 import functools
 import hashlib
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +29,13 @@ from model.provenance import git_commit, package_versions, scenario_hash, source
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
 from model.scenario.loader import resolve_reference
+from model.streams import MAX_SEED
 
 Value = bool | int | float | str
 SAMPLED = ("lhs", "sobol", "morris")
+#: Most runs a spec may plan unless told otherwise (``--max-runs``): a guard against a typo
+#: that would ask for more runs than any machine finishes, counted before anything is built.
+DEFAULT_MAX_RUNS = 1_000_000
 
 
 class _Table(BaseModel):
@@ -76,7 +81,7 @@ class ExperimentSpec(_Table):
     scenarios: list[str] = Field(min_length=1, description="Bundled names or paths relative "
                                  "to the spec; the first is the reference")
     replications: int = Field(10, ge=1, le=100_000, description="Seeds per design point")
-    root_seed: int = Field(0, ge=0, le=2**63 - 1, description="Root of the replication seeds")
+    root_seed: int = Field(0, ge=0, le=MAX_SEED, description="Root of the replication seeds")
     days: int | None = Field(None, ge=1, le=3650, description="Days per run (default: the "
                              "scenario's run.days)")
     set: dict[str, Value] = Field(default_factory=dict, description="Overrides for every "
@@ -141,6 +146,16 @@ class Experiment:
         """``none`` without factors, else the design's kind."""
         return self.spec.design.kind if self.factors else "none"
 
+    @property
+    def point_count(self) -> int:
+        """Design points, counted from the spec without building them."""
+        return count_points(self.spec, self.factors)
+
+    @property
+    def run_count(self) -> int:
+        """Planned runs: scenarios x design points x replications."""
+        return len(self.scenarios) * self.point_count * len(self.seeds)
+
     def fingerprint(self) -> dict[str, Any]:
         """What fixes every run's result: spec (but replication count), scenarios and code.
 
@@ -186,6 +201,7 @@ def read_spec_file(path: Path) -> dict[str, Any]:
 def load_experiment(
     path: str | Path, replications: int | None = None, days: int | None = None,
     samples: int | None = None, overrides: dict[str, Any] | None = None,
+    max_runs: int = DEFAULT_MAX_RUNS,
 ) -> Experiment:
     """Read, validate and resolve an experiment spec file.
 
@@ -195,6 +211,7 @@ def load_experiment(
         days: Days per run instead of the spec's.
         samples: Sample size of a sampled design instead of the spec's.
         overrides: Scenario overrides by dotted key, added to the spec's ``set``.
+        max_runs: Most runs the experiment may plan (a bigger one is refused, one line).
 
     Returns:
         The experiment, ready to plan.
@@ -209,12 +226,13 @@ def load_experiment(
         data["design"] = {**data.get("design", {}), "samples": samples}
     if overrides and isinstance(data.get("set", {}), dict):
         data["set"] = {**data.get("set", {}), **overrides}
-    return experiment_from_data(data, str(path), path.parent, replications, days)
+    return experiment_from_data(data, str(path), path.parent, replications, days, max_runs)
 
 
 def experiment_from_data(
     data: dict[str, Any], source: str, base_dir: Path | None = None,
     replications: int | None = None, days: int | None = None,
+    max_runs: int = DEFAULT_MAX_RUNS,
 ) -> Experiment:
     """Validate spec data (from a file or built in code) and resolve it.
 
@@ -224,6 +242,7 @@ def experiment_from_data(
         base_dir: Folder that scenario paths are relative to (default: the working folder).
         replications: Replications instead of the spec's.
         days: Days per run instead of the spec's.
+        max_runs: Most runs the experiment may plan.
 
     Returns:
         The experiment.
@@ -248,8 +267,43 @@ def experiment_from_data(
     factors = check_factors(spec, scenarios, source, problems) if scenarios else []
     if problems:
         raise ScenarioError(problems)
-    return Experiment(spec, source, scenarios, factors,
-                      replication_seeds(spec.root_seed, spec.replications))
+    experiment = Experiment(spec, source, scenarios, factors,
+                            replication_seeds(spec.root_seed, spec.replications))
+    too_big = _size_problems(experiment, max_runs)
+    if too_big:
+        raise ScenarioError(too_big)
+    return experiment
+
+
+def count_points(spec: ExperimentSpec, factors: list[Factor]) -> int:
+    """Design points of ``spec``: the grid's product, or SALib's sample size for its kind."""
+    kind, k = spec.design.kind, len(factors)
+    if not factors:
+        return 1
+    if kind == "grid":
+        return math.prod(len(factor.values) for factor in factors)
+    samples = spec.design.samples or 0
+    if kind == "sobol":
+        return samples * (2 * k + 2 if spec.design.calc_second_order else k + 2)
+    if kind == "morris":
+        return samples * (k + 1)
+    return samples
+
+
+def _size_problems(experiment: Experiment, max_runs: int) -> list[str]:
+    """One line if the experiment plans more runs than ``max_runs``."""
+    runs = experiment.run_count
+    if runs <= max_runs:
+        return []
+    parts = " × ".join(_counted(n, word) for n, word in (
+        (len(experiment.scenarios), "scenario"), (experiment.point_count, "design point"),
+        (len(experiment.seeds), "replication")))
+    return [f"{experiment.source}: the spec plans {runs:,} runs ({parts}), more than the "
+            f"{max_runs:,} allowed; use fewer factor values or samples, or raise --max-runs"]
+
+
+def _counted(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def unknown_outcomes(names: list[str], source: str, key: str) -> list[str]:

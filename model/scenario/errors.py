@@ -73,16 +73,24 @@ def _fmt(value: Any) -> str:
     return repr(value)
 
 
+def number_text(value: float) -> str:
+    """A bound as a reader writes it: whole numbers in full (``9223372036854775807``)."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()
+                                  and abs(value) < 1e15):
+        return str(int(value))
+    return f"{value:g}"
+
+
 def _range_text(model: type[BaseModel] | None, name: str) -> str:
     if model is None or name not in model.model_fields:
         return ""
     lower, upper = field_bounds(model, name)
     if lower is not None and upper is not None:
-        return f"{lower:g} to {upper:g}"
+        return f"{number_text(lower)} to {number_text(upper)}"
     if lower is not None:
-        return f"at least {lower:g}"
+        return f"at least {number_text(lower)}"
     if upper is not None:
-        return f"at most {upper:g}"
+        return f"at most {number_text(upper)}"
     return ""
 
 

@@ -24,6 +24,11 @@ from model.scenario.schema import Scenario
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BUNDLED_DIRS = (_PACKAGE_DIR / "bundled_scenarios", _PACKAGE_DIR.parent / "scenarios")
+#: Deepest ``extends`` chain and deepest table nesting a scenario file may have (the schema
+#: itself nests four levels; the limits stop a hostile file before Python's recursion does).
+MAX_EXTENDS_DEPTH = 32
+MAX_NESTING = 16
+
 #: How problems with overrides are addressed: given in Python, or with ``--set`` on the CLI.
 API_SOURCE = "overrides"
 CLI_SOURCE = "--set"
@@ -66,14 +71,45 @@ def resolve_reference(ref: str, relative_to: Path | None = None) -> Path:
 def read_toml(path: Path) -> dict[str, Any]:
     """Read one TOML file, turning I/O and syntax errors into a one-line ScenarioError."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such file"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: malformed TOML: {exc}"]) from None
+    except IsADirectoryError:
+        raise ScenarioError([f"{path}: is a folder, not a scenario file"]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([f"{path}: not UTF-8 text (a scenario is a TOML file)"]) from None
     except OSError as exc:
         raise ScenarioError([f"{path}: cannot read: {exc.strerror}"]) from None
+    return parse_toml(text, str(path))
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """Parse scenario TOML, refusing malformed text and nesting deeper than a scenario has."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{source}: malformed TOML: {exc}"]) from None
+    except RecursionError:
+        data = None
+    if data is None or _nesting(data) > MAX_NESTING:
+        raise ScenarioError([f"{source}: tables or lists nested more than {MAX_NESTING} deep "
+                             f"(a scenario has at most 4 levels)"])
+    return data
+
+
+def _nesting(value: Any) -> int:
+    """How deep tables and lists nest in ``value`` (walked without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(
+            item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth + 1)
+            if deepest > MAX_NESTING:
+                return deepest
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _extends_of(path: Path, data: dict[str, Any]) -> list[Path]:
@@ -99,6 +135,9 @@ def linearise(path: Path, chain: tuple[Path, ...] = ()) -> list[tuple[Path, dict
     if path in chain:
         cycle = " -> ".join(p.stem for p in (*chain, path))
         raise ScenarioError([f"{chain[-1]}: extends: cycle {cycle}"])
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError([f"{chain[0]}: extends: a chain of more than {MAX_EXTENDS_DEPTH} "
+                             f"files (at {path})"])
     data = read_toml(path)
     layers: list[tuple[Path, dict[str, Any]]] = []
     for parent in _extends_of(path, data):
@@ -178,9 +217,15 @@ def apply_overrides(
 def validate(data: dict[str, Any], origins: dict[str, str], default_source: str) -> Scenario:
     """Validate merged data, reporting each problem against the file that set the key."""
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(describe_validation_error(exc, origins, default_source)) from None
+    missing = [f"{default_source}: {table}: a scenario needs at least one entry here "
+               f"(extends = \"baseline\" brings the bundled {table})"
+               for table in ("departments", "categories") if not getattr(scenario, table)]
+    if missing:
+        raise ScenarioError(missing)
+    return scenario
 
 
 def _defaults() -> dict[str, Any]:
@@ -236,17 +281,17 @@ def load_scenario(
 
 def load_scenario_text(text: str, source: str = "upload") -> Scenario:
     """Validate scenario TOML given as text; it may extend bundled scenarios by name only."""
-    try:
-        own = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{source}: malformed TOML: {exc}"]) from None
+    own = parse_toml(text, source)
     refs = own.pop("extends", [])
     refs = [refs] if isinstance(refs, str) else refs
+    allowed = ", ".join(bundled_names())
+    if not isinstance(refs, list):
+        raise ScenarioError([f"{source}: extends: expected a bundled scenario's name or a list "
+                             f"of them, got {refs!r} (allowed: {allowed})"])
     data, origins = _defaults(), {}
     for ref in refs:
         if not isinstance(ref, str) or _looks_like_path(ref) or ref not in bundled_names():
-            allowed = ", ".join(bundled_names())
-            raise ScenarioError([f"{source}: extends: '{ref}' is not a bundled scenario "
+            raise ScenarioError([f"{source}: extends: {ref!r} is not a bundled scenario "
                                  f"(allowed: {allowed})"])
         for layer_path, layer in linearise(bundled_dir() / f"{ref}.toml"):
             merge_into(data, layer, str(layer_path), origins)

@@ -30,6 +30,11 @@ def check_references(scenario: Scenario) -> None:
     departments = set(scenario.departments)
     specialties = set(scenario.procurement.specialty_shares)
     for name, category in scenario.categories.items():
+        if not category.departments:
+            raise DanglingReferenceError(
+                f"categories.{name}.departments",
+                f"a category needs at least one department (allowed: {_allowed(departments)})",
+            )
         for field in ("departments", "claimed_by"):
             for dept in getattr(category, field):
                 if dept not in departments:
