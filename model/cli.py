@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -432,7 +433,57 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     argv, env = dashboard_command(args.host, args.port, args.cull_after)
     print(f"{PROG} dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)",
           file=sys.stderr)
-    return subprocess.call(argv, env=env)
+    return serve(argv, env)
+
+
+#: Seconds the server has to stop on SIGTERM before it is killed (a heavy render can make it
+#: ignore SIGTERM for longer).
+STOP_GRACE_S = 4.0
+
+
+def serve(argv: list[str], env: dict[str, str]) -> int:
+    """Run the server in its own process group until it exits or this process is told to stop.
+
+    SIGTERM, SIGINT and SIGHUP stop the whole group (the server and anything it started):
+    SIGTERM first, SIGKILL after :data:`STOP_GRACE_S` seconds; nothing is left running.
+    """
+    server = subprocess.Popen(argv, env=env, start_new_session=True)
+
+    def stop(signum: int, frame: object) -> None:
+        stop_group(server)
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
+    try:
+        return server.wait()
+    finally:
+        stop_group(server)
+
+
+def stop_group(server: subprocess.Popen) -> None:
+    """Stop ``server``'s process group: politely, then by force after the grace period."""
+    for signum, wait in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(server.pid, signum)
+        except ProcessLookupError:
+            break
+        try:
+            server.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        if not _group_alive(server.pid):
+            break
+    server.poll()
+
+
+def _group_alive(group: int) -> bool:
+    """Whether any process of process group ``group`` is still there."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
