@@ -53,39 +53,30 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
 
 
-def positive_int(text: str) -> int:
-    """Parse a whole number of at least 1 (an argparse ``type``)."""
+def _whole_number(text: str, low: int, high: int | None, expected: str) -> int:
+    """``text`` as a whole number from ``low`` to ``high``, or an argparse error naming it."""
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got '{text}'")
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got '{text}'")
     return value
+
+
+def positive_int(text: str) -> int:
+    """Parse a whole number of at least 1 (an argparse ``type``)."""
+    return _whole_number(text, 1, None, "a positive whole number")
 
 
 def seed_value(text: str) -> int:
     """Parse a seed: a whole number from 0 to 2**63 - 1, the range every command accepts."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number from 0 to {MAX_SEED}, got '{text}'")
-    return value
+    return _whole_number(text, 0, MAX_SEED, f"a whole number from 0 to {MAX_SEED}")
 
 
 def port_number(text: str) -> int:
     """Parse a TCP port: 1 to 65535, or 0 for any free port."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(
-            f"expected a port from 1 to 65535 (0: any free port), got '{text}'")
-    return value
+    return _whole_number(text, 0, 65535, "a port from 1 to 65535 (0: any free port)")
 
 
 def duration(text: str) -> str:
