@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+import solara
 from conftest import small_scenario
 from matplotlib.figure import Figure
 
 from model.cli import dashboard_command
-from model.dashboard import charts, panels, state
+from model.dashboard import app, charts, panels, state
 from model.dashboard.session import DashboardRun
 from model.scenario import ScenarioError, load_scenario_text
 from model.translations import outcome_label, text
@@ -23,6 +27,8 @@ def fresh_state():
     state.compare.value = False
     state.playing.value = False
     state.days_per_tick.value = 1
+    state.colour_by.value = "backlog"
+    state.images.value = {}
     state.runs.value = {"single": DashboardRun(small_scenario(), 0)}
     yield
 
@@ -91,6 +97,113 @@ def test_step_advances_the_shown_runs_by_days_per_tick():
     state.step_once()
     assert state.pair().left.day == state.pair().right.day == 5
     state.days_per_tick.value = 1
+
+
+@pytest.fixture
+def no_chart_worker(monkeypatch):
+    """Charts drawn in this process (the worker has a test of its own)."""
+    monkeypatch.setattr(state, "_chart_worker", lambda: None)
+
+
+def test_play_runs_to_the_last_day_and_stops_there(no_chart_worker):
+    state.runs.value = {"single": DashboardRun(small_scenario(overrides={"run.days": 20}), 0)}
+    state.days_per_tick.value = 7
+    charts_drawn = state.chart_tick.value
+    state.set_playing(True)
+    state.play()  # the page runs this as a threaded task; here it runs to the end
+    assert state.single().day == 20, "play stops on run.days, not a tick past it"
+    assert state.playing.value is False, "the play button shows Play again at the end"
+    assert state.chart_tick.value > charts_drawn, "the charts are redrawn for the last day"
+
+
+def test_a_new_play_retires_the_loop_of_the_last_one(no_chart_worker):
+    state.set_playing(True)
+    loop = threading.Thread(target=state.play)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 30
+        while state.single().day == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert state.single().day > 0, "playing should step the run"
+        state.set_playing(False)
+        state.set_playing(True)  # Pause and Play again: the page starts a new loop for it
+        loop.join(timeout=30)
+        assert not loop.is_alive(), "the earlier loop should stop, or two loops would step"
+    finally:
+        state.playing.value = False
+        loop.join(timeout=30)
+
+
+def test_charts_are_drawn_again_only_when_out_of_date():
+    first = state.chart_png("series")
+    assert state.chart_png("series") is first, "same day, language and run: the same image"
+    state.step_once()
+    stepped = state.chart_png("series")
+    assert stepped != first, "a step draws the new day"
+    state.playing.value = True
+    state.single().step(2)
+    assert state.chart_png("series") is stepped, (
+        "while playing, the page keeps the last image until the chart thread draws the next")
+    state.lang.value = "zh"
+    assert state.chart_png("series") != stepped, "another language draws again at once"
+    network = state.chart_png("network")
+    state.colour_by.value = "satisfaction"
+    assert state.chart_png("network") != network, "another colouring draws the network again"
+    state.playing.value = False
+
+
+def test_an_older_drawing_does_not_replace_a_newer_one():
+    state.single().step(3)
+    newer = state.draw_charts(("series",))["series"]
+    state.images.value = {}
+    state.single().step(1)
+    state.draw_charts(("series",))
+    state.images.value = {**state.images.value, "series": newer}
+    kept = state.draw_charts(("series",))["series"]
+    assert kept.key[3] == 4
+    state.images.value = {"series": state.Drawn((*newer.key[:3], 99), b"later")}
+    assert state.draw_charts(("series",))["series"].png == b"later", (
+        "a drawing of an earlier day than the one shown is dropped")
+
+
+def test_charts_drawn_in_the_worker_match_those_drawn_here():
+    state.single().step(5)
+    deadline = time.monotonic() + 120
+    while state._chart_worker() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # the worker process starts on first use
+    try:
+        assert state._chart_worker() is not None, "the chart worker should start"
+        there = state._draw(state.SINGLE_CHARTS, in_worker=True)
+        here = state._draw(state.SINGLE_CHARTS)
+        for name in state.SINGLE_CHARTS:
+            assert there[name].key == here[name].key == ("en", there[name].key[1],
+                                                           state.single().token, 5)
+            assert there[name].png == here[name].png, f"the {name} chart should be the same"
+    finally:
+        state._retire_chart_worker()
+    assert state._chart_worker() is None, "a retired worker is not used again"
+
+
+def test_a_tick_redraws_the_numbers_not_the_page():
+    page, context = solara.render(app.Page(), handle_error=False)
+    try:
+        renders = context.render_count
+        for _ in range(3):
+            state.single().step(1)
+            state.tick.value += 1
+        assert context.render_count == renders, (
+            "a tick should redraw only the numbers' island, not reconcile the whole page")
+        numbers = [widget for widget in context.find(solara.widgets.HTML).widgets
+                   if "cogov-day" in (widget.unsafe_innerHTML or "")]
+        assert len(numbers) == 1 and '"cogov-day" style="font-size: 1.3em">3<' in (
+            numbers[0].unsafe_innerHTML), "the numbers should show day 3"
+    finally:
+        context.close()
+
+
+def test_numbers_escape_names():
+    html = app.day_html("<b>mine</b>", 4, "en")
+    assert "&lt;b&gt;mine&lt;/b&gt;" in html and "<b>" not in html
 
 
 def test_series_chart_titles_follow_the_language():

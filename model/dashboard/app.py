@@ -9,29 +9,40 @@ Mesa's SolaraViz builds its controls from a model's ``__init__`` signature and s
 model; here the levers come from the scenario schema and compare mode steps two models in
 lockstep, so the page is its own Solara app, using SolaraViz's play/step/reset pattern (a
 threaded task that steps while playing; settings take effect on reset).
+
+While playing, the page redraws only what changes: the day and the KPI cards (one HTML
+element) on every tick, and the chart images about once a second. Each lives in an
+:func:`Island`, a render context of its own, so its redraw does not walk the rest of the page.
 """
 
 from __future__ import annotations
 
 import math
-import time
+from collections.abc import Callable
+from html import escape
 from typing import Any
 
+import reacton
+import reacton.ipywidgets as rw
 import solara
 import solara.lab
 
-from model.dashboard import charts, state
+from model.dashboard import state
 from model.dashboard.panels import LeverPanel, ScenarioPicker, set_choice
-from model.dashboard.session import COLOUR_BY, Kpi
+from model.dashboard.session import COLOUR_BY, DashboardRun, Kpi
 from model.translations import outcome_label, text
 
 LANGUAGES = {"en": "English", "zh": "中文"}
-PLAY_GAP_S = 0.03
-KPI_CARD_STYLE = {"min-width": "150px", "flex": "1", "padding": "8px", "border-radius": "4px",
-                  "box-shadow": "0 1px 3px rgba(0,0,0,0.2)", "background": "white"}
+# The day and the KPI cards are one HTML element, styled inline: while playing it is all that
+# changes on each tick, one message to the browser.
+CARD_CSS = ("min-width: 150px; flex: 1; padding: 8px; border-radius: 4px; background: white; "
+            "box-shadow: 0 1px 3px rgba(0,0,0,0.2); display: flex; flex-direction: column; "
+            "gap: 2px")
+ROW_CSS = "display: flex; flex-wrap: wrap; gap: 8px"
 
 
-def _number(value: float | None, unit: str) -> str:
+def number_text(value: float | None, unit: str) -> str:
+    """A KPI value as a card shows it (a share as a percentage; a dash when undefined)."""
     if value is None or not math.isfinite(value):
         return "–"
     if unit == "share":
@@ -44,7 +55,7 @@ def _change(kpi: Kpi) -> tuple[str, str]:
     if kpi.change is None or not math.isfinite(kpi.change):
         return "–", "grey"
     amount = f"{abs(kpi.change) * 100:.1f} pp" if kpi.unit == "share" else \
-        _number(abs(kpi.change), kpi.unit)
+        number_text(abs(kpi.change), kpi.unit)
     if not any(ch in "123456789" for ch in amount):  # rounds to zero: no direction to show
         return f"±{amount}", "grey"
     sign = "+" if kpi.change >= 0 else "−"
@@ -53,36 +64,52 @@ def _change(kpi: Kpi) -> tuple[str, str]:
     return f"{sign}{amount}", colour
 
 
-def page_connected() -> bool:
-    """Whether this session still has an open page (a closed tab must not keep playing)."""
-    try:
-        from solara.server import kernel_context
-    except ImportError:
-        return True
-    if not kernel_context.has_current_context():
-        return True
-    statuses = kernel_context.get_current_context().page_status.values()
-    return kernel_context.PageStatus.CONNECTED in statuses
+def card_html(kpi: Kpi, lang: str) -> str:
+    """One headline outcome's card: its label, value now and change since the start."""
+    change, colour = _change(kpi)
+    since = f"{text('change_since_start', lang)}: {change}"
+    return (f'<div class="kpi kpi-{kpi.name}" style="{CARD_CSS}">'
+            f'<span class="kpi-label" style="font-size: 0.85em; color: #555">'
+            f"{escape(outcome_label(kpi.name, lang))}</span>"
+            f'<span class="kpi-value" style="font-size: 1.6em; font-weight: bold">'
+            f"{escape(number_text(kpi.value, kpi.unit))}</span>"
+            f'<span class="kpi-change" style="color: {colour}; font-size: 0.8em">'
+            f"{escape(since)}</span></div>")
 
 
-@solara.component
-def KpiCards(kpis: list[Kpi], title: str = "") -> None:
-    """One card per headline outcome: value now and change since the start."""
-    lang = state.lang.value
-    if title:
-        solara.Text(title, style={"font-weight": "bold"})
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-        for kpi in kpis:
-            change, colour = _change(kpi)
-            with solara.Div(classes=["kpi", f"kpi-{kpi.name}"], style=KPI_CARD_STYLE):
-                with solara.Column(gap="2px"):
-                    solara.Text(outcome_label(kpi.name, lang), classes=["kpi-label"],
-                                style={"font-size": "0.85em", "color": "#555"})
-                    solara.Text(_number(kpi.value, kpi.unit), classes=["kpi-value"],
-                                style={"font-size": "1.6em", "font-weight": "bold"})
-                    solara.Text(f"{text('change_since_start', lang)}: {change}",
-                                classes=["kpi-change"],
-                                style={"color": colour, "font-size": "0.8em"})
+def cards_html(kpis: list[Kpi], lang: str, title: str = "") -> str:
+    """A row of KPI cards, under a bold title if given."""
+    heading = f'<div style="font-weight: bold">{escape(title)}</div>' if title else ""
+    cards = "".join(card_html(kpi, lang) for kpi in kpis)
+    return f'<div>{heading}<div style="{ROW_CSS}">{cards}</div></div>'
+
+
+def day_html(title: str, day: int, lang: str) -> str:
+    """The scenario shown and the simulated day."""
+    return (f'<div style="display: flex; align-items: baseline; gap: 8px; margin: 8px 0">'
+            f'<span style="font-size: 1.3em; font-weight: bold">{escape(title)}</span>'
+            f"<span>{escape(text('day', lang))}</span>"
+            f'<span class="cogov-day" style="font-size: 1.3em">{day}</span></div>')
+
+
+def single_numbers_html(lang: str) -> str:
+    """The single run's day and KPI cards."""
+    run = state.single()
+    day, kpis = run.kpis_today()
+    return day_html(run.scenario.name, day, lang) + cards_html(kpis, lang)
+
+
+def compare_numbers_html(lang: str) -> str:
+    """The day and both policies' KPI cards, side by side."""
+    pair = state.pair()
+    names = (pair.left.scenario.name, pair.right.scenario.name)
+    day, left, right = pair.kpis_today()
+    sides = "".join(cards_html(kpis, lang, title=f"{text(side, lang)}: {name}")
+                    for side, name, kpis in zip(("left_policy", "right_policy"), names,
+                                                (left, right), strict=True))
+    return (day_html(f"{names[0]} ↔ {names[1]}", day, lang)
+            + f'<div style="display: grid; grid-template-columns: 1fr 1fr; gap: 16px">'
+              f"{sides}</div>")
 
 
 @solara.component
@@ -90,17 +117,7 @@ def Controls() -> None:
     """Reset, step, play/pause, days per tick, compare mode and the right-hand policy."""
     lang = state.lang.value
     playing = state.playing.value
-
-    def play_loop() -> None:
-        while state.playing.value:
-            if state.run_is_over() or not page_connected():
-                state.set_playing(False)
-                return
-            state.step_once()
-            # a pause that can't get in while the page redraws would be lost; this gap lets it
-            time.sleep(PLAY_GAP_S)
-
-    solara.lab.use_task(play_loop, dependencies=[playing], prefer_threaded=True)
+    solara.lab.use_task(state.play, dependencies=[playing], prefer_threaded=True)
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button(text("reset", lang), color="primary", on_click=state.reset,
                       classes=["cogov-reset"])
@@ -122,84 +139,80 @@ def Controls() -> None:
 
 
 @solara.component
-def DayLine(title: str, day: int) -> None:
-    """The scenario shown and the simulated day."""
+def Island(component: Callable[..., Any], *args: Any) -> None:
+    """``component(*args)`` in a render context of its own.
+
+    Reacton reconciles every widget of a render context on each render: for the whole page,
+    lever panel included, that is over 400 widgets (~35 ms) to change one number. What changes
+    while playing (the numbers on every tick, the charts once a second) lives in islands, whose
+    redraws touch only their own few widgets.
+    """
+    widget, set_widget = solara.use_state(None)
+
+    def mount() -> Callable[[], None]:
+        # in an effect, not in the render: an element made while the page renders would be
+        # counted as the page's own
+        root, context = reacton.render_fixed(component(*args))
+        set_widget(root)
+        return context.close
+
+    solara.use_effect(mount, [component, *args])
+    solara.Div(children=[] if widget is None else [widget])
+
+
+@solara.component
+def Numbers() -> None:
+    """The day and the KPI cards: the one element redrawn on every tick while playing."""
+    _ = state.tick.value
     lang = state.lang.value
-    with solara.Row(style={"align-items": "baseline"}):
-        solara.Text(title, style={"font-size": "1.3em", "font-weight": "bold"})
-        solara.Text(text("day", lang))
-        solara.Text(str(day), classes=["cogov-day"], style={"font-size": "1.3em"})
+    html = compare_numbers_html(lang) if state.compare.value else single_numbers_html(lang)
+    solara.HTML(unsafe_innerHTML=html, classes=["cogov-numbers"])
+
+
+@solara.component
+def Chart(name: str) -> None:
+    """One chart as a PNG (drawn by :func:`state.chart_png` only when it is out of date)."""
+    _ = state.chart_tick.value
+    rw.Image(value=state.chart_png(name), format="png")
+
+
+@solara.component
+def ChartBox(name: str) -> None:
+    """Chart ``name`` in its own island, in a box of class ``cogov-{name}-chart``."""
+    with solara.Div(classes=[f"cogov-{name}-chart"]):
+        Island(Chart, name)
 
 
 @solara.component
 def SingleView() -> None:
     """KPIs, series, the district network and the settled breakdown of the single run."""
-    SingleNumbers()
+    Island(Numbers)
     SingleCharts()
     Exports(state.single())
 
 
 @solara.component
-def SingleNumbers() -> None:
-    """The day and the KPI cards of the single run, redrawn on every step."""
-    _ = state.tick.value
-    run = state.single()
-    DayLine(run.scenario.name, run.day)
-    KpiCards(run.kpis())
-
-
-@solara.component
 def SingleCharts() -> None:
     """The single run's series, district network and settled breakdown."""
-    _ = state.chart_tick.value  # charts redraw less often than the numbers while playing
     lang = state.lang.value
-    run = state.single()
-    solara.FigureMatplotlib(charts.series_figure(run.series(), lang), format="png")
+    ChartBox("series")
     kinds = {text(kind, lang): kind for kind in COLOUR_BY}
     solara.ToggleButtonsSingle(value=text(state.colour_by.value, lang), values=list(kinds),
                                on_value=lambda name: state.colour_by.set(kinds[name]),
                                classes=["cogov-colour-by"])
-    district = run.network(state.colour_by.value)
-    solara.FigureMatplotlib(charts.network_figure(district.nodes, district.edges,
-                                                  state.colour_by.value, lang), format="png")
-    solara.FigureMatplotlib(charts.settled_figure(run.settled(), lang), format="png")
+    ChartBox("network")
+    ChartBox("settled")
 
 
 @solara.component
 def CompareView() -> None:
     """Both policies' KPIs side by side, their series and the difference."""
-    CompareNumbers()
-    CompareCharts()
+    Island(Numbers)
+    ChartBox("compare")
 
 
 @solara.component
-def CompareNumbers() -> None:
-    """The day and both policies' KPI cards, redrawn on every step."""
-    _ = state.tick.value
-    lang = state.lang.value
-    pair = state.pair()
-    left, right = pair.left, pair.right
-    DayLine(f"{left.scenario.name} ↔ {right.scenario.name}", left.day)
-    with solara.Columns([1, 1]):
-        KpiCards(left.kpis(), title=f"{text('left_policy', lang)}: {left.scenario.name}")
-        KpiCards(right.kpis(), title=f"{text('right_policy', lang)}: {right.scenario.name}")
-
-
-@solara.component
-def CompareCharts() -> None:
-    """Both runs' series and their difference."""
-    _ = state.chart_tick.value
-    lang = state.lang.value
-    pair = state.pair()
-    left, right = pair.left, pair.right
-    with solara.Div(classes=["cogov-compare-chart"]):
-        solara.FigureMatplotlib(charts.compare_figure(
-            left.series(), right.series(), (left.scenario.name, right.scenario.name), lang),
-            format="png")
-
-
-@solara.component
-def Exports(run: Any) -> None:
+def Exports(run: DashboardRun) -> None:
     """Download the run's daily series (CSV) and its settings (scenario TOML)."""
     lang = state.lang.value
     stem = f"cogov-{run.scenario.name or 'scenario'}-seed{run.seed}"

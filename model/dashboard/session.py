@@ -10,6 +10,7 @@ random numbers), so the same scenario on both sides differs by nothing.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ _LEVEL_KEYS = {Level.COMMUNITY: "community", Level.STREET: "street",
 # Layout rows (y grows upwards) and the columns kept clear for the hotline and the NGOs.
 _ROW = {"department": 0.9, "street": 0.55, "committee": 0.2}
 _LEFT, _RIGHT, _NGO_X = 0.1, 0.85, 1.0
+_TOKENS = itertools.count(1)  # one number per model ever built here, never reused
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,25 @@ class District:
     in_transit: int
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What the charts of one run show, all read on the same day (:meth:`DashboardRun.snapshot`).
+
+    Attributes:
+        token: The model's :attr:`DashboardRun.token`.
+        day: The day the views were read on.
+        series: :meth:`DashboardRun.series`.
+        district: :meth:`DashboardRun.network`.
+        settled: :meth:`DashboardRun.settled`.
+    """
+
+    token: int
+    day: int
+    series: pd.DataFrame
+    district: District
+    settled: dict[str, int]
+
+
 class DashboardRun:
     """One scenario, one seed, one model, stepped by the dashboard.
 
@@ -106,6 +127,11 @@ class DashboardRun:
         """Days simulated so far (0 before the first step)."""
         return self.model.day
 
+    @property
+    def token(self) -> int:
+        """A number that names this model: new on every reset, never shared with another run."""
+        return self._token
+
     def reset(self, scenario: Scenario | None = None, seed: int | None = None) -> None:
         """Rebuild the model at day 0, with a new scenario or seed if given.
 
@@ -118,6 +144,7 @@ class DashboardRun:
     def _rebuild(self, scenario: Scenario, seed: int) -> None:
         self.scenario, self.seed = scenario, seed
         self.model = GovernanceModel(scenario, rng=seed)
+        self._token = next(_TOKENS)
         self._starts: dict[str, float] = {}
         self._series: tuple[int, pd.DataFrame] | None = None
         self._nodes = _layout(self.model)
@@ -138,6 +165,11 @@ class DashboardRun:
         with self._lock:
             records = self.model.datacollector.model_vars
             return [self._kpi(name, records[name]) for name in HEADLINE_KPIS]
+
+    def kpis_today(self) -> tuple[int, list[Kpi]]:
+        """The day and :meth:`kpis`, read together (a step in another thread waits)."""
+        with self._lock:
+            return self.day, self.kpis()
 
     def _kpi(self, name: str, values: list[Any]) -> Kpi:
         outcome = OUTCOMES_BY_NAME[name]
@@ -202,6 +234,16 @@ class DashboardRun:
             values = waiting if colour_by == "backlog" else _satisfaction(self.model)
             nodes = [{**node, "value": values.get(node["id"])} for node in self._nodes]
             return District(nodes, self._edges(), colour_by, in_transit)
+
+    def snapshot(self, colour_by: str = "backlog") -> Snapshot:
+        """The series, the district and the settled counts, all of the same day.
+
+        A play loop may step the run in another thread; this reads every view under one hold of
+        the lock, so the charts drawn from it agree with each other and with :attr:`Snapshot.day`.
+        """
+        with self._lock:
+            return Snapshot(self.token, self.day, self.series(), self.network(colour_by),
+                            self.settled())
 
     def _edges(self) -> list[dict[str, Any]]:
         """Directed hop counts between places, from the model's flow tally (once a day)."""
@@ -268,6 +310,21 @@ class ComparePair:
     def day(self) -> int:
         """Days simulated so far (the same on both sides)."""
         return self.left.day
+
+    @property
+    def token(self) -> tuple[int, int]:
+        """The :attr:`DashboardRun.token` of both sides."""
+        return self.left.token, self.right.token
+
+    def kpis_today(self) -> tuple[int, list[Kpi], list[Kpi]]:
+        """The day and both sides' :meth:`DashboardRun.kpis`, read on that same day."""
+        with self._lock:
+            return self.day, self.left.kpis(), self.right.kpis()
+
+    def series_pair(self) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+        """The day and both sides' daily series, read on that same day."""
+        with self._lock:
+            return self.day, self.left.series(), self.right.series()
 
     @property
     def same_district(self) -> bool:
