@@ -23,6 +23,7 @@ from typing import NoReturn
 from model.compare import (
     TABLE_OUTCOMES,
     compare_table,
+    comparison_folder,
     format_summary,
     format_table,
     save_comparison,
@@ -292,25 +293,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
             "set": dict(parse_override(text) for text in args.set)}
     experiment = experiment_from_data(data, "cogov compare")
     runs = len(scenarios) * args.seeds
-    print(f"{PROG} compare: {runs} runs ({len(scenarios)} scenarios × {args.seeds} seeds)"
-          f" on {min(args.workers, runs)} workers", file=sys.stderr)
-    with tempfile.TemporaryDirectory(prefix="cogov-compare-") as scratch:
-        done = run_sweep(experiment, args.out or scratch, workers=args.workers, fresh=True,
-                         progress=False)
-    names = [base.name for base in experiment.scenarios]
-    results = summaries_by_scenario(done.runs, names)
-    _warn_failures(done)
-    table = compare_table(results)
-    if args.json:
-        _print_json(table.to_dict(orient="records"))
-    else:
-        print(format_table(table, args.outcomes, args.lang))
-    if args.out:
-        stored = json.loads((done.out / "manifest.json").read_text(encoding="utf-8"))
-        extra = {"command": "compare", "scenario_refs": args.scenarios, "names": names,
-                 "overrides": args.set, "argv": args.argv}
-        save_comparison(args.out, results, scenarios, experiment.seeds, {**stored, **extra})
-        print(f"saved to {args.out}", file=sys.stderr)
+    # --out is checked and locked before anything runs, and written only at the end
+    with (comparison_folder(args.out),
+          tempfile.TemporaryDirectory(prefix="cogov-compare-") as scratch):
+        print(f"{PROG} compare: {runs} runs ({len(scenarios)} scenarios × {args.seeds} seeds)"
+              f" on {min(args.workers, runs)} workers", file=sys.stderr)
+        done = run_sweep(experiment, scratch, workers=args.workers, fresh=True, progress=False)
+        names = [base.name for base in experiment.scenarios]
+        results = summaries_by_scenario(done.runs, names)
+        _warn_failures(done)
+        table = compare_table(results)
+        if args.json:
+            _print_json(table.to_dict(orient="records"))
+        else:
+            print(format_table(table, args.outcomes, args.lang))
+        if args.out:
+            stored = json.loads((done.out / "manifest.json").read_text(encoding="utf-8"))
+            extra = {"command": "compare", "scenario_refs": args.scenarios, "names": names,
+                     "overrides": args.set, "argv": args.argv}
+            save_comparison(args.out, results, scenarios, experiment.seeds,
+                            {**stored, **extra}, done.runs)
+            print(f"saved to {args.out}", file=sys.stderr)
     return 1 if done.failed else 0
 
 
@@ -335,9 +338,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     done = run_sweep(experiment, out, backend=backend, workers=args.workers,
                      scheduler=args.scheduler, fresh=args.fresh, progress=not args.quiet)
     _warn_failures(done)
-    print(f"{experiment.name}: {done.planned} runs planned, {done.skipped} already stored, "
-          f"{done.ok} ok, {done.failed} failed; {done.seconds:.1f} s on {backend} -> {out}",
-          file=sys.stderr)
+    kept = f"; {done.kept} stored runs of further replications kept" if done.kept else ""
+    if done.skipped == done.planned:
+        print(f"{experiment.name}: all {done.planned} planned runs already stored, nothing to "
+              f"run{kept} -> {out}", file=sys.stderr)
+    else:
+        print(f"{experiment.name}: {done.planned} runs planned, {done.skipped} already stored, "
+              f"{done.ok} ok, {done.failed} failed{kept}; {done.seconds:.1f} s on {backend} -> "
+              f"{out}", file=sys.stderr)
     if experiment.design_kind == "none" and done.ok:
         names = [base.name for base in experiment.scenarios]
         table = compare_table(summaries_by_scenario(done.runs, names))

@@ -5,15 +5,22 @@ Every scenario runs with the same seeds (common random numbers), derived from on
 :func:`compare_table` gives, per outcome and scenario, the mean with its 95% confidence
 interval and, against the first scenario, the difference of means with its Welch 95% interval
 and p-value.
+
+:func:`save_comparison` writes into a folder held by :func:`comparison_folder`: locked while
+compare writes it, and new, empty or written by compare before (its manifest says
+``"command": "compare"``). Any other folder is refused, and rewriting a comparison replaces
+only the files its manifest lists, so nothing compare did not write is deleted or overwritten.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +28,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from model.locking import LOCK_NAME, FolderLock
 from model.outcomes import OUTCOMES, OUTCOMES_BY_NAME
-from model.provenance import scenario_to_toml, write_json_atomic
-from model.scenario import Scenario
+from model.provenance import replace_atomically, scenario_to_toml, write_json_atomic
+from model.scenario import Scenario, ScenarioError
 
 Summary = dict[str, float | None]
 
@@ -298,25 +306,72 @@ def _bar_panel(ax: Any, rows: pd.DataFrame, name: str) -> None:
     ax.grid(axis="y", alpha=0.3)
 
 
+@contextmanager
+def comparison_folder(out: str | Path | None) -> Iterator[Path | None]:
+    """Hold ``out`` while a comparison is computed and saved into it.
+
+    The folder is locked (a second writer is refused, see :mod:`model.locking`) and must be
+    new, empty, or one that compare wrote before.
+
+    Args:
+        out: The folder, or None for a comparison that is not saved (nothing is held).
+
+    Yields:
+        ``out`` as a path (None for None).
+
+    Raises:
+        ScenarioError: The folder holds files compare did not write, or another process is
+            writing it (one line).
+    """
+    if out is None:
+        yield None
+        return
+    folder = Path(out)
+    with FolderLock(folder, "compare"):
+        entries = sorted(path.name for path in folder.iterdir() if path.name != LOCK_NAME)
+        if entries and _previous_outputs(folder) is None:
+            shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+            raise ScenarioError([f"{folder}: holds files cogov compare did not write ({shown}); "
+                                 f"use a new or empty folder for --out"])
+        yield folder
+
+
+def _previous_outputs(folder: Path) -> list[str] | None:
+    """The files an earlier comparison wrote into ``folder`` (by its manifest), else None."""
+    try:
+        info = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(info, dict) or info.get("command") != "compare":
+        return None
+    outputs = info.get("outputs") if isinstance(info.get("outputs"), list) else []
+    return [name for name in outputs if isinstance(name, str)]
+
+
 def save_comparison(out_dir: str | Path, results: dict[str, list[Summary]],
                     scenarios: Sequence[Scenario], seeds: Sequence[int],
-                    info: dict[str, Any]) -> list[Path]:
+                    info: dict[str, Any], runs: pd.DataFrame | None = None) -> list[Path]:
     """Write a comparison with its provenance.
 
     Writes ``compare.csv`` (the table), ``runs.csv`` (one row per run), the figures,
-    ``scenarios/NAME.toml`` (each scenario fully resolved) and ``manifest.json``.
+    ``scenarios/NAME.toml`` (each scenario fully resolved), ``runs.parquet`` (when ``runs``
+    is given) and ``manifest.json``, which lists them. Files an earlier comparison listed and
+    this one does not write are removed; nothing else in the folder is touched.
 
     Args:
-        out_dir: Folder to write into (created if missing).
+        out_dir: Folder to write into (created if missing); hold it with
+            :func:`comparison_folder` first.
         results: Summaries by scenario name, in the order of ``scenarios``.
         scenarios: The scenarios compared.
         seeds: The replication seeds.
         info: The manifest (from :func:`model.provenance.manifest`); ``outputs`` is added.
+        runs: The sweep's table of runs, stored as ``runs.parquet``.
 
     Returns:
         The paths written.
     """
     out = Path(out_dir)
+    previous = _previous_outputs(out) or []
     (out / "scenarios").mkdir(parents=True, exist_ok=True)
     table = compare_table(results)
     paths = [out / "compare.csv", out / "runs.csv"]
@@ -326,7 +381,23 @@ def save_comparison(out_dir: str | Path, results: dict[str, list[Summary]],
     for name, scenario in zip(results, scenarios, strict=True):
         paths.append(out / "scenarios" / f"{re.sub(r'[^\w.-]', '_', name)}.toml")
         paths[-1].write_text(scenario_to_toml(scenario), encoding="utf-8")
+    if runs is not None:
+        paths.append(replace_atomically(out / "runs.parquet",
+                                        lambda temp: runs.to_parquet(temp, index=False)))
     paths.append(out / "manifest.json")
-    outputs = sorted(str(path.relative_to(out)) for path in paths)
+    outputs = sorted(path.relative_to(out).as_posix() for path in paths)
     write_json_atomic(paths[-1], {**info, "outputs": outputs})
+    _remove_outputs(out, set(previous) - set(outputs))
     return paths
+
+
+def _remove_outputs(out: Path, names: set[str]) -> None:
+    """Delete these files of an earlier comparison (only inside ``out``; emptied folders too)."""
+    root = out.resolve()
+    for name in sorted(names):
+        path = (out / name).resolve()
+        if path == root or not path.is_relative_to(root) or not path.is_file():
+            continue
+        path.unlink()
+        if path.parent != root and not any(path.parent.iterdir()):
+            path.parent.rmdir()

@@ -4,15 +4,15 @@ Reads a result store (``manifest.json``, ``runs.parquet`` and, when present, ``d
 and ``series/``), computes the statistics of :mod:`model.experiment.analysis` and writes
 ``tables/*.csv`` and ``*.tex``, ``figures/*.png`` and ``*.svg`` (drawn by
 :mod:`model.experiment.figures`), and ``report.md`` embedding them. A store with failed runs,
-one replication or outcomes without values still gives a report that says so; only a missing
-or unreadable manifest or runs table is an error.
+one replication or outcomes without values still gives a report that says so, and so does the
+folder of a killed sweep (its finished runs, in ``.parts/``, are reported with a note on how to
+resume). Runs kept from an earlier sweep with more replications than the manifest's are left
+out. Only a missing or unreadable manifest or stored runs table is an error.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from model.compare import number
 from model.experiment import analysis as an
 from model.experiment import figures
 from model.experiment.figures import outcome_meta as _meta
+from model.experiment.reading import ReportError, Store, read_store
 from model.experiment.tables import (
     ci_text,
     decimals_of,
@@ -34,78 +35,14 @@ from model.experiment.tables import (
 )
 from model.outcomes import DAILY_OUTCOMES
 
+__all__ = ["ReportError", "Store", "read_store", "write_report"]
+
 MAX_PLOTTED = 30  # more conditions than this: no means figure, tables point to the CSV
 MAX_COLUMNS = 8  # at most this many conditions: the markdown means table has one column each
 MAX_SERIES = 16  # at most this many conditions: daily series figures (16 distinct styles)
 HEADLINE_DAILY = ("resolved_share", "mean_days_to_resolve", "mean_satisfaction", "mean_trust",
                   "backlog_end", "paperwork_share")
 SAMPLED = {"lhs": "Latin hypercube", "sobol": "Sobol (Saltelli)", "morris": "Morris"}
-HINT = "is this a sweep's result folder?"
-
-
-class ReportError(Exception):
-    """A result store that cannot be reported on; the message is one line naming the file."""
-
-
-@dataclass
-class Store:
-    """A sweep's result store as read from its folder."""
-
-    path: Path
-    manifest: dict[str, Any]
-    runs: pd.DataFrame
-    design: pd.DataFrame | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise ReportError(f"{path}: no such file ({HINT})")
-    try:
-        return pd.read_parquet(path)
-    except (OSError, ValueError) as error:
-        raise ReportError(f"{path}: cannot be read ({str(error).splitlines()[0]})") from error
-
-
-def read_store(results_dir: str | Path) -> Store:
-    """Read a result store's manifest, runs and design.
-
-    Args:
-        results_dir: The folder the sweep runner wrote.
-
-    Returns:
-        The store; problems that still allow a report (an unreadable design) are in ``notes``.
-
-    Raises:
-        ReportError: ``manifest.json`` or ``runs.parquet`` is missing or unreadable.
-    """
-    folder = Path(results_dir)
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise ReportError(f"{path}: no such file ({HINT})")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ReportError(f"{path}: cannot be read ({error})") from error
-    except json.JSONDecodeError as error:
-        raise ReportError(f"{path}: not valid JSON ({error})") from error
-    if not isinstance(manifest, dict):
-        raise ReportError(f"{path}: not a sweep manifest (not a JSON object; {HINT})")
-    missing = [key for key in ("experiment", "scenarios", "outcomes") if key not in manifest]
-    if missing:
-        raise ReportError(f"{path}: not a sweep manifest (no '{missing[0]}'; {HINT})")
-    runs = _read_parquet(folder / "runs.parquet")
-    absent = [c for c in (*an.RUN_COLUMNS, "status") if c not in runs]
-    if absent:
-        raise ReportError(f"{folder / 'runs.parquet'}: not a runs table (no column "
-                          f"'{absent[0]}')")
-    store = Store(folder, manifest, runs)
-    if (manifest.get("design") or {}).get("kind") in ("sobol", "morris"):
-        try:
-            store.design = _read_parquet(folder / "design.parquet")
-        except ReportError as error:
-            store.notes.append(f"{error}: no sensitivity analysis.")
-    return store
 
 
 def write_report(results_dir: str | Path, out_dir: str | Path | None = None) -> list[Path]:
@@ -276,9 +213,6 @@ def _figure(out: Path, paths: list[Path], written: list[Path], caption: str) -> 
         lines += ["", f"![{caption}]({link})", "",
                   f"Vector version: [{svg.name}]({svg.relative_to(out).as_posix()})", ""]
     return lines
-
-
-# --- tables -------------------------------------------------------------------------------------
 
 
 # --- grid and sensitivity -----------------------------------------------------------------------

@@ -4,19 +4,23 @@ Layout of ``results/<name>/``:
 
 - ``manifest.json``: the spec, its hash, seeds, versions, commit, times, counts, status;
 - ``runs.parquet``: one row per run (ids, factor values, seed, every outcome, status, error,
-  seconds), in plan order;
+  seconds), the plan's runs first in plan order, then any runs stored by an earlier sweep of
+  the same spec with more replications (kept, never dropped);
 - ``design.parquet``: the raw SALib sample of a sampled design (one row per point);
 - ``series/<run_id>.parquet``: each run's daily series, when the spec asks for them;
-- ``.parts/<run_id>.parquet``: rows finished since ``runs.parquet`` was last written.
+- ``.parts/<run_id>.parquet``: rows finished since ``runs.parquet`` was last written;
+- ``.cogov.lock``: present while a sweep writes the folder (see :mod:`model.locking`).
 
 Every file is written to a temporary name and renamed into place, so a reader, or a sweep
 resuming after a kill, sees either a whole file or none. Each finished run is written at once
 as a part; parts are merged into ``runs.parquet`` from time to time and at the end, so a killed
-sweep loses only the runs in flight and memory does not grow with the number of runs.
+sweep loses only the runs in flight and memory does not grow with the number of runs. A file
+that cannot be read raises :class:`StoreReadError` naming it; nothing readable is dropped.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,8 +30,43 @@ import pandas as pd
 
 from model.experiment.backends import Result
 from model.provenance import replace_atomically, write_json_atomic
+from model.scenario import ScenarioError
 
-REPORT_OUTPUTS = ("report.md", "figures", "tables")
+# what `cogov report` writes into a sweep's folder: the file, and each folder's suffixes
+REPORT_OUTPUTS = {"report.md": (), "figures": (".png", ".svg"), "tables": (".csv", ".tex")}
+ROW_COLUMNS = ("run_id", "status")
+
+
+class StoreReadError(ScenarioError):
+    """A store file that cannot be read; one line naming it (``path``) and why (``reason``)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__([f"{path}: {reason}"])
+        self.path = path
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[StoreReadError], tuple[Path, str]]:
+        """Rebuild from the path and reason (the base class rebuilds from a list)."""
+        return type(self), (self.path, self.reason)
+
+
+def read_rows_file(path: Path) -> pd.DataFrame:
+    """One stored table of run rows (``runs.parquet`` or a part).
+
+    Raises:
+        StoreReadError: Truncated, not Parquet, or without ``run_id`` and ``status``.
+        FileNotFoundError, PermissionError: As ``open`` raises them.
+    """
+    try:
+        frame = pd.read_parquet(path)
+    except (FileNotFoundError, PermissionError):
+        raise
+    except (OSError, ValueError):
+        raise StoreReadError(path, "cannot be read (truncated or not Parquet)") from None
+    absent = [column for column in ROW_COLUMNS if column not in frame]
+    if absent:
+        raise StoreReadError(path, f"not a runs table (no column '{absent[0]}')")
+    return frame
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> Path:
@@ -48,13 +87,21 @@ class ResultStore:
         self.parts_dir = self.root / ".parts"
 
     def read_manifest(self) -> dict[str, Any] | None:
-        """The stored manifest, or None when there is none."""
-        import json
+        """The stored manifest, or None when there is none.
 
+        Raises:
+            StoreReadError: Not JSON (truncated or corrupt), or not a JSON object.
+        """
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise StoreReadError(self.manifest_path,
+                                 "cannot be read (truncated or not JSON)") from None
+        if not isinstance(data, dict):
+            raise StoreReadError(self.manifest_path, "not a manifest (not a JSON object)")
+        return data
 
     def write_manifest(self, data: dict[str, Any]) -> None:
         """Replace the manifest."""
@@ -65,24 +112,34 @@ class ResultStore:
         """Whether the folder holds run rows (merged or not)."""
         return self.runs_path.exists() or bool(self._parts())
 
-    def clear(self) -> None:
-        """Remove every file this store and the report write (for a fresh start)."""
+    def clear(self, report: bool) -> None:
+        """Remove the files this store writes (for a fresh start); other files stay.
+
+        Args:
+            report: Also remove what ``cogov report`` wrote (``report.md``, its figures and
+                tables), for a folder known to be a sweep's.
+        """
         for path in (self.manifest_path, self.runs_path, self.design_path):
             path.unlink(missing_ok=True)
-        for folder in (self.series_dir, self.parts_dir):
-            shutil.rmtree(folder, ignore_errors=True)
-        for name in REPORT_OUTPUTS:
-            target = self.root / name
-            if target.is_dir():
-                shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(self.parts_dir, ignore_errors=True)  # hidden, the store's own
+        _remove_files(self.series_dir, (".parquet",))
+        for name, suffixes in REPORT_OUTPUTS.items() if report else ():
+            if suffixes:
+                _remove_files(self.root / name, suffixes)
             else:
-                target.unlink(missing_ok=True)
+                (self.root / name).unlink(missing_ok=True)
 
     def remove_stale_temporaries(self) -> None:
-        """Delete temporary files a killed sweep left half-written (never renamed into place)."""
-        for folder in (self.root, self.parts_dir, self.series_dir):
-            if folder.is_dir():
-                for temp in folder.glob(".*.tmp"):
+        """Delete temporary files a killed sweep left half-written (never renamed into place).
+
+        Only the temporary names of the store's own files: nothing else in the folder goes.
+        """
+        patterns = {self.root: [f".{path.name}.*.tmp" for path in
+                                (self.manifest_path, self.runs_path, self.design_path)],
+                    self.parts_dir: [".*.parquet.*.tmp"], self.series_dir: [".*.parquet.*.tmp"]}
+        for folder, globs in patterns.items():
+            for pattern in globs if folder.is_dir() else ():
+                for temp in folder.glob(pattern):
                     temp.unlink(missing_ok=True)
 
     def _parts(self) -> list[Path]:
@@ -104,37 +161,53 @@ class ResultStore:
         return len(self._parts())
 
     def _all_rows(self, parts: list[Path]) -> pd.DataFrame | None:
-        frames = [pd.read_parquet(self.runs_path)] if self.runs_path.exists() else []
-        frames += [pd.read_parquet(part) for part in parts]
+        frames = [read_rows_file(self.runs_path)] if self.runs_path.exists() else []
+        frames += [read_rows_file(part) for part in parts]
         frames = [frame for frame in frames if not frame.empty]
         if not frames:
             return None
         # later parts are newer: a run retried after failing keeps its latest row
         return pd.concat(frames, ignore_index=True).drop_duplicates("run_id", keep="last")
 
+    def read_rows(self) -> pd.DataFrame | None:
+        """Every stored row, merged or not (the latest of each run), without writing.
+
+        Returns:
+            The rows, or None when the folder holds none.
+
+        Raises:
+            StoreReadError: ``runs.parquet`` or a part cannot be read.
+        """
+        return self._all_rows(self._parts())
+
     def finished(self) -> dict[str, str]:
         """Status (``ok`` or ``failed``) of every stored run, by run id."""
-        rows = self._all_rows(self._parts())
+        rows = self.read_rows()
         if rows is None:
             return {}
         return dict(zip(rows["run_id"], rows["status"], strict=True))
 
     def compact(self, order: Sequence[str]) -> pd.DataFrame:
-        """Merge the parts into ``runs.parquet``, keeping the runs in ``order`` in that order.
+        """Merge the parts into ``runs.parquet``: the runs in ``order`` first, in that order.
 
         Args:
-            order: Run ids of the plan; stored rows of runs outside it are dropped.
+            order: Run ids of the plan. Stored runs outside it (more replications of an
+                earlier sweep) are kept after them, never dropped.
 
         Returns:
-            The merged table.
+            The merged table, as written.
+
+        Raises:
+            StoreReadError: ``runs.parquet`` or a part cannot be read (nothing is written).
         """
         parts = self._parts()
         rows = self._all_rows(parts)
         if rows is None:
             return pd.DataFrame()
         rank = {run_id: index for index, run_id in enumerate(order)}
-        rows = rows[rows["run_id"].isin(rank)]
-        rows = rows.sort_values("run_id", key=lambda ids: ids.map(rank)).reset_index(drop=True)
+        rows = rows.sort_values("run_id", kind="stable",
+                                key=lambda ids: ids.map(rank).fillna(len(rank)))
+        rows = rows.reset_index(drop=True)
         self.root.mkdir(parents=True, exist_ok=True)
         write_parquet_atomic(rows, self.runs_path)
         for part in parts:
@@ -147,3 +220,16 @@ class ResultStore:
         """Store the raw sample of a sampled design."""
         self.root.mkdir(parents=True, exist_ok=True)
         write_parquet_atomic(frame, self.design_path)
+
+
+def _remove_files(folder: Path, suffixes: tuple[str, ...]) -> None:
+    """Delete ``folder``'s files with these suffixes; the folder too if nothing else is left."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_file() and path.suffix in suffixes:
+            path.unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:  # something else is in it, which stays
+        pass
