@@ -28,6 +28,7 @@ from model.compare import (
     format_table,
     save_comparison,
 )
+from model.dashboard.http_policy import ENV_ALLOWED_HOSTS, env_allowed_hosts, parse_authority
 from model.experiment import experiment_from_data, load_experiment, run_sweep
 from model.experiment.backends import BACKENDS, BackendError
 from model.experiment.runner import SweepSummary, summaries_by_scenario
@@ -164,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--cull-after", type=duration, default="30m", metavar="DURATION",
                            help="free a session's model this long after its page was closed "
                            "(e.g. 90s, 30m, 2h; default 30m)")
+    dashboard.add_argument("--allowed-host", type=allowed_host, action="append", default=[],
+                           metavar="HOST[:PORT]", help="a further name the server answers to, "
+                           "e.g. a reverse proxy's (Host and websocket Origin are checked); "
+                           f"repeatable; also ${ENV_ALLOWED_HOSTS}, comma-separated")
+    dashboard.add_argument("--resourcez", action="store_true",
+                           help="serve /resourcez (server statistics; off by default)")
     dashboard.set_defaults(func=cmd_dashboard)
     commands.add_parser("schema", help="print the scenario JSON schema").set_defaults(
         func=cmd_schema)
@@ -413,26 +420,46 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def dashboard_command(host: str, port: int, cull_after: str) -> tuple[list[str], dict[str, str]]:
-    """The ``solara run`` command line and environment that serve the dashboard."""
+def allowed_host(text: str) -> str:
+    """Parse a host name or IP address with an optional port (an argparse ``type``)."""
+    try:
+        parse_authority(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text.strip()
+
+
+def dashboard_command(host: str, port: int, cull_after: str, allowed_hosts: Sequence[str] = (),
+                      resourcez: bool = False) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of the dashboard's server (:mod:`model.dashboard.server`).
+
+    Solara's app behind safe HTTP defaults on uvicorn, in production mode; ``cull_after`` sets
+    ``SOLARA_KERNEL_CULL_TIMEOUT``. ``$COGOV_DASHBOARD_ALLOWED_HOSTS`` passes through the
+    environment.
+    """
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
            "SOLARA_KERNEL_CULL_TIMEOUT": cull_after}
-    argv = [sys.executable, "-m", "solara", "run", "model.dashboard.app", "--host", host,
-            "--port", str(port), "--production", "--no-open"]
-    return argv, env
+    argv = [sys.executable, "-m", "model.dashboard.server", "--host", host, "--port", str(port)]
+    for name in allowed_hosts:
+        argv += ["--allowed-host", name]
+    return argv + (["--resourcez"] if resourcez else []), env
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    """Serve the dashboard until interrupted (Solara's server, on 127.0.0.1 by default)."""
+    """Serve the dashboard until interrupted (on 127.0.0.1 by default; see dashboard_command)."""
     try:
         import solara  # noqa: F401 - only checks that the dashboard extra is installed
     except ImportError:
         raise UsageError(f"{PROG} dashboard: error: needs the dashboard extra: "
                          f"pip install 'cogov[dashboard]'") from None
-    argv, env = dashboard_command(args.host, args.port, args.cull_after)
-    print(f"{PROG} dashboard: http://{args.host}:{args.port}/ (Ctrl-C stops it)",
-          file=sys.stderr)
-    return serve(argv, env)
+    for name in env_allowed_hosts():
+        try:
+            parse_authority(name)
+        except ValueError as exc:
+            raise UsageError(f"{PROG} dashboard: error: ${ENV_ALLOWED_HOSTS}: {exc}") from None
+    argv, env = dashboard_command(args.host, args.port, args.cull_after, args.allowed_host,
+                                  args.resourcez)
+    return serve(argv, env)  # the server prints its address and the names it answers to
 
 
 #: Seconds the server has to stop on SIGTERM before it is killed (a heavy render can make it
