@@ -242,7 +242,7 @@ def test_compare_chart_has_both_runs_and_the_difference():
 
 def test_dashboard_serves_locally_and_culls_idle_sessions():
     argv, env = dashboard_command("127.0.0.1", 9999, "15m")
-    assert argv[1:5] == ["-m", "solara", "run", "model.dashboard.app"]
+    assert argv[1:3] == ["-m", "model.dashboard.server"]
     assert argv[argv.index("--host") + 1] == "127.0.0.1"
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "15m"
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"

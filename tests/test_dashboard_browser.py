@@ -498,7 +498,7 @@ def _kernels(url: str) -> dict:
 
 def test_a_dropped_session_is_culled(browser, tmp_path):
     before = {child.pid for child in psutil.Process().children(recursive=True)}
-    with serving(tmp_path, "--cull-after", "2s") as url:
+    with serving(tmp_path, "--cull-after", "2s", "--resourcez") as url:
         chromium = browser.browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = chromium.new_page()
         page.goto(url)
