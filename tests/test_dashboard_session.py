@@ -13,9 +13,9 @@ from conftest import small_scenario
 from model import load_scenario, summarize
 from model.cases import Level
 from model.cli import main
+from model.dashboard.district import NODE_KINDS
 from model.dashboard.session import (
     HEADLINE_KPIS,
-    NODE_KINDS,
     SETTLED_KEYS,
     ComparePair,
     DashboardRun,

@@ -16,17 +16,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from model.cases import Level, Node
+from model.dashboard.district import layout, satisfaction_by_place, waiting_by_place
 from model.governance import GovernanceModel
 from model.outcomes import OUTCOMES_BY_NAME, Better
 from model.provenance import scenario_to_toml
 from model.simulate import daily_series
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
 
     from model.scenario import Scenario
 
@@ -35,13 +34,9 @@ HEADLINE_KPIS: tuple[str, ...] = (
     "worker_turnover_rate", "paperwork_share", "reported_closure_rate", "resolved_share",
 )
 COLOUR_BY = ("backlog", "satisfaction")
-NODE_KINDS = ("department", "street", "committee", "ngo", "hall", "hotline")
 SETTLED_KEYS = ("community", "street", "department", "ngo", "unresolved")
 _LEVEL_KEYS = {Level.COMMUNITY: "community", Level.STREET: "street",
                Level.DEPARTMENT: "department", Level.NGO: "ngo"}
-# Layout rows (y grows upwards) and the columns kept clear for the hotline and the NGOs.
-_ROW = {"department": 0.9, "street": 0.55, "committee": 0.2}
-_LEFT, _RIGHT, _NGO_X = 0.1, 0.85, 1.0
 _TOKENS = itertools.count(1)  # one number per model ever built here, never reused
 
 
@@ -70,7 +65,8 @@ class District:
 
     Attributes:
         nodes: One dict per place: ``id`` (``"kind:index"``), ``kind`` (one of
-            :data:`NODE_KINDS`), ``index``, ``label_en``, ``label_zh``, ``x`` and ``y`` in [0, 1]
+            :data:`~model.dashboard.district.NODE_KINDS`), ``index``, ``label_en``,
+            ``label_zh``, ``x`` and ``y`` in [0, 1]
             (y grows upwards: departments at the top, street offices in the middle, communities
             at the bottom under their street, the hotline at the left, NGOs in a column at the
             right, a hall beside or below its street or community) and ``value`` (see
@@ -147,7 +143,7 @@ class DashboardRun:
         self._token = next(_TOKENS)
         self._starts: dict[str, float] = {}
         self._series: tuple[int, pd.DataFrame] | None = None
-        self._nodes = _layout(self.model)
+        self._nodes = layout(self.model)
         self._edge_ids: dict[tuple[Node, Node], tuple[str, str]] = {}
         self._edges_today: tuple[int, list[dict[str, Any]]] | None = None
 
@@ -230,8 +226,8 @@ class DashboardRun:
             raise ValueError(f"colour_by: '{colour_by}' is not known (allowed: "
                              f"{', '.join(COLOUR_BY)})")
         with self._lock:
-            waiting, in_transit = _waiting(self.model)
-            values = waiting if colour_by == "backlog" else _satisfaction(self.model)
+            waiting, in_transit = waiting_by_place(self.model)
+            values = waiting if colour_by == "backlog" else satisfaction_by_place(self.model)
             nodes = [{**node, "value": values.get(node["id"])} for node in self._nodes]
             return District(nodes, self._edges(), colour_by, in_transit)
 
@@ -361,102 +357,3 @@ class ComparePair:
 # -- helpers ---------------------------------------------------------------------------------
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
-
-
-def _spread(count: int, low: float, high: float) -> list[float]:
-    """``count`` evenly spaced positions from ``low`` to ``high`` (one sits in the middle)."""
-    if count == 1:
-        return [(low + high) / 2]
-    return [float(x) for x in np.linspace(low, high, count)]
-
-
-def _node(kind: str, index: int, en: str, zh: str, x: float, y: float) -> dict[str, Any]:
-    return {"id": f"{kind}:{index}", "kind": kind, "index": index, "label_en": en,
-            "label_zh": zh, "x": round(x, 4), "y": round(y, 4), "value": None}
-
-
-def _layout(model: GovernanceModel) -> list[dict[str, Any]]:
-    """Every place of the district on a fixed layered layout (values left None)."""
-    per = model.params.district.communities_per_street
-    nodes = []
-    for i, (dept, x) in enumerate(zip(model.departments, _spread(
-            len(model.departments), _LEFT, _RIGHT), strict=True)):
-        en = dept.name.replace("_", " ").capitalize()
-        nodes.append(_node("department", i, en, dept.spec.zh or dept.name, x, _ROW["department"]))
-    xs = _spread(len(model.committees), _LEFT, _RIGHT)
-    for s in range(len(model.streets)):
-        x = float(np.mean(xs[s * per:(s + 1) * per]))
-        nodes.append(_node("street", s, f"Street {s + 1}", f"街道{s + 1}", x, _ROW["street"]))
-    for c, x in enumerate(xs):
-        s, k = divmod(c, per)
-        nodes.append(_node("committee", c, f"Community {s + 1}-{k + 1}", f"社区{s + 1}-{k + 1}",
-                           x, _ROW["committee"]))
-    for i, (ngo, y) in enumerate(zip(model.ngos, _spread(len(model.ngos), 0.15, 0.65),
-                                     strict=True)):
-        nodes.append(_node("ngo", i, f"NGO: {ngo.specialty.replace('_', ' ')}",
-                           f"社会组织：{ngo.specialty}", _NGO_X, y))
-    nodes.extend(_hall_nodes(model, nodes, step=(_RIGHT - _LEFT) / max(len(xs), 2)))
-    nodes.append(_node("hotline", 0, "Hotline (12345)", "12345热线", 0.0, _ROW["street"]))
-    return nodes
-
-
-def _hall_nodes(model: GovernanceModel, placed: list[dict[str, Any]],
-                step: float) -> Iterable[dict[str, Any]]:
-    """One-stop halls: beside their street office, or just below their community."""
-    where = {node["id"]: node for node in placed}
-    owners = [*model.streets, *model.committees]
-    for owner in owners:
-        hall = owner.hall
-        if hall is None:
-            continue
-        home = where[f"{owner.node.kind}:{owner.node.index}"]
-        at_street = owner.node.kind == "street"
-        x = home["x"] + (step / 2 if at_street else 0.0)
-        y = home["y"] - (0.1 if at_street else 0.12)
-        yield _node("hall", hall.node.index, f"One-stop hall, {home['label_en']}",
-                    f"{home['label_zh']}一门式服务大厅", x, y)
-
-
-def _live(entries: Iterable[tuple[Any, ...]]) -> list[Any]:
-    """Cases of queue entries still current (the case has not moved or ended since)."""
-    return [entry[0] for entry in entries if entry[0].ticket == entry[1]]
-
-
-def _waiting(model: GovernanceModel) -> tuple[dict[str, int], int]:
-    """Cases waiting at each handler now, and open cases in transit between handlers."""
-    counts: dict[str, int] = {}
-    distinct = 0
-    for committee in model.committees:
-        n = len(_live(committee.queue)) + len(_live(committee.meeting_pool))
-        counts[f"committee:{committee.community}"] = n
-        distinct += n
-    for street in model.streets:
-        n = len(_live(street.queue)) + len(_live(street.to_whistle))
-        counts[f"street:{street.index}"] = n
-        distinct += n
-    summoned: set[int] = set()
-    for dept in model.departments:
-        queued, parts = len(_live(dept.queue)), _live(dept.summons)
-        summoned.update(case.id for case in parts)
-        counts[f"department:{dept.index}"] = queued + len(parts)
-        distinct += queued
-    for facility in (*model.ngos, *model.halls):
-        n = len(_live(facility.queue))
-        counts[f"{facility.node.kind}:{facility.node.index}"] = n
-        distinct += n
-    return counts, model.tally.open - distinct - len(summoned)
-
-
-def _satisfaction(model: GovernanceModel) -> dict[str, float]:
-    """Mean satisfaction of each community's and each street office's residents."""
-    population = model.population
-    n_comm = len(model.committees)
-    sums = np.bincount(population.community, weights=population.satisfaction, minlength=n_comm)
-    sizes = np.bincount(population.community, minlength=n_comm)
-    values = {f"committee:{c}": float(sums[c] / sizes[c]) for c in range(n_comm) if sizes[c]}
-    per = model.params.district.communities_per_street
-    for s in range(len(model.streets)):
-        part = slice(s * per, (s + 1) * per)
-        if sizes[part].sum():
-            values[f"street:{s}"] = float(sums[part].sum() / sizes[part].sum())
-    return values
