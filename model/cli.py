@@ -30,6 +30,8 @@ from model.compare import (
     save_comparison,
 )
 from model.dashboard.http_policy import ENV_ALLOWED_HOSTS, env_allowed_hosts, parse_authority
+from model.dashboard.limits import ENV_PREFIX as ENV_UPLOAD_PREFIX
+from model.dashboard.limits import UploadLimits, limit_names, parse_limit
 from model.experiment import experiment_from_data, load_experiment, run_sweep
 from model.experiment.backends import BACKENDS, BackendError
 from model.experiment.runner import SweepSummary, summaries_by_scenario
@@ -80,6 +82,15 @@ def seed_value(text: str) -> int:
 def port_number(text: str) -> int:
     """Parse a TCP port: 1 to 65535, or 0 for any free port."""
     return _whole_number(text, 0, 65535, "a port from 1 to 65535 (0: any free port)")
+
+
+def upload_limit(text: str) -> tuple[str, int]:
+    """Parse ``NAME=N``, a limit on what an uploaded scenario may ask of the dashboard."""
+    name, _, raw = text.partition("=")
+    try:
+        return name.strip(), parse_limit(name.strip(), raw.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def duration(text: str) -> str:
@@ -172,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
                            f"repeatable; also ${ENV_ALLOWED_HOSTS}, comma-separated")
     dashboard.add_argument("--resourcez", action="store_true",
                            help="serve /resourcez (server statistics; off by default)")
+    dashboard.add_argument("--upload-limit", type=upload_limit, action="append", default=[],
+                           metavar="NAME=N", help="the most an uploaded scenario may ask for ("
+                           f"{', '.join(limit_names())}); repeatable; also "
+                           f"${ENV_UPLOAD_PREFIX}<NAME>")
     dashboard.set_defaults(func=cmd_dashboard)
     commands.add_parser("schema", help="print the scenario JSON schema").set_defaults(
         func=cmd_schema)
@@ -460,6 +475,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             raise UsageError(f"{PROG} dashboard: error: ${ENV_ALLOWED_HOSTS}: {exc}") from None
     argv, env = dashboard_command(args.host, args.port, args.cull_after, args.allowed_host,
                                   args.resourcez)
+    env.update({f"{ENV_UPLOAD_PREFIX}{name.upper()}": str(value)
+                for name, value in args.upload_limit})
+    try:
+        UploadLimits.from_environment(env)
+    except ValueError as exc:
+        raise UsageError(f"{PROG} dashboard: error: {exc}") from None
     return serve(argv, env)  # the server prints its address and the names it answers to
 
 

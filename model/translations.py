@@ -44,6 +44,8 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
                     "可按名称继承内置情景（extends = \"baseline\"）。"),
     "upload_too_large": ("file too large (at most 64 KB)", "文件过大（不超过 64 KB）"),
     "upload_not_text": ("not UTF-8 text", "不是 UTF-8 编码的文本"),
+    "upload_failed": ("this file cannot be used as a scenario",
+                      "该文件无法用作情景"),
     "run_settings": ("Run settings", "运行设置"),
     "seed": ("Random seed", "随机种子"),
     "seed_help": ("Runs with the same seed and settings are identical",

@@ -15,10 +15,12 @@ import solara
 
 from model.dashboard import state
 from model.dashboard.levers import Lever, current_values, grouped_assumptions, grouped_levers
+from model.dashboard.limits import UploadLimits, capped, upload_problems
 from model.scenario import ScenarioError, load_scenario_text
 from model.translations import group_label, text
 
 MAX_UPLOAD_BYTES = 64 * 1024
+LIMITS = UploadLimits.from_environment()
 LEVERS = grouped_levers()
 ASSUMPTIONS = grouped_assumptions()
 
@@ -29,19 +31,30 @@ def set_choice(**changes: Any) -> None:
 
 
 def receive_upload(name: str, size: int, read: Any) -> None:
-    """Validate an uploaded scenario (size-limited, data only, bundled ``extends`` only)."""
+    """Validate an uploaded scenario before any model is built from it.
+
+    Size-limited, data only, bundled ``extends`` only, and within what this server takes
+    (:mod:`model.dashboard.limits`). Every refusal, whatever the file provokes, is shown as
+    the message panel's lines.
+    """
     lang = state.lang.value
     if size > MAX_UPLOAD_BYTES:
         state.problems.value = [f"{name}: {text('upload_too_large', lang)}: {size:,} bytes"]
         return
     try:
-        raw = read()
-        scenario = load_scenario_text(raw.decode("utf-8"), source=name)
+        scenario = load_scenario_text(read().decode("utf-8"), source=name)
+        too_much = upload_problems(scenario, name, LIMITS)
     except UnicodeDecodeError:
         state.problems.value = [f"{name}: {text('upload_not_text', lang)}"]
         return
     except ScenarioError as exc:
-        state.problems.value = list(exc.problems)
+        state.problems.value = capped(exc.problems)
+        return
+    except Exception:  # a hostile file must never take the page down
+        state.problems.value = [f"{name}: {text('upload_failed', lang)}"]
+        return
+    if too_much:
+        state.problems.value = capped(too_much)
         return
     label = scenario.name or name
     state.uploads.value = {**state.uploads.value, label: scenario}

@@ -28,6 +28,7 @@ import solara
 
 from model.dashboard import charts
 from model.dashboard.levers import apply_levers
+from model.dashboard.limits import capped
 from model.dashboard.session import ComparePair, DashboardRun
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario
 
@@ -125,7 +126,7 @@ def reset() -> None:
         scenario = current_scenario()
         right = scenario_named(choice.value.right)
     except ScenarioError as exc:
-        problems.value = list(exc.problems)
+        problems.value = capped(exc.problems)
         return
     problems.value = []
     seed = choice.value.seed
