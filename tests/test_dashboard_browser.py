@@ -10,6 +10,7 @@ test's ``tmp_path`` (the paths are printed; run with ``-s`` to see them).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -555,3 +556,48 @@ def test_play_in_compare_mode_and_in_chinese(pages, tmp_path):
     right = {cards[len(HEADLINE_KPIS):] for _, cards in samples}
     assert len(left) >= 2 and len(right) >= 2, "both sides' cards should change while playing"
     assert_pause_holds(page)
+
+
+# Drops a file on Solara's drop zone as a user would. A page cannot make a real drag-and-drop
+# file entry, so for files a script made the entry Chromium hands out is given by hand; the
+# upload itself (chunks read over the websocket, the server's checks) is the real one.
+DROP_FILE = """([name, b64]) => {
+  const proto = DataTransferItem.prototype;
+  if (!proto.cogovEntry) {
+    const native = proto.webkitGetAsEntry;
+    proto.cogovEntry = true;
+    proto.webkitGetAsEntry = function () {
+      const file = this.getAsFile();
+      return native.call(this) || {isFile: true, file: (resolve) => resolve(file)};
+    };
+  }
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const data = new DataTransfer();
+  data.items.add(new File([bytes], name));
+  document.querySelector('.solara-file-drop').dispatchEvent(
+    new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def drop_file(page: object, name: str, content: bytes) -> None:
+    page.evaluate(DROP_FILE, [name, base64.b64encode(content).decode("ascii")])
+
+
+def test_hostile_uploads_end_in_the_message_panel(pages, tmp_path):
+    from test_dashboard_uploads import HOSTILE, UNKNOWN_KEYS
+
+    page = pages.open()
+    problems = page.locator(".cogov-problem")
+    for name, (content, expected) in HOSTILE.items():
+        drop_file(page, "up.toml", content)
+        expect(problems.first).to_contain_text(expected[0])
+        expect(problems).to_have_count(len(expected))
+        shot(page, tmp_path, f"upload-{name}")
+    drop_file(page, "up.toml", UNKNOWN_KEYS)
+    expect(problems.last).to_contain_text("… and 1,980 more problems")
+    expect(problems).to_have_count(21)
+    step(page, 1)  # the session still works after every refusal
+    good = b'name = "mine"\nextends = "baseline"\n[district]\nresidents = 3000\n'
+    drop_file(page, "mine.toml", good)
+    expect(problems).to_have_count(0)
+    expect(page.locator(".cogov-day")).to_have_text("0")
