@@ -8,6 +8,7 @@ import pickle
 import pkgutil
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,8 @@ SAMPLES: dict[str, tuple] = {
     "ReportError": ("results/x: no runs.parquet: not a sweep's folder",),
     "BackendError": ("dask: scheduler tcp://10.0.0.1:8786 unreachable",),
     "CalibrationError": ("12 of 240 fitting runs failed",),
+    "FolderBusyError": ("out: in use by pid 25815 on vm since 2026-11-29T20:24:45+00:00",),
+    "StoreReadError": (Path("out/runs.parquet"), "cannot be read (truncated or not Parquet)"),
 }
 
 

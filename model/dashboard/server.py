@@ -37,8 +37,9 @@ from model.dashboard.http_policy import (
 
 APP = "model.dashboard.app"
 RESOURCEZ = "/resourcez"
-#: Seconds uvicorn lets open websockets finish after SIGTERM, below ``model.cli.STOP_GRACE_S``,
-#: so Solara closes its sessions before the parent would kill the process group.
+#: Seconds uvicorn lets open websockets finish after SIGTERM, below
+#: ``model.process_group.STOP_GRACE_S``, so Solara closes its sessions before the parent would
+#: kill the process group.
 GRACEFUL_SHUTDOWN_S = 2
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -21,10 +21,20 @@ _TYPE_WORDS = {
 }
 
 
+# Control characters a hostile value may carry, written as escapes so a problem stays one line.
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(32), 127)}
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters written as escapes (``\\n``)."""
+    return text.translate(_ESCAPES)
+
+
 class ScenarioError(Exception):
     """A scenario (or experiment spec) that cannot be used; ``problems`` holds one line each."""
 
     def __init__(self, problems: list[str]) -> None:
+        problems = [one_line(problem) for problem in problems]
         super().__init__("\n".join(problems))
         self.problems = problems
 
