@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import pickle
 import warnings
 
@@ -63,8 +64,18 @@ def sequential() -> tuple:
 
 # --- experiments: the same numbers however they run -------------------------------------
 
+@pytest.fixture
+def spawned_workers():
+    """EMA's pool takes the default start method; fork after its log thread starts can
+    deadlock a worker, so these tests start workers fresh, as macOS and Windows always do."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("spawn", force=True)
+    yield
+    multiprocessing.set_start_method(before, force=True)
+
+
 @pytest.mark.timeout(300)
-def test_two_processes_give_the_sequential_outcomes(sequential):
+def test_two_processes_give_the_sequential_outcomes(sequential, spawned_workers):
     with ema.MultiprocessingEvaluator(small_model(), n_processes=2) as evaluator:
         parallel = evaluator.perform_experiments(**SAMPLING)
     assert_same_results(sequential, parallel)
@@ -107,7 +118,7 @@ def test_parameter_table_has_numbers_and_choices_named_by_dotted_key(sequential)
 
 
 @pytest.mark.timeout(300)
-def test_a_bad_value_in_a_worker_gives_nan_and_its_reason():
+def test_a_bad_value_in_a_worker_gives_nan_and_its_reason(spawned_workers):
     model = small_model()
     bad = ema.Sample("bad", devolution__level=1.5)
     with ema.MultiprocessingEvaluator(model, n_processes=2) as evaluator:
