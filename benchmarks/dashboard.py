@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -42,6 +41,7 @@ from playwright.sync_api import sync_playwright
 
 from model import load_scenario
 from model.dashboard.state import TIMING_ENV
+from model.process_group import stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -87,33 +87,6 @@ def _wait_until_up(url: str, server: subprocess.Popen) -> None:
     raise SystemExit(f"cogov dashboard did not answer {url} within {SERVER_START_S} s")
 
 
-def _group_alive(group: int) -> bool:
-    """Whether a process of ``group`` still runs (zombies, waiting for a parent, do not count)."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            return True
-    return False
-
-
-def _stop(server: subprocess.Popen) -> None:
-    """Stop the server's process group: cogov and the solara server it started."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(server.pid, sig)
-        except ProcessLookupError:
-            break
-        deadline = time.monotonic() + 10
-        while _group_alive(server.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if not _group_alive(server.pid):
-            break
-    server.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def serving(timing: Path, log: Path) -> Iterator[str]:
     """``cogov dashboard`` on a free port of 127.0.0.1, logging play ticks to ``timing``."""
@@ -129,7 +102,7 @@ def serving(timing: Path, log: Path) -> Iterator[str]:
         _wait_until_up(url, server)
         yield url
     finally:
-        _stop(server)
+        stop_group(server)
 
 
 def _ticks(timing: Path) -> list[dict[str, float]]:

@@ -58,9 +58,9 @@ def stop_group(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             continue
         deadline = time.monotonic() + STOP_GRACE_S
-        while _group_alive(server.pid) and time.monotonic() < deadline:
+        while group_alive(server.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if not _group_alive(server.pid):
+        if not group_alive(server.pid):
             break
 
 
@@ -73,7 +73,7 @@ def _signal_group(group: int, signum: int) -> bool:
     return True
 
 
-def _group_alive(group: int) -> bool:
+def group_alive(group: int) -> bool:
     """Whether a process of process group ``group`` still runs (zombies do not count).
 
     A zombie waits for its parent to collect it and holds no port or memory; where no process

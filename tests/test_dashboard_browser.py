@@ -13,8 +13,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +32,7 @@ from model.dashboard.app import number_text
 from model.dashboard.session import HEADLINE_KPIS
 from model.dashboard.state import DEFAULT_RIGHT, DEFAULT_SCENARIO, MAX_DAYS_PER_TICK
 from model.outcomes import OUTCOMES_BY_NAME
+from model.process_group import stop_group
 from model.translations import group_label, outcome_label, text
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -82,33 +81,6 @@ def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
                 f"{log.read_text()}")
 
 
-def _group_alive(group: int) -> bool:
-    """Whether a process of ``group`` still runs (zombies, waiting for a parent, do not count)."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            return True
-    return False
-
-
-def _stop(server: subprocess.Popen) -> None:
-    """Stop the server's process group: cogov and the solara server it started."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(server.pid, sig)
-        except ProcessLookupError:
-            break
-        deadline = time.monotonic() + 10
-        while _group_alive(server.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if not _group_alive(server.pid):
-            break
-    server.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def serving(folder: Path, *extra: str) -> Iterator[str]:
     """``cogov dashboard EXTRA`` on a free port of 127.0.0.1 while in the block; its URL."""
@@ -124,7 +96,7 @@ def serving(folder: Path, *extra: str) -> Iterator[str]:
         _wait_until_up(url, process, log)
         yield url
     finally:
-        _stop(process)
+        stop_group(process)
 
 
 @pytest.fixture(scope="module")

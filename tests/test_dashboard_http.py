@@ -16,7 +16,6 @@ import hashlib
 import http.client
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from model.dashboard.http_policy import (
     inline_script_hashes,
     parse_authority,
 )
+from model.process_group import stop_group
 
 pytest.importorskip("solara")
 ws_client = pytest.importorskip("websockets.sync.client")
@@ -160,17 +160,6 @@ def websocket_url(port: int) -> str:
            f"?session_id={uuid.uuid4()}"
 
 
-def _stop(server: subprocess.Popen) -> None:
-    for signum in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signum)
-        try:
-            server.wait(timeout=30)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 @contextlib.contextmanager
 def serving(folder: Path, *extra: str) -> Iterator[int]:
     """``cogov dashboard --allowed-host PROXY EXTRA`` on a free port while in the block."""
@@ -192,7 +181,7 @@ def serving(folder: Path, *extra: str) -> Iterator[int]:
             time.sleep(0.2)
         yield port
     finally:
-        _stop(server)
+        stop_group(server)
 
 
 @pytest.fixture(scope="module")

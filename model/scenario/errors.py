@@ -26,7 +26,7 @@ _ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(32), 127)}
 
 
 def one_line(text: str) -> str:
-    """``text`` with line breaks and other control characters written as escapes (``\\n``)."""
+    """``text`` with line breaks and other control characters written as escapes."""
     return text.translate(_ESCAPES)
 
 
