@@ -333,6 +333,7 @@ def comparison_folder(out: str | Path | None) -> Iterator[Path | None]:
             shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
             raise ScenarioError([f"{folder}: holds files cogov compare did not write ({shown}); "
                                  f"use a new or empty folder for --out"])
+        _refuse_links(folder, _entries(folder))
         yield folder
 
 
@@ -372,15 +373,18 @@ def save_comparison(out_dir: str | Path, results: dict[str, list[Summary]],
     """
     out = Path(out_dir)
     previous = _previous_outputs(out) or []
+    names = [f"scenarios/{re.sub(r'[^\w.-]', '_', name)}.toml" for name in results]
+    _refuse_links(out, ["scenarios", "compare.png", "compare.svg", *names])
     (out / "scenarios").mkdir(parents=True, exist_ok=True)
     table = compare_table(results)
-    paths = [out / "compare.csv", out / "runs.csv"]
-    table.to_csv(paths[0], index=False)
-    runs_frame(results, seeds).to_csv(paths[1], index=False)
+    paths = [replace_atomically(out / "compare.csv", lambda temp: table.to_csv(temp, index=False)),
+             replace_atomically(out / "runs.csv", lambda temp: runs_frame(results, seeds).to_csv(
+                 temp, index=False))]
     paths += plot_comparison(table, out)
-    for name, scenario in zip(results, scenarios, strict=True):
-        paths.append(out / "scenarios" / f"{re.sub(r'[^\w.-]', '_', name)}.toml")
-        paths[-1].write_text(scenario_to_toml(scenario), encoding="utf-8")
+    for name, scenario in zip(names, scenarios, strict=True):
+        text = scenario_to_toml(scenario)
+        paths.append(replace_atomically(out / name, lambda temp, text=text: Path(temp).write_text(
+            text, encoding="utf-8")))
     if runs is not None:
         paths.append(replace_atomically(out / "runs.parquet",
                                         lambda temp: runs.to_parquet(temp, index=False)))
@@ -389,6 +393,23 @@ def save_comparison(out_dir: str | Path, results: dict[str, list[Summary]],
     write_json_atomic(paths[-1], {**info, "outputs": outputs})
     _remove_outputs(out, set(previous) - set(outputs))
     return paths
+
+
+def _entries(folder: Path) -> list[str]:
+    """Names in ``folder`` and in its ``scenarios/`` (where compare writes), relative to it."""
+    names = [path.name for path in folder.iterdir()]
+    inner = folder / "scenarios"
+    if inner.is_dir() and not inner.is_symlink():
+        names += [f"scenarios/{path.name}" for path in inner.iterdir()]
+    return names
+
+
+def _refuse_links(out: Path, names: list[str]) -> None:
+    """Refuse to write through a link in the folder (it could lead to a file outside it)."""
+    links = [name for name in names if (out / name).is_symlink()]
+    if links:
+        raise ScenarioError([f"{out / links[0]}: is a link; cogov compare writes only files "
+                             f"of its own folder (use a new or empty folder for --out)"])
 
 
 def _remove_outputs(out: Path, names: set[str]) -> None:

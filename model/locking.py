@@ -16,6 +16,7 @@ import errno
 import json
 import os
 import socket
+import stat
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -110,7 +111,7 @@ class FolderLock:
         self._created = not self.folder.exists()
         self.folder.mkdir(parents=True, exist_ok=True)
         while self._fd is None:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = self._open()
             try:
                 self._fd = self._lock(fd)
             except BaseException:
@@ -124,6 +125,26 @@ class FolderLock:
                       datetime.now(UTC).isoformat(timespec="seconds"), self.what)
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, json.dumps(mine.__dict__).encode("utf-8"), 0)
+
+    def _open(self) -> int:
+        """Open (or create) the lock file itself, never a file a link in its place leads to.
+
+        Raises:
+            FolderBusyError: The lock's name is taken by a link or something not a file.
+        """
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                         0o644)
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            fd = None
+        if fd is not None and stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+        if fd is not None:
+            os.close(fd)
+        raise FolderBusyError(f"{self.path}: is a link or not a file; remove it, or use --out "
+                              f"to write elsewhere")
 
     def _lock(self, fd: int) -> int | None:
         """``fd`` once locked; None when the path no longer names its file; raise when held."""

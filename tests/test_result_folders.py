@@ -371,18 +371,69 @@ def test_fresh_refuses_a_folder_another_command_wrote(tmp_path, spec, capsys):
     assert tree(out) == before
 
 
-def test_sweep_into_a_plain_folder_adds_and_fresh_removes_only_its_files(tmp_path, spec,
-                                                                         capsys):
+def test_sweep_refuses_a_folder_it_did_not_write_even_fresh(tmp_path, spec, capsys):
     out = tmp_path / "plain"
     (out / "figures").mkdir(parents=True)
     (out / "figures" / "f.png").write_text("x")
     (out / "report.md").write_text("mine")
+    (out / "runs.parquet").write_text("mine too")
     before = tree(out)
-    assert sweep(capsys, spec, out)[0] == 0
-    (out / "manifest.json").unlink()  # a folder with runs but no manifest: --fresh asked for
+    for extra in ((), ("--fresh",)):
+        status, err, _ = sweep(capsys, spec, out, *extra)
+        assert (status, err) == (2, [f"{out}: holds files no sweep wrote (figures, report.md, "
+                                     f"runs.parquet); use a new or empty folder for --out"])
+        assert tree(out) == before, "nothing a sweep did not write is touched"
+
+
+def test_fresh_follows_no_link_out_of_the_folder(swept, spec, tmp_path, capsys):
+    outside = tmp_path / "outside"
+    (outside / "figs").mkdir(parents=True)
+    (outside / "figs" / "paper.png").write_text("mine")
+    (outside / "ser").mkdir()
+    (outside / "ser" / "data.parquet").write_text("mine")
+    shutil.rmtree(swept / "figures")
+    shutil.rmtree(swept / "series")
+    (swept / "figures").symlink_to(outside / "figs")
+    (swept / "series").symlink_to(outside / "ser")
+    before = tree(outside)
+    assert sweep(capsys, spec, swept)[0] == 0, "a finished sweep only reads"
+    status, err, _ = sweep(capsys, spec, swept, "--fresh")
+    assert (status, err) == (2, [f"{swept / 'series'}: is a link; a sweep writes only inside "
+                                 f"its own folder (remove the link, or use --out to write "
+                                 f"elsewhere)"])
+    assert tree(outside) == before, "files a link leads to are not the sweep's"
+
+
+def test_a_link_in_place_of_the_lock_is_refused(tmp_path, spec, capsys):
+    target = tmp_path / "important.txt"
+    target.write_text("precious")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / LOCK_NAME).symlink_to(target)
     status, err, _ = sweep(capsys, spec, out)
-    assert (status, err) == (2, [f"{out}: holds run results without a manifest.json; use "
-                                 f"--fresh to discard them or --out to write elsewhere"])
-    assert sweep(capsys, spec, out, "--fresh")[0] == 0
-    assert {name: digest for name, digest in tree(out).items() if name in before} == before, (
-        "figures/f.png and report.md were not the sweep's: they stay")
+    assert (status, err) == (2, [f"{out / LOCK_NAME}: is a link or not a file; remove it, or "
+                                 f"use --out to write elsewhere"])
+    assert target.read_text() == "precious"
+
+
+def test_a_runs_table_with_the_wrong_types_is_one_line(swept, spec, capsys):
+    pd.DataFrame({"run_id": [1, 2], "status": [None, "ok"]}).to_parquet(swept / "runs.parquet")
+    status, err, _ = sweep(capsys, spec, swept)
+    assert status == 2 and err == [
+        f"{swept / 'runs.parquet'}: not a runs table ('run_id' holds other than text); move it "
+        f"away to rerun its runs, or {FRESH_ADVICE}"]
+
+
+def test_compare_writes_through_no_link(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    args = ("compare", "baseline", "--seeds", "1", *TINY, "--workers", "1", "--out", str(out))
+    assert run_cli(capsys, *args)[0] == 0
+    outside = tmp_path / "outside.toml"
+    outside.write_text("mine")
+    (out / "scenarios" / "baseline.toml").unlink()
+    (out / "scenarios" / "baseline.toml").symlink_to(outside)
+    status, err, _ = run_cli(capsys, *args)
+    assert (status, err) == (2, [f"{out / 'scenarios' / 'baseline.toml'}: is a link; cogov "
+                                 f"compare writes only files of its own folder (use a new or "
+                                 f"empty folder for --out)"])
+    assert outside.read_text() == "mine"

@@ -31,7 +31,7 @@ from model.experiment.backends import Task, default_workers, run_tasks
 from model.experiment.design import Run, design_points, plan_runs, salib_problem, sample_matrix
 from model.experiment.spec import Experiment
 from model.experiment.store import ResultStore, StoreReadError
-from model.locking import FolderLock
+from model.locking import LOCK_NAME, FolderLock
 from model.provenance import git_commit, jsonable, package_versions
 from model.scenario import ScenarioError
 
@@ -67,21 +67,24 @@ def check_store(store: ResultStore, experiment: Experiment, fresh: bool) -> None
     Raises:
         ScenarioError: One line naming the folder or file, what is wrong and what to do.
     """
+    links = store.links()
+    if links:
+        raise ScenarioError([f"{links[0]}: is a link; a sweep writes only inside its own "
+                             f"folder (remove the link, or use --out to write elsewhere)"])
     try:
         stored = store.read_manifest()
     except StoreReadError as error:
         if not fresh:
             raise ScenarioError([f"{error}; {FRESH_OR_OUT}"]) from None
-        stored = None  # a sweep's manifest, damaged: --fresh replaces it
-    else:
-        _check_owner(store, stored)
+        store.clear(report=False)  # a cogov manifest, damaged: --fresh removes the store's files
+        return
+    _check_owner(store, stored)
+    if stored is None:
+        _check_empty(store)
     if fresh:
         store.clear(report=stored is not None)
         return
     if stored is None:
-        if store.has_results():
-            raise ScenarioError([f"{store.root}: holds run results without a manifest.json; "
-                                 f"use --fresh to discard them or --out to write elsewhere"])
         return
     if stored.get("spec_hash") == experiment.spec_hash():
         return
@@ -89,6 +92,20 @@ def check_store(store: ResultStore, experiment: Experiment, fresh: bool) -> None
     raise ScenarioError([f"{store.root}: results were written by a different spec "
                          f"(changed: {', '.join(changed) or 'unknown'}); use --fresh to discard "
                          f"them or --out to write elsewhere"])
+
+
+def _check_empty(store: ResultStore) -> None:
+    """Refuse a folder that holds anything but a sweep wrote no manifest there (even fresh).
+
+    Without a sweep's manifest nothing in the folder is known to be a sweep's, so nothing in
+    it may be deleted or overwritten: the sweep needs a new or empty folder.
+    """
+    others = sorted(path.name for path in store.root.iterdir()
+                    if path.name != LOCK_NAME) if store.root.is_dir() else []
+    if others:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise ScenarioError([f"{store.root}: holds files no sweep wrote ({shown}); use a new "
+                             f"or empty folder for --out"])
 
 
 def _check_owner(store: ResultStore, stored: dict[str, Any] | None) -> None:

@@ -21,7 +21,6 @@ that cannot be read raises :class:`StoreReadError` naming it; nothing readable i
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -66,6 +65,9 @@ def read_rows_file(path: Path) -> pd.DataFrame:
     absent = [column for column in ROW_COLUMNS if column not in frame]
     if absent:
         raise StoreReadError(path, f"not a runs table (no column '{absent[0]}')")
+    for column in ROW_COLUMNS:
+        if not frame[column].map(lambda value: value is None or isinstance(value, str)).all():
+            raise StoreReadError(path, f"not a runs table ('{column}' holds other than text)")
     return frame
 
 
@@ -112,6 +114,16 @@ class ResultStore:
         """Whether the folder holds run rows (merged or not)."""
         return self.runs_path.exists() or bool(self._parts())
 
+    def links(self) -> list[Path]:
+        """The store's own names (files, folders, the report's) that are links in this folder.
+
+        A sweep writes and deletes only inside its folder; through a link it would reach files
+        elsewhere, so a folder with one is refused.
+        """
+        names = [self.manifest_path, self.runs_path, self.design_path, self.series_dir,
+                 self.parts_dir, *(self.root / name for name in REPORT_OUTPUTS)]
+        return [path for path in names if path.is_symlink()]
+
     def clear(self, report: bool) -> None:
         """Remove the files this store writes (for a fresh start); other files stay.
 
@@ -121,7 +133,7 @@ class ResultStore:
         """
         for path in (self.manifest_path, self.runs_path, self.design_path):
             path.unlink(missing_ok=True)
-        shutil.rmtree(self.parts_dir, ignore_errors=True)  # hidden, the store's own
+        _remove_files(self.parts_dir, (".parquet",))
         _remove_files(self.series_dir, (".parquet",))
         for name, suffixes in REPORT_OUTPUTS.items() if report else ():
             if suffixes:
@@ -224,10 +236,10 @@ class ResultStore:
 
 def _remove_files(folder: Path, suffixes: tuple[str, ...]) -> None:
     """Delete ``folder``'s files with these suffixes; the folder too if nothing else is left."""
-    if not folder.is_dir():
-        return
+    if folder.is_symlink() or not folder.is_dir():
+        return  # a link leads outside the folder: nothing there is the store's
     for path in folder.iterdir():
-        if path.is_file() and path.suffix in suffixes:
+        if not path.is_symlink() and path.is_file() and path.suffix in suffixes:
             path.unlink(missing_ok=True)
     try:
         folder.rmdir()
