@@ -26,15 +26,23 @@ def serve(argv: list[str], env: dict[str, str]) -> int:
     left running. The signal handler only asks; this loop, the one place that waits for the
     server, enforces the grace period.
     """
-    server = subprocess.Popen(argv, env=env, start_new_session=True)
     asked: list[tuple[int, float]] = []
+    started: list[subprocess.Popen] = []
 
     def stop(signum: int, frame: object) -> None:
         asked.append((signum, time.monotonic()))
-        _signal_group(server.pid, signal.SIGTERM)
+        if started:
+            _signal_group(started[0].pid, signal.SIGTERM)
 
+    # installed before the server starts, so no signal can leave it running without us
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, stop)
+    if asked:
+        return 128 + asked[0][0]
+    server = subprocess.Popen(argv, env=env, start_new_session=True)
+    started.append(server)
+    if asked:
+        _signal_group(server.pid, signal.SIGTERM)
     try:
         while True:
             try:
@@ -45,7 +53,9 @@ def serve(argv: list[str], env: dict[str, str]) -> int:
                     _signal_group(server.pid, signal.SIGKILL)
     finally:
         stop_group(server)
-    return 128 + asked[0][0] if asked else code
+    if asked:
+        return 128 + asked[0][0]
+    return 128 - code if code < 0 else code  # a server killed by a signal, as a shell says it
 
 
 def stop_group(server: subprocess.Popen) -> None:

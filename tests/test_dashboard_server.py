@@ -59,3 +59,20 @@ def test_a_signal_stops_the_server_and_every_child(signum):
             os.killpg(server.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+@pytest.fixture
+def own_signal_handlers():
+    """``serve`` installs its handlers in this process; put pytest's back afterwards."""
+    saved = {signum: signal.getsignal(signum)
+             for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def test_a_server_killed_by_a_signal_is_reported_as_a_shell_would(own_signal_handlers):
+    from model.process_group import serve
+
+    assert serve(["sh", "-c", "kill -TERM $$"], dict(os.environ)) == 128 + signal.SIGTERM
+    assert serve(["sh", "-c", "exit 3"], dict(os.environ)) == 3

@@ -12,6 +12,7 @@ from model.dashboard.limits import (
     UploadLimits,
     capped,
     needs_per_day,
+    peak_shock_factor,
     upload_problems,
 )
 from model.dashboard.session import DashboardRun
@@ -110,3 +111,17 @@ def test_needs_a_day_follow_the_categories_rates():
 def test_bad_upload_limits_are_one_line(capsys, argv, expected):
     assert main(argv) == 2
     assert capsys.readouterr().err.splitlines() == [expected]
+
+
+def test_shocks_on_the_same_days_multiply_in_the_limit():
+    shock = "[[demand.shocks]]\nstart_day = 0\nduration_days = 3650\nmultiplier = 50.0\n"
+    text = 'extends = "baseline"\n[district]\nresidents = 2000\n' + shock * 3
+    scenario = load_scenario_text(text, "up.toml")
+    assert peak_shock_factor(scenario) == 50.0**3
+    (line,) = upload_problems(scenario, "up.toml", UploadLimits())
+    assert line.startswith("up.toml: categories.*.rate (needs a day at the peak): ")
+    early = shock.replace("duration_days = 3650", "duration_days = 10")
+    later = shock.replace("start_day = 0", "start_day = 20")
+    apart = 'extends = "baseline"\n' + early + later * 2
+    assert peak_shock_factor(load_scenario_text(apart, "up.toml")) == 50.0**2, (
+        "a shock over before the others start does not multiply with them")

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -256,3 +259,17 @@ def render(name: str, lang: str, data: Mapping[str, Any]) -> bytes:
         "settled": lambda: settled_figure(data["settled"], lang),
     }
     return png(draw[name]())
+
+
+def exit_with_parent(parent: int) -> None:
+    """In the chart worker: end this process when the server that started it is gone.
+
+    A server killed outright cannot shut its worker down; the worker notices it has a new
+    parent and leaves, so no drawing process outlives the dashboard.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

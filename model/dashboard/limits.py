@@ -84,10 +84,27 @@ def needs_per_day(scenario: Scenario) -> float:
     return total * scenario.demand.rate_scale * scenario.district.residents / 365
 
 
+def peak_shock_factor(scenario: Scenario) -> float:
+    """The largest factor demand shocks put on the rates on any one day (at least 1).
+
+    Shocks active on the same day multiply; each is taken to hit every category, which can only
+    overstate the peak.
+    """
+    shocks = scenario.demand.shocks
+    peak = 1.0
+    for day in {shock.start_day for shock in shocks}:
+        factor = 1.0
+        for shock in shocks:
+            if shock.start_day <= day < shock.start_day + shock.duration_days:
+                factor *= shock.multiplier
+        peak = max(peak, factor)
+    return peak
+
+
 def upload_problems(scenario: Scenario, source: str, limits: UploadLimits) -> list[str]:
     """One line per limit ``scenario`` goes beyond, naming the key, its value and the limit."""
     district = scenario.district
-    shock = max((s.multiplier for s in scenario.demand.shocks), default=1.0)
+    shock = peak_shock_factor(scenario)
     asked = {
         "residents": ("district.residents", district.residents),
         "communities": ("district.streets × district.communities_per_street",
@@ -95,7 +112,7 @@ def upload_problems(scenario: Scenario, source: str, limits: UploadLimits) -> li
         "departments": ("departments", len(scenario.departments)),
         "categories": ("categories", len(scenario.categories)),
         "needs_per_day": ("categories.*.rate (needs a day at the peak)",
-                          round(needs_per_day(scenario) * max(shock, 1.0))),
+                          round(needs_per_day(scenario) * shock)),
         "days": ("run.days", scenario.run.days),
     }
     problems = []

@@ -21,6 +21,7 @@ import argparse
 import gzip
 import logging
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
@@ -218,6 +219,9 @@ def serve(host: str, port: int, allowed_hosts: Sequence[str] = (),
     shown = f"[{host}]" if ":" in host else host
     print(f"cogov dashboard: http://{shown}:{port}/ (Ctrl-C stops it); answers to {allowed}"
           f"{'; serves /resourcez' if resourcez else ''}", file=sys.stderr, flush=True)
+    # uvicorn restores this handler after its graceful shutdown and raises SIGTERM again: an
+    # ordinary exit then, so exit handlers (the chart worker's shutdown) run.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     uvicorn.Server(config).run(sockets=[sock])
 
 

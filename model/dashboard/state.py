@@ -42,6 +42,8 @@ MAX_LAG_S = 0.5  # further behind than this, play forgets the missed ticks
 # While playing, a drawing of the charts starts this often: a drawing takes ~0.3 s (~0.8 s on a
 # busy machine), so each chart is new at least once a second. A day of 20,000 residents: ~5 ms.
 CHART_INTERVAL_S = 0.8
+# A drawing the chart worker has not finished in this long means it hangs: draw here instead.
+CHART_WORKER_TIMEOUT_S = 60.0
 SINGLE_CHARTS = ("series", "network", "settled")
 COMPARE_CHARTS = ("compare",)
 # Set to a file path, the server appends one JSON line per play tick and per chart drawing
@@ -236,9 +238,9 @@ def _draw(names: tuple[str, ...], in_worker: bool = False) -> dict[str, Drawn]:
         try:
             futures = {name: pool.submit(charts.render, name, key[0], data)
                        for name, (key, data) in jobs.items()}
-            return {name: Drawn(jobs[name][0], future.result())
+            return {name: Drawn(jobs[name][0], future.result(timeout=CHART_WORKER_TIMEOUT_S))
                     for name, future in futures.items()}
-        except (BrokenProcessPool, RuntimeError):  # the worker died, or the server stops
+        except (BrokenProcessPool, RuntimeError, TimeoutError):  # died, stopping, or hung
             _retire_chart_worker()
     return {name: Drawn(key, charts.render(name, key[0], data))
             for name, (key, data) in jobs.items()}
@@ -274,7 +276,9 @@ def _chart_worker() -> ProcessPoolExecutor | None:
         if "pool" not in _worker:
             try:
                 pool = ProcessPoolExecutor(max_workers=1,
-                                           mp_context=multiprocessing.get_context("spawn"))
+                                           mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=charts.exit_with_parent,
+                                           initargs=(os.getpid(),))
                 _worker.update(pool=pool, ready=pool.submit(charts.cjk_families))
             except (OSError, RuntimeError):
                 _worker.update(pool=None, ready=None)
