@@ -1,4 +1,6 @@
-"""The policymakers' dashboard (``cogov dashboard`` or ``solara run model.dashboard.app``).
+"""The policymakers' dashboard, served by ``cogov dashboard`` (:mod:`model.dashboard.server`).
+
+``solara run model.dashboard.app`` shows the same page without the server's safe HTTP defaults.
 
 Pick a scenario, move the levers, reset, then step or play the district forward and watch the
 headline outcomes, their daily series, the district's case flows and where cases were settled;
