@@ -8,6 +8,7 @@ import time
 import pytest
 import solara
 from conftest import small_scenario
+from dashboard_helpers import fresh_session
 from matplotlib.figure import Figure
 
 from model.cli import dashboard_command
@@ -20,16 +21,7 @@ from model.translations import outcome_label, text
 @pytest.fixture(autouse=True)
 def fresh_state():
     """Each test starts from a new session's state (a small district, to be quick)."""
-    state.choice.value = state.Choice()
-    state.uploads.value = {}
-    state.problems.value = []
-    state.lang.value = "en"
-    state.compare.value = False
-    state.playing.value = False
-    state.days_per_tick.value = 1
-    state.colour_by.value = "backlog"
-    state.images.value = {}
-    state.runs.value = {"single": DashboardRun(small_scenario(), 0)}
+    fresh_session(DashboardRun(small_scenario(), 0))
     yield
 
 

@@ -11,9 +11,7 @@ test's ``tmp_path`` (the paths are printed; run with ``-s`` to see them).
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -27,12 +25,12 @@ from urllib.parse import urlsplit
 import pandas as pd
 import psutil
 import pytest
+from dashboard_helpers import serving
 
 from model.dashboard.app import number_text
 from model.dashboard.session import HEADLINE_KPIS
 from model.dashboard.state import DEFAULT_RIGHT, DEFAULT_SCENARIO, MAX_DAYS_PER_TICK
 from model.outcomes import OUTCOMES_BY_NAME
-from model.process_group import stop_group
 from model.translations import group_label, outcome_label, text
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -46,7 +44,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 1800}  # tall enough to show the charts in screenshots
-SERVER_START_S = 60
 TIMEOUT_MS = 20_000  # one click, render or download; a page is ready in about 2-3 s
 PLAY_TIMEOUT_S = 120  # to see a few days and a chart redrawn while playing, on a busy machine
 ASSET_SCRIPT_ERROR = 'Script error for "/_solara/cdn/'
@@ -58,52 +55,11 @@ if not CHROMIUM.exists():
 
 
 # -- the server -------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
-    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"cogov dashboard exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with no_proxy.open(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"cogov dashboard did not answer {url} within {SERVER_START_S} s:\n"
-                f"{log.read_text()}")
-
-
-@contextlib.contextmanager
-def serving(folder: Path, *extra: str) -> Iterator[str]:
-    """``cogov dashboard EXTRA`` on a free port of 127.0.0.1 while in the block; its URL."""
-    port = _free_port()
-    log = folder / "server.log"
-    argv = [sys.executable, "-m", "model.cli", "dashboard", "--host", "127.0.0.1",
-            "--port", str(port), *extra]
-    with log.open("wb") as out:
-        process = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_until_up(url, process, log)
-        yield url
-    finally:
-        stop_group(process)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``cogov dashboard`` on a free port of 127.0.0.1; its URL."""
-    with serving(tmp_path_factory.mktemp("dashboard")) as url:
-        yield url
+    with serving(tmp_path_factory.mktemp("dashboard")) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 # -- the browser ------------------------------------------------------------------------------
@@ -471,7 +427,8 @@ def _kernels(url: str) -> dict:
 
 def test_a_dropped_session_is_culled(browser, tmp_path):
     before = {child.pid for child in psutil.Process().children(recursive=True)}
-    with serving(tmp_path, "--cull-after", "2s", "--resourcez") as url:
+    with serving(tmp_path, "--cull-after", "2s", "--resourcez") as port:
+        url = f"http://127.0.0.1:{port}/"
         chromium = browser.browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = chromium.new_page()
         page.goto(url)

@@ -11,20 +11,16 @@ without a server.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import http.client
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dashboard_helpers import serving
 
 from model.cli import dashboard_command, main
 from model.dashboard.http_policy import (
@@ -33,7 +29,6 @@ from model.dashboard.http_policy import (
     inline_script_hashes,
     parse_authority,
 )
-from model.process_group import stop_group
 
 pytest.importorskip("solara")
 ws_client = pytest.importorskip("websockets.sync.client")
@@ -41,7 +36,6 @@ ws_exceptions = pytest.importorskip("websockets.exceptions")
 
 ROOT = Path(__file__).resolve().parents[1]
 PROXY = "dashboard.example.gov.cn"
-START_S = 120  # guards for a busy machine, not speed requirements
 REQUEST_S = 60
 SECURITY_HEADERS = {
     "x-frame-options": "DENY",
@@ -124,12 +118,6 @@ def test_a_bad_allowed_host_exits_2_with_one_line(capsys):
 
 
 # -- the server -------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def request(port: int, path: str = "/", host: str | None = None, method: str = "GET",
             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
     """``method path`` with ``Host: host`` (default: the server's address); the response read."""
@@ -160,33 +148,9 @@ def websocket_url(port: int) -> str:
            f"?session_id={uuid.uuid4()}"
 
 
-@contextlib.contextmanager
-def serving(folder: Path, *extra: str) -> Iterator[int]:
-    """``cogov dashboard --allowed-host PROXY EXTRA`` on a free port while in the block."""
-    port, log = _free_port(), folder / "server.log"
-    argv = [sys.executable, "-m", "model.cli", "dashboard", "--host", "127.0.0.1", "--port",
-            str(port), "--allowed-host", PROXY, *extra]
-    with log.open("wb") as out:
-        server = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + START_S
-        while True:
-            assert server.poll() is None, f"the server exited:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"no answer within {START_S} s:\n" \
-                                                f"{log.read_text()}"
-            with contextlib.suppress(OSError):
-                if request(port, "/readyz").status == 200:
-                    break
-            time.sleep(0.2)
-        yield port
-    finally:
-        stop_group(server)
-
-
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    with serving(tmp_path_factory.mktemp("dashboard-http")) as port:
+    with serving(tmp_path_factory.mktemp("dashboard-http"), "--allowed-host", PROXY) as port:
         yield port
 
 
@@ -289,7 +253,7 @@ def test_a_cross_site_post_is_refused(port):
 def test_resourcez_is_off_unless_asked_for(port, tmp_path):
     assert request(port, "/resourcez").status == 404
     assert request(port, "/resourcez/?verbose").status == 404
-    with serving(tmp_path, "--resourcez") as other:
+    with serving(tmp_path, "--allowed-host", PROXY, "--resourcez") as other:
         response = request(other, "/resourcez")
         assert response.status == 200
         assert b'"kernels"' in response.body

@@ -11,16 +11,11 @@ import time
 
 import psutil
 import pytest
+from dashboard_helpers import free_port
 
 pytest.importorskip("solara")
 
 START_S = 120  # a guard for a busy machine, not a speed requirement
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def listening(port: int) -> bool:

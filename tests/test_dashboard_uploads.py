@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import small_scenario
+from dashboard_helpers import fresh_session
 
 from model.cli import main
 from model.dashboard import panels, state
@@ -43,11 +44,8 @@ HOSTILE = {
 
 @pytest.fixture(autouse=True)
 def fresh_state():
-    state.choice.value = state.Choice()
-    state.uploads.value = {}
-    state.problems.value = []
-    state.lang.value = "en"
-    state.runs.value = {"single": DashboardRun(small_scenario(), 0)}
+    """Each test starts from a new session's state (a small district, to be quick)."""
+    fresh_session(DashboardRun(small_scenario(), 0))
     yield
 
 

@@ -152,6 +152,7 @@ def identifier(key: str) -> str:
     return key.replace(".", "__")
 
 
+@cache
 def _short_names() -> dict[str, list[str]]:
     """Each field name of the catalogue and the dotted keys that carry it."""
     names: dict[str, list[str]] = {}
