@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from model import translations
 from model.dashboard.levers import (
     LEVER_GROUPS,
     apply_levers,
@@ -27,9 +28,6 @@ from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.fields import field_bounds
 from model.translations import (
     GROUP_HELP_ZH,
-    PARAMETER_HELP_ZH,
-    PARAMETER_LABEL_EN,
-    PARAMETER_LABEL_ZH,
     UI,
     group_help,
     group_label,
@@ -159,16 +157,32 @@ def test_every_schema_field_has_labels_and_help_in_both_languages():
         assert unit_label(unit, "zh") or not unit, f"unit {unit!r}"
 
 
-def test_tables_name_only_existing_fields_and_fill_only_missing_labels():
+def test_parameter_labels_and_tooltips_are_the_schema_fields():
+    for cls, name in described_fields():
+        extra = cls.model_fields[name].json_schema_extra
+        key = f"{cls.__name__}.{name}"
+        assert parameter_label(cls, name, "en") == extra["label"], key
+        assert parameter_label(cls, name, "zh") == extra["zh"], key
+        assert parameter_help(cls, name, "zh") == extra["zh_help"], key
+        assert parameter_help(cls, name, "en") == cls.model_fields[name].description, key
+
+
+def test_translations_hold_no_per_parameter_table():
     classes = schema_classes()
-    for table in (PARAMETER_HELP_ZH, PARAMETER_LABEL_EN, PARAMETER_LABEL_ZH):
-        for key in table:
-            cls, _, name = key.partition(".")
-            assert name in classes[cls].model_fields, f"stale translation {key}"
-    for key in PARAMETER_LABEL_ZH:
-        cls, _, name = key.partition(".")
-        extra = classes[cls].model_fields[name].json_schema_extra or {}
-        assert not extra.get("zh"), f"{key} repeats the schema's zh label"
+    fields = {f"{cls}.{name}" for cls, found in classes.items() for name in found.model_fields}
+    for attribute, value in vars(translations).items():
+        if isinstance(value, dict):
+            keys = {str(key) for key in value}
+            assert not keys & (set(classes) | fields), (
+                f"translations.{attribute} repeats parameter labels the schema declares")
+
+
+def test_a_field_without_labels_is_refused_clearly():
+    with pytest.raises(KeyError, match="Scenario has no field 'nope'"):
+        parameter_label(Scenario, "nope", "en")
+    with pytest.raises(KeyError, match=r"Scenario.run declares no zh: declare the field with "
+                                       r"param\(\) or data_field\(\)"):
+        parameter_label(Scenario, "run", "zh")
 
 
 def test_every_outcome_has_labels_in_both_languages():

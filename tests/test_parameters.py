@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import typing
@@ -11,8 +12,11 @@ import pytest
 from pydantic import BaseModel
 
 from model.scenario import Scenario
-from model.scenario.fields import ROLES, info_role, param
+from model.scenario.fields import LABELS, ROLES, data_field, info_label, info_role, param
 from model.scenario.parameters import parameter, parameters
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NAMES = {"label": "x", "zh": "某", "zh_help": "某某"}
 
 
 def schema_classes() -> list[type[BaseModel]]:
@@ -42,7 +46,38 @@ def test_every_number_switch_and_choice_declares_a_role():
 def test_param_refuses_an_unknown_role():
     with pytest.raises(ValueError, match="role: 'policy' is not known "
                                          "\\(allowed: lever, assumption, context\\)"):
-        param(1.0, "x", role="policy")
+        param(1.0, "x", role="policy", **NAMES)
+
+
+def test_every_field_declares_its_labels():
+    for cls in schema_classes():
+        for name, info in cls.model_fields.items():
+            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+                continue  # a parameter group: its name and tooltip are the group's
+            key = f"{cls.__name__}.{name}"
+            label, zh, zh_help = (info_label(info, k) for k in ("label", "zh", "zh_help"))
+            assert label and not CJK.search(label), f"{key}: no English label"
+            assert CJK.search(zh), f"{key}: no Chinese label"
+            assert CJK.search(zh_help), f"{key}: no Chinese tooltip"
+
+
+def test_param_and_data_field_refuse_a_missing_or_empty_label():
+    for declare in (lambda **kw: param(1.0, "x", role="lever", **kw),
+                    lambda **kw: data_field("x", **kw)):
+        for key, meaning in LABELS.items():
+            others = {k: v for k, v in NAMES.items() if k != key}
+            with pytest.raises(TypeError, match=f"missing 1 required keyword-only argument: "
+                                                f"'{key}'"):
+                declare(**others)
+            message = (f"{key}: empty; every field of the scenario schema needs {meaning} "
+                       "(the dashboard shows it)")
+            with pytest.raises(ValueError) as refused:
+                declare(**others, **{key: " "})
+            assert str(refused.value) == message
+    with pytest.raises(ValueError) as refused:
+        param(1.0, "x", role="lever", label="", zh="某", zh_help="某某")
+    assert str(refused.value) == ("label: empty; every field of the scenario schema needs a "
+                                  "short English label (the dashboard shows it)")
 
 
 def test_roles_sort_the_catalogue():
@@ -62,6 +97,8 @@ def test_cogov_schema_shows_each_role():
     whistle = schema["$defs"]["WhistleParams"]["properties"]
     assert whistle["enabled"]["role"] == "lever"
     assert whistle["coordination_hours"]["role"] == "assumption"
+    assert (whistle["enabled"]["label"], whistle["enabled"]["zh"]) == ("Street whistle", "街道吹哨")
+    assert whistle["enabled"]["zh_help"] == "街道办事处可以吹哨"
 
 
 def test_bundled_scenarios_change_levers_and_context_never_assumptions():

@@ -18,245 +18,322 @@ class InformationParams(Group):
 
     unified_platform: bool = param(
         False, "One shared platform for committees, streets and departments (统一信息平台)",
-        source="§6.1", zh="统一信息平台", role="lever")
+        source="§6.1", role="lever",
+        label="Unified platform", zh="统一信息平台",
+        zh_help="社区、街道和部门共用一个信息平台（统一信息平台）")
     sharing_scope: float = param(
-        1.0, "Share of departments whose systems join the platform when it is unified",
-        ge=0, le=1, unit="share", source="§6.1", zh="数据共享范围", step=0.05, role="lever")
+        1.0, "Share of departments whose systems join the platform when it is unified", ge=0, le=1,
+        unit="share", source="§6.1", step=0.05, role="lever",
+        label="Data-sharing scope", zh="数据共享范围",
+        zh_help="信息平台统一后接入平台的部门系统比例")
     siloed_hop_fidelity: float = param(
-        0.85, "Share of a case's information kept on a hop between unconnected systems",
-        ge=0.3, le=1, unit="share", source="§2 信息传递失真", zh="分散系统信息保真度", step=0.01,
-        role="assumption")
+        0.85, "Share of a case's information kept on a hop between unconnected systems", ge=0.3,
+        le=1, unit="share", source="§2 信息传递失真", step=0.01, role="assumption",
+        label="Fidelity per hop, siloed", zh="分散系统信息保真度",
+        zh_help="诉求在互不联通的系统间每流转一次所保留的信息比例")
     unified_hop_fidelity: float = param(
-        0.98, "Share of a case's information kept on a hop within the platform",
-        ge=0.3, le=1, unit="share", source="§6.1", zh="平台信息保真度", step=0.01,
-        role="assumption")
+        0.98, "Share of a case's information kept on a hop within the platform", ge=0.3, le=1,
+        unit="share", source="§6.1", step=0.01, role="assumption",
+        label="Fidelity per hop, platform", zh="平台信息保真度",
+        zh_help="诉求在平台内每流转一次所保留的信息比例")
     siloed_hop_delay_days: int = param(
-        2, "Days a case spends in transit on a hop between unconnected systems",
-        ge=0, le=30, unit="days", source="§2 决策迟滞", zh="分散系统流转天数", role="assumption")
+        2, "Days a case spends in transit on a hop between unconnected systems", ge=0, le=30,
+        unit="days", source="§2 决策迟滞", role="assumption",
+        label="Transit days per hop, siloed", zh="分散系统流转天数",
+        zh_help="诉求在互不联通的系统间每流转一次耗费的天数")
     unified_hop_delay_days: int = param(
-        0, "Days a case spends in transit on a hop within the platform",
-        ge=0, le=30, unit="days", source="§6.1", zh="平台流转天数", role="assumption")
+        0, "Days a case spends in transit on a hop within the platform", ge=0, le=30, unit="days",
+        source="§6.1", role="assumption",
+        label="Transit days per hop, platform", zh="平台流转天数",
+        zh_help="诉求在平台内每流转一次耗费的天数")
     misroute_scale: float = param(
-        1.5, "Misrouting probability per unit of information lost", ge=0, le=5,
-        unit="1/fidelity", source="§2 条块分割", zh="误派系数", step=0.1, role="assumption")
+        1.5, "Misrouting probability per unit of information lost", ge=0, le=5, unit="1/fidelity",
+        source="§2 条块分割", step=0.1, role="assumption",
+        label="Misrouting scale", zh="误派系数", zh_help="每损失一个单位信息所增加的误派概率")
     overlap_misroute: float = param(
-        0.2, "Extra misrouting probability for categories claimed by several departments",
-        ge=0, le=1, unit="probability", source="§2 职责交叉或真空",
-        zh="职责交叉误派概率", step=0.01, role="assumption")
+        0.2, "Extra misrouting probability for categories claimed by several departments", ge=0,
+        le=1, unit="probability", source="§2 职责交叉或真空", step=0.01, role="assumption",
+        label="Misrouting from overlapping remits", zh="职责交叉误派概率",
+        zh_help="多个部门职责交叉的诉求类别额外增加的误派概率")
     entry_hours: float = param(
-        0.3, "Staff hours for one duplicate data entry into another system",
-        ge=0, le=8, unit="hours", source="§4.2 重复录入信息", zh="重复录入工时", step=0.05,
-        role="assumption")
+        0.3, "Staff hours for one duplicate data entry into another system", ge=0, le=8,
+        unit="hours", source="§4.2 重复录入信息", step=0.05, role="assumption",
+        label="Hours per duplicate entry", zh="重复录入工时",
+        zh_help="向另一系统重复录入一次数据所需的人员工时")
     clarify_factor: float = param(
-        1.0, "Extra work per unit of information lost (clarifying what the resident needs)",
-        ge=0, le=5, unit="work/fidelity", source="§2 信息传递失真", zh="信息补正系数", step=0.1,
-        role="assumption")
+        1.0, "Extra work per unit of information lost (clarifying what the resident needs)", ge=0,
+        le=5, unit="work/fidelity", source="§2 信息传递失真", step=0.1, role="assumption",
+        label="Clarification factor", zh="信息补正系数",
+        zh_help="每损失一个单位信息所增加的工作量（向居民核实诉求）")
     blind_fix_share: float = param(
-        0.5, "Chance of a right fix with no information left, relative to full information",
-        ge=0, le=1, unit="share", source="§2 信息传递失真", zh="信息缺失时办对比例", step=0.05,
-        role="assumption")
+        0.5, "Chance of a right fix with no information left, relative to full information", ge=0,
+        le=1, unit="share", source="§2 信息传递失真", step=0.05, role="assumption",
+        label="Right fix without information", zh="信息缺失时办对比例",
+        zh_help="信息全部丢失时办对的概率，相对于信息完整时")
     feedback_tolerance: float = param(
-        0.5, "Share of the delay penalty residents forgive when the platform shows progress",
-        ge=0, le=1, unit="share", source="§6.1 畅通信息反馈渠道", zh="进度反馈宽容度", step=0.05,
-        role="assumption")
+        0.5, "Share of the delay penalty residents forgive when the platform shows progress", ge=0,
+        le=1, unit="share", source="§6.1 畅通信息反馈渠道", step=0.05, role="assumption",
+        label="Tolerance with progress feedback", zh="进度反馈宽容度",
+        zh_help="平台公开办理进度时，居民谅解的拖延惩罚比例")
 
 
 class DevolutionParams(Group):
     """权责下放: which categories committees settle, and whether resources follow (§4.2, §6.2)."""
 
     level: float = param(
-        0.2, "Share of devolvable categories committees may settle themselves",
-        ge=0, le=1, unit="share", source="§6.2 梳理下放权力清单", zh="下放程度", step=0.05,
-        role="lever")
+        0.2, "Share of devolvable categories committees may settle themselves", ge=0, le=1,
+        unit="share", source="§6.2 梳理下放权力清单", step=0.05, role="lever",
+        label="Devolution level", zh="下放程度", zh_help="社区居委会可自行处置的可下放诉求类别比例")
     resources_follow: float = param(
-        0.0, "Share of the devolved workload's staff and money that follows it (费随事清)",
-        ge=0, le=1, unit="share", source="§6.2 完善配套支持政策", zh="资源随事转比例", step=0.05,
-        role="lever")
+        0.0, "Share of the devolved workload's staff and money that follows it (费随事清)", ge=0,
+        le=1, unit="share", source="§6.2 完善配套支持政策", step=0.05, role="lever",
+        label="Resources follow duties", zh="资源随事转比例",
+        zh_help="随下放工作量一并下沉的人员和经费比例（费随事清）")
     push_down_share: float = param(
-        0.3, "Share of hard devolvable cases departments push down to committees (甩锅)",
-        ge=0, le=1, unit="share", source="§4.2 甩锅", zh="部门甩锅比例", step=0.05,
-        role="assumption")
+        0.3, "Share of hard devolvable cases departments push down to committees (甩锅)", ge=0,
+        le=1, unit="share", source="§4.2 甩锅", step=0.05, role="assumption",
+        label="Push-down share", zh="部门甩锅比例",
+        zh_help="部门将可下放的疑难诉求推给社区居委会的比例（甩锅）")
     overlap_bounce_prob: float = param(
-        0.3, "Chance a department bounces a case whose remit it shares with another (推诿)",
-        ge=0, le=1, unit="probability", source="§2 职责交叉或真空; §6.2 推诿扯皮",
-        zh="职责交叉推诿概率", step=0.05, role="assumption")
+        0.3, "Chance a department bounces a case whose remit it shares with another (推诿)", ge=0,
+        le=1, unit="probability", source="§2 职责交叉或真空; §6.2 推诿扯皮", step=0.05,
+        role="assumption",
+        label="Bounce chance, overlapping remits", zh="职责交叉推诿概率",
+        zh_help="部门退回与其他部门职责交叉诉求的概率（推诿）")
     unauthorised_solve_prob: float = param(
         0.3, "Chance a committee settles a pushed-down case it has no authority for (有责无权)",
-        ge=0, le=1, unit="probability", source="§4.2 有责无权", zh="无权处置成功率", step=0.05,
-        role="assumption")
+        ge=0, le=1, unit="probability", source="§4.2 有责无权", step=0.05, role="assumption",
+        label="Settling without authority", zh="无权处置成功率",
+        zh_help="居委会办结无处置权的下推诉求的概率（有责无权）")
     novice_settle_factor: float = param(
-        0.7, "Settling chance of an inexperienced committee relative to an experienced one",
-        ge=0, le=1, unit="share", source="§6.5 提升其履职能力", zh="新手处置系数", step=0.05,
-        role="assumption")
+        0.7, "Settling chance of an inexperienced committee relative to an experienced one", ge=0,
+        le=1, unit="share", source="§6.5 提升其履职能力", step=0.05, role="assumption",
+        label="Novice settling factor", zh="新手处置系数",
+        zh_help="经验不足的居委会相对于经验丰富的居委会的处置成功系数")
     committee_solve_prob: float = param(
-        0.9, "Chance an experienced committee settles a devolved case it has worked through",
-        ge=0, le=1, unit="probability", source="§3.2 贴近居民", zh="社区处置成功率", step=0.01,
-        role="assumption")
+        0.9, "Chance an experienced committee settles a devolved case it has worked through", ge=0,
+        le=1, unit="probability", source="§3.2 贴近居民", step=0.01, role="assumption",
+        label="Committee settling chance", zh="社区处置成功率",
+        zh_help="经验丰富的居委会办结其已着手处理的下放诉求的概率")
 
 
 class AssessmentParams(Group):
     """考核机制: weight on process indicators versus outcomes (§4.2, §5.2, §6.5)."""
 
     process_weight: float = param(
-        0.7, "Weight of process indicators (closures, ledgers, 留痕); outcomes get the rest",
-        ge=0, le=1, unit="share", source="§4.2 重过程轻结果", zh="过程指标权重", step=0.05,
-        role="lever")
+        0.7, "Weight of process indicators (closures, ledgers, 留痕); outcomes get the rest", ge=0,
+        le=1, unit="share", source="§4.2 重过程轻结果", step=0.05, role="lever",
+        label="Process indicator weight", zh="过程指标权重",
+        zh_help="过程指标（办结数量、台账、留痕）的权重，其余为结果指标权重")
     interval_days: int = param(
-        90, "Days between assessment rounds, when departments adapt their behaviour",
-        ge=7, le=365, unit="days", source="§5.2 绩效评估与反馈", zh="考核周期", role="lever")
+        90, "Days between assessment rounds, when departments adapt their behaviour", ge=7, le=365,
+        unit="days", source="§5.2 绩效评估与反馈", role="lever",
+        label="Assessment interval", zh="考核周期",
+        zh_help="两轮考核之间的天数；每轮考核时部门调整其行为")
     learning_rate: float = param(
-        0.3, "How far departments move their closing propensity per assessment round",
-        ge=0, le=1, unit="per round", source="assumption", zh="部门适应速度", step=0.01,
-        role="assumption")
+        0.3, "How far departments move their closing propensity per assessment round", ge=0, le=1,
+        unit="per round", source="assumption", step=0.01, role="assumption",
+        label="Department adaptation rate", zh="部门适应速度",
+        zh_help="每轮考核时部门调整敷衍结案倾向的幅度")
     initial_close_unsolved: float = param(
-        0.3, "Initial propensity of departments to close hard cases unsolved",
-        ge=0, le=1, unit="probability", source="§4.2 应付检查", zh="初始敷衍结案倾向", step=0.01,
-        role="assumption")
+        0.3, "Initial propensity of departments to close hard cases unsolved", ge=0, le=1,
+        unit="probability", source="§4.2 应付检查", step=0.01, role="assumption",
+        label="Initial closing unsolved", zh="初始敷衍结案倾向",
+        zh_help="部门初始时将疑难诉求未解决即结案的倾向")
     ledger_hours_full: float = param(
-        36.0, "Ledger and paperwork hours per committee per day at process weight 1 (台账)",
-        ge=0, le=200, unit="hours/day", source="§4.2 台账资料", zh="台账工时(满过程权重)", step=1,
-        role="assumption")
+        36.0, "Ledger and paperwork hours per committee per day at process weight 1 (台账)", ge=0,
+        le=200, unit="hours/day", source="§4.2 台账资料", step=1, role="assumption",
+        label="Ledger hours at full process weight", zh="台账工时(满过程权重)",
+        zh_help="过程指标权重为1时，每个居委会每天的台账及材料工时（台账）")
     ledger_hours_floor: float = param(
-        5.0, "Paperwork hours per committee per day that any assessment requires",
-        ge=0, le=200, unit="hours/day", source="§4.2", zh="基础台账工时", step=1, role="assumption")
+        5.0, "Paperwork hours per committee per day that any assessment requires", ge=0, le=200,
+        unit="hours/day", source="§4.2", step=1, role="assumption",
+        label="Base ledger hours", zh="基础台账工时",
+        zh_help="任何考核方式下每个居委会每天必需的材料工时")
     siloed_ledger_factor: float = param(
-        1.3, "Paperwork multiplier when each department's ledger is filled in its own system",
-        ge=1, le=3, unit="factor", source="§4.2 重复录入", zh="分散系统台账倍数", step=0.05,
-        role="assumption")
+        1.3, "Paperwork multiplier when each department's ledger is filled in its own system", ge=1,
+        le=3, unit="factor", source="§4.2 重复录入", step=0.05, role="assumption",
+        label="Ledger multiplier, siloed", zh="分散系统台账倍数",
+        zh_help="各部门台账分别在各自系统中填报时的材料工作量倍数")
     pressure_floor: float = param(
         0.5, "Share of the closing propensity acted on with an empty queue", ge=0, le=1,
-        unit="share", source="assumption", zh="无积压时敷衍比例", step=0.05, role="assumption")
+        unit="share", source="assumption", step=0.05, role="assumption",
+        label="Closing unsolved, empty queue", zh="无积压时敷衍比例",
+        zh_help="部门无积压时实际付诸行动的敷衍结案倾向比例")
     pressure_days: float = param(
-        3.0, "Days of queued work at which a department's closing pressure is full",
-        ge=0.1, le=60, unit="days", source="assumption", zh="积压压力天数", step=0.1,
-        role="assumption")
+        3.0, "Days of queued work at which a department's closing pressure is full", ge=0.1, le=60,
+        unit="days", source="assumption", step=0.1, role="assumption",
+        label="Queue days at full pressure", zh="积压压力天数",
+        zh_help="部门积压工作达到多少天时结案压力达到最大")
 
 
 class WhistleParams(Group):
     """街道吹哨、部门报到: the street office summons departments to stuck or joint cases (§4.1)."""
 
-    enabled: bool = param(False, "Street offices may blow the whistle", source="§4.1",
-                          zh="街道吹哨", role="lever")
+    enabled: bool = param(False, "Street offices may blow the whistle", source="§4.1", role="lever",
+                          label="Street whistle", zh="街道吹哨", zh_help="街道办事处可以吹哨")
     stuck_days: int = param(
-        15, "Days a case may wait at a department before the street whistles",
-        ge=1, le=180, unit="days", source="§4.1", zh="吹哨触发天数", role="lever")
+        15, "Days a case may wait at a department before the street whistles", ge=1, le=180,
+        unit="days", source="§4.1", role="lever",
+        label="Whistle after days stuck", zh="吹哨触发天数",
+        zh_help="诉求在部门滞留多少天后街道吹哨")
     min_departments: int = param(
-        2, "Cases needing at least this many departments are whistled at once",
-        ge=2, le=10, unit="departments", source="§4.1 统筹协调", zh="多部门吹哨阈值", role="lever")
+        2, "Cases needing at least this many departments are whistled at once", ge=2, le=10,
+        unit="departments", source="§4.1 统筹协调", role="lever",
+        label="Whistle at departments needed", zh="多部门吹哨阈值",
+        zh_help="需要至少这么多部门办理的诉求立即吹哨")
     response_deadline_days: int = param(
-        2, "Days a summoned department has to report and act (报到)",
-        ge=0, le=30, unit="days", source="§4.1", zh="报到时限", role="lever")
+        2, "Days a summoned department has to report and act (报到)", ge=0, le=30, unit="days",
+        source="§4.1", role="lever",
+        label="Report deadline", zh="报到时限", zh_help="被召集部门报到并处置的时限天数（报到）")
     coordination_hours: float = param(
-        4.0, "Street coordination hours each whistle costs", ge=0, le=40,
-        unit="hours", source="§4.2 协调机制", zh="每次吹哨协调工时", step=0.5, role="assumption")
+        4.0, "Street coordination hours each whistle costs", ge=0, le=40, unit="hours",
+        source="§4.2 协调机制", step=0.5, role="assumption",
+        label="Coordination hours per whistle", zh="每次吹哨协调工时",
+        zh_help="每次吹哨耗费的街道协调工时")
     joint_fidelity: float = param(
-        0.95, "Information fidelity restored when departments meet on the case together",
-        ge=0, le=1, unit="share", source="§5.1 网络化治理", zh="联合办理信息保真度", step=0.01,
-        role="assumption")
+        0.95, "Information fidelity restored when departments meet on the case together", ge=0,
+        le=1, unit="share", source="§5.1 网络化治理", step=0.01, role="assumption",
+        label="Fidelity of joint handling", zh="联合办理信息保真度",
+        zh_help="各部门共同会商诉求时恢复的信息保真度")
 
 
 class OneStopParams(Group):
     """一门式办理 / 最多跑一次: administrative services in one visit at a hall (§4.1, §6.2)."""
 
     enabled: bool = param(False, "A one-stop hall serves administrative cases", source="§6.2",
-                          zh="一门式办理", role="lever")
+                          role="lever",
+                          label="One-stop hall", zh="一门式办理",
+                          zh_help="设立一门式服务大厅办理行政服务事项")
     level: Literal["street", "community"] = param(
         "street", "Where the hall sits: the street office or every community", source="§4.1",
-        zh="服务大厅层级", role="lever")
+        role="lever",
+        label="Hall level", zh="服务大厅层级", zh_help="服务大厅的设置层级：街道办事处或每个社区")
     hall_hours_per_day: float = param(
         40.0, "Staff hours per day at each hall", ge=1, le=500, unit="hours/day",
-        source="§4.1 行政服务窗口前移", zh="大厅日工时", step=1, role="lever")
+        source="§4.1 行政服务窗口前移", step=1, role="lever",
+        label="Hall hours/day", zh="大厅日工时", zh_help="每个服务大厅每天的人员工时")
     hall_work_factor: float = param(
         0.6, "Hall work per case relative to the departments' (流程再造)", ge=0.1, le=2,
-        unit="factor", source="§6.2 流程再造", zh="大厅工作量系数", step=0.05, role="assumption")
+        unit="factor", source="§6.2 流程再造", step=0.05, role="assumption",
+        label="Hall work factor", zh="大厅工作量系数",
+        zh_help="大厅办理每件事项的工作量相对于职能部门的系数（流程再造）")
     missing_document_prob: float = param(
-        0.5, "Chance an office visit needs another trip (a fifth of it on the platform)",
-        ge=0, le=1, unit="probability", source="§6.2 减少跑腿次数", zh="材料不全概率", step=0.05,
-        role="assumption")
+        0.5, "Chance an office visit needs another trip (a fifth of it on the platform)", ge=0,
+        le=1, unit="probability", source="§6.2 减少跑腿次数", step=0.05, role="assumption",
+        label="Missing-document chance", zh="材料不全概率",
+        zh_help="到窗口办事因材料不全需要再跑一趟的概率（接入平台后为其五分之一）")
     platform_document_factor: float = param(
-        0.2, "Missing-document chance at offices on the platform, relative to siloed ones",
-        ge=0, le=1, unit="factor", source="§6.2 流程再造、信息共享", zh="平台材料不全系数",
-        step=0.05, role="assumption")
+        0.2, "Missing-document chance at offices on the platform, relative to siloed ones", ge=0,
+        le=1, unit="factor", source="§6.2 流程再造、信息共享", step=0.05, role="assumption",
+        label="Missing documents on the platform", zh="平台材料不全系数",
+        zh_help="接入平台的窗口材料不全概率相对于分散系统窗口的系数")
     max_extra_trips: int = param(
         5, "Most extra trips one office visit can take", ge=0, le=20, unit="trips",
-        source="assumption", zh="最多额外跑腿次数", role="assumption")
+        source="assumption", role="assumption",
+        label="Most extra trips", zh="最多额外跑腿次数",
+        zh_help="一次窗口办事最多需要额外跑腿的次数")
     visit_days: int = param(
         2, "Days between a resident's successive trips to offices", ge=0, le=30, unit="days",
-        source="assumption", zh="跑腿间隔天数", role="assumption")
+        source="assumption", role="assumption",
+        label="Days between trips", zh="跑腿间隔天数", zh_help="居民两次跑窗口之间相隔的天数")
 
 
 class ProcurementParams(Group):
     """政府购买服务: money for NGO services per specialty, and cultivation (§4.1, §6.3)."""
 
     budget_per_1000_residents: float = param(
-        15000.0, "Yearly NGO service budget per 1,000 residents", ge=0, le=1e7,
-        unit="yuan/year", source="§4.1 推广社区购买服务", zh="购买服务预算", step=1000,
-        role="lever")
+        15000.0, "Yearly NGO service budget per 1,000 residents", ge=0, le=1e7, unit="yuan/year",
+        source="§4.1 推广社区购买服务", step=1000, role="lever",
+        label="Budget per 1,000 residents", zh="购买服务预算",
+        zh_help="每千名居民每年购买社会组织服务的预算")
     cost_per_hour: float = param(
-        80.0, "Price of one NGO service hour", ge=1, le=2000, unit="yuan/hour",
-        source="assumption", zh="服务单价", step=1, role="context")
+        80.0, "Price of one NGO service hour", ge=1, le=2000, unit="yuan/hour", source="assumption",
+        step=1, role="context",
+        label="Price per service hour", zh="服务单价", zh_help="社会组织每服务小时的价格")
     specialty_shares: dict[str, float] = param(
         {"elderly_care": 0.4, "disability": 0.2, "youth": 0.1, "mediation": 0.3},
         "Share of the budget per NGO specialty (keys are specialties named by categories)",
-        source="§4.1 居家养老、青少年服务、残疾人帮扶", zh="专业领域分配", role="lever")
+        source="§4.1 居家养老、青少年服务、残疾人帮扶", role="lever",
+        label="Budget by specialty", zh="专业领域分配",
+        zh_help="预算在各社会组织专业领域之间的分配比例（领域名称与诉求类别中一致）")
     initial_professionalism: float = param(
-        0.55, "Chance an NGO solves a referred case at the start", ge=0, le=1,
-        unit="probability", source="§4.2 缺乏专业能力", zh="初始专业化水平", step=0.01,
-        role="assumption")
+        0.55, "Chance an NGO solves a referred case at the start", ge=0, le=1, unit="probability",
+        source="§4.2 缺乏专业能力", step=0.01, role="assumption",
+        label="Initial professionalism", zh="初始专业化水平",
+        zh_help="初始时社会组织办结转介诉求的概率")
     cultivation_rate: float = param(
         0.02, "Monthly growth of professionalism toward 1 from cultivation (培育)", ge=0, le=1,
-        unit="per month", source="§6.3 社会组织孵化基地", zh="培育速度", step=0.005, role="lever")
+        unit="per month", source="§6.3 社会组织孵化基地", step=0.005, role="lever",
+        label="Cultivation rate", zh="培育速度",
+        zh_help="培育使专业化水平向1提升的月增长率（培育）")
     max_queue_days: float = param(
-        5.0, "Committees stop referring to an NGO whose queue exceeds this many days of work",
-        ge=0, le=60, unit="days", source="assumption", zh="转介排队上限", step=0.5,
-        role="assumption")
+        5.0, "Committees stop referring to an NGO whose queue exceeds this many days of work", ge=0,
+        le=60, unit="days", source="assumption", step=0.5, role="assumption",
+        label="Referral queue limit", zh="转介排队上限",
+        zh_help="社会组织排队工作量超过该天数时，居委会不再向其转介")
     volume_learning: float = param(
         0.002, "Growth of professionalism per case served (learning by doing)", ge=0, le=0.1,
-        unit="per case", source="§4.1 激发社会组织活力", zh="实践学习速度", step=0.0005,
-        role="assumption")
+        unit="per case", source="§4.1 激发社会组织活力", step=0.0005, role="assumption",
+        label="Learning by doing", zh="实践学习速度",
+        zh_help="每服务一件诉求带来的专业化水平提升（干中学）")
 
 
 class ConsultationParams(Group):
     """协商议事 (居民议事会, 四议两公开): meetings that settle collective disputes (§6.4)."""
 
     interval_days: int = param(
-        90, "Days between consultation meetings in each community", ge=7, le=365,
-        unit="days", source="§6.4 完善社区议事协商制度", zh="议事会间隔天数", role="lever")
+        90, "Days between consultation meetings in each community", ge=7, le=365, unit="days",
+        source="§6.4 完善社区议事协商制度", role="lever",
+        label="Meeting interval", zh="议事会间隔天数", zh_help="每个社区两次议事会议之间的天数")
     invited_share: float = param(
         0.2, "Share of residents invited to each meeting", ge=0, le=1, unit="share",
-        source="§6.4 鼓励广泛参与", zh="邀请居民比例", step=0.05, role="lever")
+        source="§6.4 鼓励广泛参与", step=0.05, role="lever",
+        label="Residents invited", zh="邀请居民比例", zh_help="每次会议邀请的居民比例")
     transparency: float = param(
-        0.3, "Openness of decisions and finances (四议两公开); raises everyone's trust",
-        ge=0, le=1, unit="index", source="§6.4 决策和执行情况公开", zh="公开透明度", step=0.05,
-        role="lever")
+        0.3, "Openness of decisions and finances (四议两公开); raises everyone's trust", ge=0, le=1,
+        unit="index", source="§6.4 决策和执行情况公开", step=0.05, role="lever",
+        label="Transparency", zh="公开透明度",
+        zh_help="决策和财务的公开程度（四议两公开），提升全体居民的信任")
     trust_gain: float = param(
         0.08, "Trust gained per meeting at full transparency (toward 1)", ge=0, le=1,
-        unit="per meeting", source="§5.3 信任与沟通", zh="每次会议信任提升", step=0.01,
-        role="assumption")
+        unit="per meeting", source="§5.3 信任与沟通", step=0.01, role="assumption",
+        label="Trust gain per meeting", zh="每次会议信任提升",
+        zh_help="完全公开时每次会议带来的信任提升（向1趋近）")
     meeting_hours: float = param(
         14.0, "Committee hours each meeting costs (preparation included)", ge=0, le=200,
-        unit="hours", source="§6.4", zh="每次会议工时", step=1, role="assumption")
+        unit="hours", source="§6.4", step=1, role="assumption",
+        label="Hours per meeting", zh="每次会议工时", zh_help="每次会议耗费的居委会工时（含筹备）")
     settle_max: float = param(
         0.9, "Chance a collective dispute is settled at a well-attended meeting", ge=0, le=1,
-        unit="probability", source="§3.1 协商民主", zh="议事化解上限", step=0.01, role="assumption")
+        unit="probability", source="§3.1 协商民主", step=0.01, role="assumption",
+        label="Best settling chance", zh="议事化解上限",
+        zh_help="出席充分的会议化解集体性纠纷的概率")
     attendance_half: float = param(
-        0.15, "Attendance rate at which the settling chance is half its maximum", ge=0.001,
-        le=1, unit="share", source="assumption", zh="半饱和出席率", step=0.001, role="assumption")
+        0.15, "Attendance rate at which the settling chance is half its maximum", ge=0.001, le=1,
+        unit="share", source="assumption", step=0.001, role="assumption",
+        label="Half-saturation attendance", zh="半饱和出席率",
+        zh_help="化解概率达到其上限一半时的出席率")
     trust_attendance_floor: float = param(
-        0.3, "Attendance of an invited resident with no trust, relative to full trust", ge=0,
-        le=1, unit="share", source="§5.3 信任与沟通", zh="零信任出席系数", step=0.05,
-        role="assumption")
+        0.3, "Attendance of an invited resident with no trust, relative to full trust", ge=0, le=1,
+        unit="share", source="§5.3 信任与沟通", step=0.05, role="assumption",
+        label="Attendance at zero trust", zh="零信任出席系数",
+        zh_help="零信任的受邀居民的出席率，相对于完全信任时")
     admin_crowding: float = param(
         1.0, "How strongly committee paperwork deters attendance (自治行政化)", ge=0, le=3,
-        unit="factor", source="§4.2 社区自治的行政化倾向", zh="行政化挤出系数", step=0.1,
-        role="assumption")
+        unit="factor", source="§4.2 社区自治的行政化倾向", step=0.1, role="assumption",
+        label="Crowding out by paperwork", zh="行政化挤出系数",
+        zh_help="居委会行政事务对居民出席的抑制强度（自治行政化）")
     max_wait_days: int = param(
-        20, "Longest a collective dispute waits for the next meeting before going up",
-        ge=0, le=180, unit="days", source="assumption", zh="待议最长天数", role="lever")
+        20, "Longest a collective dispute waits for the next meeting before going up", ge=0, le=180,
+        unit="days", source="assumption", role="lever",
+        label="Longest wait for a meeting", zh="待议最长天数",
+        zh_help="集体性纠纷等待下次会议的最长天数，超过则上交")
     volunteer_hours: float = param(
-        1.0, "Volunteer hours each attendee gives the committee before the next meeting",
-        ge=0, le=50, unit="hours", source="§6.3 志愿服务", zh="志愿服务工时", step=0.5,
-        role="assumption")
+        1.0, "Volunteer hours each attendee gives the committee before the next meeting", ge=0,
+        le=50, unit="hours", source="§6.3 志愿服务", step=0.5, role="assumption",
+        label="Volunteer hours", zh="志愿服务工时",
+        zh_help="每位出席者在下次会议前为居委会提供的志愿服务工时")
 
 
 class ServiceParams(Group):
@@ -264,71 +341,98 @@ class ServiceParams(Group):
 
     half_hours: float = param(
         0.3, "Service hours per resident per month at which service quality is half its best",
-        ge=0.01, le=20, unit="hours/resident-month", source="§4.2 偏离了服务居民的本源",
-        zh="服务半饱和工时", step=0.01, role="assumption")
+        ge=0.01, le=20, unit="hours/resident-month", source="§4.2 偏离了服务居民的本源", step=0.01,
+        role="assumption",
+        label="Service hours for half quality", zh="服务半饱和工时",
+        zh_help="服务质量达到最佳水平一半时每位居民每月的服务工时")
     rate: float = param(
-        0.1, "Monthly weight with which residents' satisfaction follows service quality",
-        ge=0, le=1, unit="per month", source="§3.2 贴近居民、了解民情", zh="服务影响速度",
-        step=0.01, role="assumption")
+        0.1, "Monthly weight with which residents' satisfaction follows service quality", ge=0,
+        le=1, unit="per month", source="§3.2 贴近居民、了解民情", step=0.01, role="assumption",
+        label="Service effect rate", zh="服务影响速度",
+        zh_help="居民满意度跟随服务质量变化的月权重")
 
 
 class TalentParams(Group):
     """人才支撑: staffing, pay and training of community workers (§4.2, §6.5)."""
 
     workers_per_committee: int = param(
-        9, "Funded worker positions per residents' committee", ge=1, le=100,
-        unit="workers", source="§4.1 增加编制", zh="社区工作者编制", role="lever")
+        9, "Funded worker positions per residents' committee", ge=1, le=100, unit="workers",
+        source="§4.1 增加编制", role="lever",
+        label="Workers per committee", zh="社区工作者编制",
+        zh_help="每个社区居委会核定的工作者岗位数")
     hours_per_day: float = param(
-        7.0, "Working hours per worker per day", ge=1, le=16, unit="hours/day",
-        source="assumption", zh="每日工时", step=0.5, role="lever")
+        7.0, "Working hours per worker per day", ge=1, le=16, unit="hours/day", source="assumption",
+        step=0.5, role="lever",
+        label="Hours per day", zh="每日工时", zh_help="每名工作者每天的工作时长")
     pay_index: float = param(
-        1.0, "Pay relative to today's typical community worker pay", ge=0.3, le=3,
-        unit="index", source="§4.2 工资待遇偏低", zh="薪酬指数", step=0.05, role="lever")
+        1.0, "Pay relative to today's typical community worker pay", ge=0.3, le=3, unit="index",
+        source="§4.2 工资待遇偏低", step=0.05, role="lever",
+        label="Pay index", zh="薪酬指数", zh_help="薪酬相对于当前社区工作者一般薪酬水平的指数")
     training_days: float = param(
         3.0, "Training days per worker per year", ge=0, le=60, unit="days/year",
-        source="§6.5 加强专业化培训", zh="年培训天数", step=1, role="lever")
+        source="§6.5 加强专业化培训", step=1, role="lever",
+        label="Training days per year", zh="年培训天数", zh_help="每名工作者每年的培训天数")
     training_effect: float = param(
-        0.02, "Productivity gained per training day per year", ge=0, le=0.2,
-        unit="per day/year", source="§6.5", zh="培训效果", step=0.005, role="assumption")
+        0.02, "Productivity gained per training day per year", ge=0, le=0.2, unit="per day/year",
+        source="§6.5", step=0.005, role="assumption",
+        label="Training effect", zh="培训效果", zh_help="每年每个培训日带来的效率提升")
     base_quit_rate: float = param(
         0.08, "Yearly quitting probability of an unstressed worker at index pay", ge=0, le=1,
-        unit="per year", source="§4.2 队伍流失率高", zh="基础离职率", step=0.01, role="assumption")
+        unit="per year", source="§4.2 队伍流失率高", step=0.01, role="assumption",
+        label="Base quit rate", zh="基础离职率",
+        zh_help="无压力且薪酬为指数水平时工作者的年离职概率")
     stress_quit_factor: float = param(
-        5.0, "Multiplier on quitting at full stress", ge=1, le=50, unit="factor",
-        source="§4.2", zh="压力离职倍数", step=0.5, role="assumption")
+        5.0, "Multiplier on quitting at full stress", ge=1, le=50, unit="factor", source="§4.2",
+        step=0.5, role="assumption",
+        label="Quitting multiplier at full stress", zh="压力离职倍数",
+        zh_help="压力最大时离职概率的倍数")
     pay_elasticity: float = param(
         1.5, "Elasticity of quitting with respect to pay", ge=0, le=5, unit="elasticity",
-        source="§6.5 提高其薪酬水平", zh="薪酬弹性", step=0.1, role="assumption")
+        source="§6.5 提高其薪酬水平", step=0.1, role="assumption",
+        label="Pay elasticity", zh="薪酬弹性", zh_help="离职概率对薪酬的弹性")
     hiring_delay_days: int = param(
-        60, "Days a vacancy stays open before a newcomer starts", ge=0, le=365,
-        unit="days", source="§4.2 难以吸引和留住", zh="招聘周期", role="assumption")
+        60, "Days a vacancy stays open before a newcomer starts", ge=0, le=365, unit="days",
+        source="§4.2 难以吸引和留住", role="assumption",
+        label="Hiring delay", zh="招聘周期", zh_help="岗位空缺到新人入职的天数")
     learning_days: float = param(
-        180.0, "Time scale on which a newcomer gains experience", ge=1, le=3650,
-        unit="days", source="assumption", zh="经验积累周期", step=1, role="assumption")
+        180.0, "Time scale on which a newcomer gains experience", ge=1, le=3650, unit="days",
+        source="assumption", step=1, role="assumption",
+        label="Experience time scale", zh="经验积累周期", zh_help="新人积累经验的时间尺度")
     novice_productivity: float = param(
         0.6, "Productivity with no experience, relative to full experience", ge=0.05, le=1,
-        unit="share", source="§6.5 专业化培训", zh="新手效率", step=0.05, role="assumption")
+        unit="share", source="§6.5 专业化培训", step=0.05, role="assumption",
+        label="Novice productivity", zh="新手效率", zh_help="无经验时的工作效率，相对于经验丰富时")
     initial_experience: float = param(
         0.5, "Experience of every worker at the start", ge=0, le=1, unit="index",
-        source="assumption", zh="初始经验", step=0.05, role="context")
+        source="assumption", step=0.05, role="context",
+        label="Initial experience", zh="初始经验", zh_help="初始时每名工作者的经验水平")
     working_days: float = param(
         250.0, "Working days per year (training days are taken from them)", ge=100, le=366,
-        unit="days/year", source="assumption", zh="年工作日", step=1, role="context")
+        unit="days/year", source="assumption", step=1, role="context",
+        label="Working days per year", zh="年工作日", zh_help="每年的工作日数（培训天数从中扣除）")
     newcomer_experience: float = param(
-        0.1, "Experience of a newcomer", ge=0, le=1, unit="index", source="assumption",
-        zh="新人经验", step=0.05, role="assumption")
+        0.1, "Experience of a newcomer", ge=0, le=1, unit="index", source="assumption", step=0.05,
+        role="assumption",
+        label="Newcomer experience", zh="新人经验", zh_help="新入职工作者的经验水平")
     stress_onset: float = param(
         0.7, "Load over capacity at which stress starts", ge=0, le=5, unit="ratio",
-        source="§4.2 小马拉大车", zh="压力起点负荷", step=0.05, role="assumption")
+        source="§4.2 小马拉大车", step=0.05, role="assumption",
+        label="Load at stress onset", zh="压力起点负荷", zh_help="开始产生压力时的负荷与能力之比")
     stress_full: float = param(
         1.4, "Load over capacity at which stress is full", ge=0.1, le=10, unit="ratio",
-        source="§4.2", zh="满压力负荷", step=0.05, role="assumption")
+        source="§4.2", step=0.05, role="assumption",
+        label="Load at full stress", zh="满压力负荷", zh_help="压力达到最大时的负荷与能力之比")
     stress_productivity_loss: float = param(
         0.3, "Share of productivity lost at full stress (burnout)", ge=0, le=1, unit="share",
-        source="§4.2 工作负担过重", zh="压力效率损失", step=0.05, role="assumption")
+        source="§4.2 工作负担过重", step=0.05, role="assumption",
+        label="Productivity lost to stress", zh="压力效率损失",
+        zh_help="压力最大时损失的效率比例（职业倦怠）")
     stress_adaptation: float = param(
         0.05, "Daily rate at which stress follows load", ge=0, le=1, unit="per day",
-        source="assumption", zh="压力调整速度", step=0.01, role="assumption")
+        source="assumption", step=0.01, role="assumption",
+        label="Stress adaptation rate", zh="压力调整速度", zh_help="压力随负荷变化的日调整速度")
     wage_per_hour: float = param(
-        45.0, "Staff cost of one hour of public work (committee, street, department)",
-        ge=1, le=1000, unit="yuan/hour", source="assumption", zh="人工成本", step=1, role="context")
+        45.0, "Staff cost of one hour of public work (committee, street, department)", ge=1,
+        le=1000, unit="yuan/hour", source="assumption", step=1, role="context",
+        label="Staff cost per hour", zh="人工成本",
+        zh_help="一小时公共工作（居委会、街道、部门）的人工成本")

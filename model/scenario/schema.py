@@ -11,7 +11,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from model.scenario.fields import Group, param
+from model.scenario.fields import Group, data_field, param
 from model.scenario.rule_groups import (
     AssessmentParams,
     ConsultationParams,
@@ -28,190 +28,284 @@ from model.scenario.rule_groups import (
 class RunParams(Group):
     """How long a run lasts."""
 
-    days: int = param(365, "Simulated days", ge=1, le=3650, unit="days", zh="模拟天数",
-                      role="context")
+    days: int = param(365, "Simulated days", ge=1, le=3650, unit="days", role="context",
+                      label="Simulated days", zh="模拟天数", zh_help="模拟的天数")
 
 
 class DistrictParams(Group):
     """Size of the district: street offices, communities, residents (§2 层级性)."""
 
     streets: int = param(3, "Street offices (街道办事处) in the district", ge=1, le=100,
-                         unit="offices", zh="街道数", role="context")
+                         unit="offices", role="context",
+                         label="Street offices", zh="街道数", zh_help="辖区内街道办事处的数量")
     communities_per_street: int = param(
         4, "Communities (one residents' committee each) per street office", ge=1, le=100,
-        unit="communities", zh="每街道社区数", role="context")
+        unit="communities", role="context",
+        label="Communities per street", zh="每街道社区数",
+        zh_help="每个街道办事处下辖的社区数（每个社区一个居委会）")
     residents: int = param(20000, "Residents in the district", ge=100, le=5_000_000,
-                           unit="residents", zh="居民人数", role="context")
+                           unit="residents", role="context",
+                           label="Residents", zh="居民人数", zh_help="辖区居民总数")
     street_hours_per_day: float = param(
         24.0, "Coordination staff hours per street office per day (routing, whistles)", ge=1,
-        le=1000, unit="hours/day", source="§4.1 统筹协调权", zh="街道协调日工时", step=1,
-        role="lever")
+        le=1000, unit="hours/day", source="§4.1 统筹协调权", step=1, role="lever",
+        label="Street coordination hours/day", zh="街道协调日工时",
+        zh_help="每个街道办事处每天用于统筹协调（分派、吹哨）的人员工时")
     routing_hours: float = param(0.3, "Street hours to screen and route one case", ge=0, le=10,
-                                 unit="hours", zh="分派工时", step=0.05, role="assumption")
-    intake_hours: float = param(0.5, "Committee hours to take in and forward one case", ge=0,
-                                le=10, unit="hours", zh="受理转办工时", step=0.05,
-                                role="assumption")
+                                 unit="hours", step=0.05, role="assumption",
+                                 label="Routing hours per case", zh="分派工时",
+                                 zh_help="街道甄别并分派一件诉求所需的工时")
+    intake_hours: float = param(0.5, "Committee hours to take in and forward one case", ge=0, le=10,
+                                unit="hours", step=0.05, role="assumption",
+                                label="Intake hours per case", zh="受理转办工时",
+                                zh_help="居委会受理并转办一件诉求所需的工时")
 
 
 class PopulationParams(Group):
     """Who lives in the district and how they start (§3.1 老龄化, 流动人口)."""
 
     elderly_share: float = param(0.18, "Share of residents aged 60 and over", ge=0, le=1,
-                                 unit="share", source="§3.1 人口老龄化", zh="老年人口比例",
-                                 step=0.01, role="context")
-    migrant_share: float = param(0.25, "Share of residents who are migrants (流动人口)", ge=0,
-                                 le=1, unit="share", source="§3.1", zh="流动人口比例", step=0.01,
-                                 role="context")
+                                 unit="share", source="§3.1 人口老龄化", step=0.01, role="context",
+                                 label="Elderly share", zh="老年人口比例",
+                                 zh_help="60岁及以上居民所占比例")
+    migrant_share: float = param(0.25, "Share of residents who are migrants (流动人口)", ge=0, le=1,
+                                 unit="share", source="§3.1", step=0.01, role="context",
+                                 label="Migrant share", zh="流动人口比例",
+                                 zh_help="流动人口在居民中所占比例")
     initial_satisfaction: float = param(0.6, "Mean satisfaction at the start", ge=0, le=1,
-                                        unit="index", zh="初始满意度", step=0.01, role="context")
+                                        unit="index", step=0.01, role="context",
+                                        label="Initial satisfaction", zh="初始满意度",
+                                        zh_help="初始时居民满意度的均值")
     initial_trust: float = param(0.55, "Mean trust in government at the start", ge=0, le=1,
-                                 unit="index", zh="初始信任度", step=0.01, role="context")
-    spread: float = param(0.1, "Standard deviation of initial satisfaction and trust", ge=0,
-                          le=0.5, unit="index", zh="初始离散度", step=0.01, role="context")
+                                 unit="index", step=0.01, role="context",
+                                 label="Initial trust", zh="初始信任度",
+                                 zh_help="初始时居民对政府信任度的均值")
+    spread: float = param(0.1, "Standard deviation of initial satisfaction and trust", ge=0, le=0.5,
+                          unit="index", step=0.01, role="context",
+                          label="Initial spread", zh="初始离散度",
+                          zh_help="初始满意度和信任度的标准差")
     participation_mean: float = param(0.3, "Mean participation propensity", ge=0, le=1,
-                                      unit="index", source="§4.2 居民参与的积极性",
-                                      zh="参与倾向均值", step=0.01, role="assumption")
-    migrant_participation: float = param(0.6, "Participation of migrants relative to locals",
-                                         ge=0, le=2, unit="factor", source="§3.1",
-                                         zh="流动人口参与系数", step=0.05, role="assumption")
+                                      unit="index", source="§4.2 居民参与的积极性", step=0.01,
+                                      role="assumption",
+                                      label="Mean participation", zh="参与倾向均值",
+                                      zh_help="居民参与倾向的均值")
+    migrant_participation: float = param(0.6, "Participation of migrants relative to locals", ge=0,
+                                         le=2, unit="factor", source="§3.1", step=0.05,
+                                         role="assumption",
+                                         label="Migrant participation factor",
+                                         zh="流动人口参与系数",
+                                         zh_help="流动人口参与倾向相对于本地居民的倍数")
     urgency_spread: float = param(0.15, "Standard deviation of a need's urgency around its mean",
-                                  ge=0, le=0.5, unit="index", zh="紧迫性离散度", step=0.01,
-                                  role="assumption")
+                                  ge=0, le=0.5, unit="index", step=0.01, role="assumption",
+                                  label="Urgency spread", zh="紧迫性离散度",
+                                  zh_help="诉求紧迫性围绕其均值的标准差")
     patience_shape: float = param(4.0, "Gamma shape of patience (higher: patience more alike)",
-                                  ge=0.5, le=100, unit="shape", zh="耐心分布形状", step=0.5,
-                                  role="assumption")
-    patience_days: float = param(30.0, "Mean days a resident waits before escalating", ge=1,
-                                 le=365, unit="days", zh="耐心天数", step=1, role="assumption")
+                                  ge=0.5, le=100, unit="shape", step=0.5, role="assumption",
+                                  label="Patience shape", zh="耐心分布形状",
+                                  zh_help="居民耐心的伽马分布形状参数（越大，居民耐心越相近）")
+    patience_days: float = param(30.0, "Mean days a resident waits before escalating", ge=1, le=365,
+                                 unit="days", step=1, role="assumption",
+                                 label="Patience (days)", zh="耐心天数",
+                                 zh_help="居民在诉求升级前平均等待的天数")
 
 
 class ResidentParams(Group):
     """How residents report needs and judge outcomes (§3.2, §5.2)."""
 
-    report_base: float = param(0.35, "Chance of reporting a need at zero trust and urgency",
-                               ge=0, le=1, unit="probability", zh="基础上报概率", step=0.01,
-                               role="assumption")
-    report_trust_weight: float = param(0.45, "Added reporting chance at full trust", ge=0,
-                                       le=1, unit="probability", zh="信任对上报的影响",
-                                       step=0.01, role="assumption")
-    report_urgency_weight: float = param(0.3, "Added reporting chance at full urgency", ge=0,
-                                         le=1, unit="probability", zh="紧迫性对上报的影响",
-                                         step=0.01, role="assumption")
+    report_base: float = param(0.35, "Chance of reporting a need at zero trust and urgency", ge=0,
+                               le=1, unit="probability", step=0.01, role="assumption",
+                               label="Base reporting chance", zh="基础上报概率",
+                               zh_help="信任度和紧迫性均为零时上报诉求的概率")
+    report_trust_weight: float = param(0.45, "Added reporting chance at full trust", ge=0, le=1,
+                                       unit="probability", step=0.01, role="assumption",
+                                       label="Trust effect on reporting", zh="信任对上报的影响",
+                                       zh_help="完全信任时上报概率的增量")
+    report_urgency_weight: float = param(0.3, "Added reporting chance at full urgency", ge=0, le=1,
+                                         unit="probability", step=0.01, role="assumption",
+                                         label="Urgency effect on reporting",
+                                         zh="紧迫性对上报的影响",
+                                         zh_help="紧迫性最高时上报概率的增量")
     hotline_share_local: float = param(0.25, "Share of local residents' reports via the hotline",
-                                       ge=0, le=1, unit="share", zh="本地居民热线比例",
-                                       step=0.01, role="assumption")
-    hotline_share_migrant: float = param(0.6, "Share of migrants' reports via the hotline",
-                                         ge=0, le=1, unit="share", source="§3.1",
-                                         zh="流动人口热线比例", step=0.01, role="assumption")
+                                       ge=0, le=1, unit="share", step=0.01, role="assumption",
+                                       label="Hotline share, locals", zh="本地居民热线比例",
+                                       zh_help="本地居民经热线上报诉求的比例")
+    hotline_share_migrant: float = param(0.6, "Share of migrants' reports via the hotline", ge=0,
+                                         le=1, unit="share", source="§3.1", step=0.01,
+                                         role="assumption",
+                                         label="Hotline share, migrants", zh="流动人口热线比例",
+                                         zh_help="流动人口经热线上报诉求的比例")
     satisfaction_rate: float = param(0.3, "Weight of one outcome in a resident's satisfaction",
-                                     ge=0, le=1, unit="weight", zh="满意度更新权重", step=0.01,
-                                     role="assumption")
-    trust_rate: float = param(0.2, "Weight of satisfaction in trust after each outcome", ge=0,
-                              le=1, unit="weight", zh="信任更新权重", step=0.01, role="assumption")
+                                     ge=0, le=1, unit="weight", step=0.01, role="assumption",
+                                     label="Satisfaction update weight", zh="满意度更新权重",
+                                     zh_help="单次办理结果在居民满意度中的权重")
+    trust_rate: float = param(0.2, "Weight of satisfaction in trust after each outcome", ge=0, le=1,
+                              unit="weight", step=0.01, role="assumption",
+                              label="Trust update weight", zh="信任更新权重",
+                              zh_help="每次办理结果后满意度对信任度的影响权重")
     silent_penalty: float = param(0.15, "Experience score of a need left unreported, as a loss",
-                                  ge=0, le=1, unit="index", zh="沉默需求损失", step=0.01,
-                                  role="assumption")
+                                  ge=0, le=1, unit="index", step=0.01, role="assumption",
+                                  label="Loss from a silent need", zh="沉默需求损失",
+                                  zh_help="未上报（沉默）诉求造成的体验损失")
     delay_penalty: float = param(0.5, "Experience lost per time limit of lateness", ge=0, le=5,
-                                 unit="per limit", zh="拖延惩罚", step=0.05, role="assumption")
+                                 unit="per limit", step=0.05, role="assumption",
+                                 label="Delay penalty", zh="拖延惩罚",
+                                 zh_help="每超出一个办理时限所损失的体验分")
     trip_penalty: float = param(0.1, "Experience lost per extra trip to an office", ge=0, le=1,
-                                unit="per trip", source="§6.2 最多跑一次", zh="跑腿惩罚",
-                                step=0.01, role="assumption")
+                                unit="per trip", source="§6.2 最多跑一次", step=0.01,
+                                role="assumption",
+                                label="Trip penalty", zh="跑腿惩罚",
+                                zh_help="每多跑一次办事窗口所损失的体验分")
     bounce_penalty: float = param(0.08, "Experience lost per bounce between departments", ge=0,
-                                  le=1, unit="per bounce", source="§6.2 推诿扯皮",
-                                  zh="推诿惩罚", step=0.01, role="assumption")
+                                  le=1, unit="per bounce", source="§6.2 推诿扯皮", step=0.01,
+                                  role="assumption",
+                                  label="Bounce penalty", zh="推诿惩罚",
+                                  zh_help="部门间每推诿一次所损失的体验分")
     escalation_penalty: float = param(0.05, "Satisfaction and trust lost when a resident escalates",
-                                      ge=0, le=1, unit="index", zh="上访损失", step=0.01,
-                                      role="assumption")
+                                      ge=0, le=1, unit="index", step=0.01, role="assumption",
+                                      label="Loss from escalating", zh="上访损失",
+                                      zh_help="居民投诉升级时满意度和信任度的损失")
     max_escalations: int = param(2, "Most times a resident escalates one case (hotline, petition)",
-                                 ge=0, le=20, unit="escalations", zh="最多升级次数",
-                                 role="assumption")
-    abandon_days: int = param(120, "Days after which a resident gives up on an open case",
-                              ge=5, le=3650, unit="days", zh="放弃天数", role="assumption")
+                                 ge=0, le=20, unit="escalations", role="assumption",
+                                 label="Most escalations", zh="最多升级次数",
+                                 zh_help="居民就同一诉求最多升级（热线、信访）的次数")
+    abandon_days: int = param(120, "Days after which a resident gives up on an open case", ge=5,
+                              le=3650, unit="days", role="assumption",
+                              label="Days before giving up", zh="放弃天数",
+                              zh_help="居民放弃未办结诉求之前等待的天数")
     satisfied_threshold: float = param(
-        0.5, "Satisfaction at or above which a resident answers a callback 'satisfied'", ge=0,
-        le=1, unit="index", source="§5.2 群众满意度", zh="回访满意阈值", step=0.01,
-        role="assumption")
+        0.5, "Satisfaction at or above which a resident answers a callback 'satisfied'", ge=0, le=1,
+        unit="index", source="§5.2 群众满意度", step=0.01, role="assumption",
+        label="Callback 'satisfied' threshold", zh="回访满意阈值",
+        zh_help="回访时居民满意度达到此值即答“满意”")
 
 
 class ShockParams(Group):
     """A demand surge such as an epidemic (突发公共事件, §3.3)."""
 
-    start_day: int = param(120, "Day the surge starts", ge=0, le=3650, unit="day", role="context")
+    start_day: int = param(120, "Day the surge starts", ge=0, le=3650, unit="day", role="context",
+                           label="Surge start day", zh="激增开始日",
+                           zh_help="需求激增开始的日期（第几天）")
     duration_days: int = param(60, "Days the surge lasts", ge=1, le=3650, unit="days",
-                               role="context")
+                               role="context",
+                               label="Surge duration", zh="激增持续天数",
+                               zh_help="需求激增持续的天数")
     multiplier: float = param(2.5, "Multiplier on the rates of the affected categories", ge=0,
-                              le=50, unit="factor", role="context")
-    categories: list[str] = Field(default_factory=list,
-                                  description="Affected categories (empty: all)")
+                              le=50, unit="factor", role="context",
+                              label="Surge multiplier", zh="激增倍数",
+                              zh_help="受影响诉求类别发生率的乘数")
+    categories: list[str] = data_field(
+        "Affected categories (empty: all)", default_factory=list,
+        label="Affected categories", zh="受影响类别",
+        zh_help="受影响的诉求类别（为空表示全部类别）")
 
 
 class DemandParams(Group):
     """How many needs arise (§3.1); the per-category rates are in the categories."""
 
     rate_scale: float = param(1.0, "Multiplier on every category's rate", ge=0, le=20,
-                              unit="factor", zh="需求总量系数", step=0.05, role="context")
-    shocks: list[ShockParams] = Field(default_factory=list,
-                                      description="Demand surges (突发公共事件)")
+                              unit="factor", step=0.05, role="context",
+                              label="Demand scale", zh="需求总量系数",
+                              zh_help="所有诉求类别发生率的总乘数")
+    shocks: list[ShockParams] = data_field(
+        "Demand surges (突发公共事件)", default_factory=list,
+        label="Demand surges", zh="需求激增", zh_help="需求激增（突发公共事件）")
 
 
 class DepartmentSpec(Group):
     """One functional department (职能部门); departments are data, named in scenario files."""
 
-    zh: str = Field("", description="Chinese name")
-    hours_per_day: float = param(40.0, "Staff hours per day for community cases", ge=1,
-                                 le=10000, unit="hours/day", zh="部门日工时", step=1, role="lever")
-    screening_hours: float = param(0.5, "Hours to screen a case before taking or bouncing it",
-                                   ge=0, le=40, unit="hours", zh="甄别工时", step=0.1,
-                                   role="assumption")
-    solve_prob: float = param(0.95, "Chance a fully informed department solves its part",
-                              ge=0, le=1, unit="probability", zh="办结成功率", step=0.01,
-                              role="assumption")
+    zh: str = data_field("Chinese name", label="Chinese name", zh="中文名称",
+                         zh_help="部门的中文名称")
+    hours_per_day: float = param(40.0, "Staff hours per day for community cases", ge=1, le=10000,
+                                 unit="hours/day", step=1, role="lever",
+                                 label="Department hours/day", zh="部门日工时",
+                                 zh_help="部门每天用于办理社区诉求的人员工时")
+    screening_hours: float = param(0.5, "Hours to screen a case before taking or bouncing it", ge=0,
+                                   le=40, unit="hours", step=0.1, role="assumption",
+                                   label="Screening hours", zh="甄别工时",
+                                   zh_help="部门甄别一件诉求（决定受理或退回）所需的工时")
+    solve_prob: float = param(0.95, "Chance a fully informed department solves its part", ge=0,
+                              le=1, unit="probability", step=0.01, role="assumption",
+                              label="Solving chance", zh="办结成功率",
+                              zh_help="信息完整时部门办好其承担部分的概率")
 
 
 class CategorySpec(Group):
     """One case category (诉求类别): its demand, who handles it and how."""
 
-    zh: str = Field("", description="Chinese name")
+    zh: str = data_field("Chinese name", label="Chinese name", zh="中文名称",
+                         zh_help="类别的中文名称")
     rate: float = param(0.1, "Needs per resident per year (working-age local residents)", ge=0,
-                        le=50, unit="per resident-year", role="context")
+                        le=50, unit="per resident-year", role="context",
+                        label="Needs per resident-year", zh="人均年发生率",
+                        zh_help="每位居民每年产生的该类诉求数（以劳动年龄本地居民计）")
     elderly_multiplier: float = param(1.0, "Rate multiplier for the elderly", ge=0, le=20,
-                                      unit="factor", role="context")
+                                      unit="factor", role="context",
+                                      label="Elderly multiplier", zh="老年人发生倍数",
+                                      zh_help="老年人的发生率乘数")
     migrant_multiplier: float = param(1.0, "Rate multiplier for migrants", ge=0, le=20,
-                                      unit="factor", role="context")
-    departments: list[str] = Field(default_factory=list,
-                                   description="Departments whose work the case needs, in order")
-    claimed_by: list[str] = Field(default_factory=list,
-                                  description="Other departments whose remit overlaps (职责交叉)")
+                                      unit="factor", role="context",
+                                      label="Migrant multiplier", zh="流动人口发生倍数",
+                                      zh_help="流动人口的发生率乘数")
+    departments: list[str] = data_field(
+        "Departments whose work the case needs, in order", default_factory=list,
+        label="Departments", zh="办理部门", zh_help="办理该类诉求需要的职能部门（按办理顺序）")
+    claimed_by: list[str] = data_field(
+        "Other departments whose remit overlaps (职责交叉)", default_factory=list,
+        label="Overlapping departments", zh="职责交叉部门",
+        zh_help="职责与之重叠的其他部门（职责交叉）")
     devolvable: bool = param(False, "Committees may be given authority to settle it",
-                             role="context")
-    admin_service: bool = param(False, "An administrative service needing visits", role="context")
-    collective: bool = param(False, "A collective dispute settled by consultation", role="context")
-    ngo_specialty: str = Field("", description="NGO specialty that can serve it ('' for none)")
+                             role="context",
+                             label="Devolvable", zh="可下放社区",
+                             zh_help="可授权社区居委会自行处置")
+    admin_service: bool = param(False, "An administrative service needing visits", role="context",
+                                label="Administrative service", zh="行政服务事项",
+                                zh_help="需要到窗口办理的行政服务事项")
+    collective: bool = param(False, "A collective dispute settled by consultation", role="context",
+                             label="Collective dispute", zh="集体性事项",
+                             zh_help="通过协商议事化解的集体性纠纷")
+    ngo_specialty: str = data_field(
+        "NGO specialty that can serve it ('' for none)",
+        label="NGO specialty", zh="社会组织专业领域",
+        zh_help="可承接该类诉求的社会组织专业领域（为空表示无）")
     time_limit_days: int = param(15, "Time limit to resolve", ge=1, le=365, unit="days",
-                                 role="lever")
-    work_hours: float = param(3.0, "Staff hours of work per department involved", ge=0.1,
-                              le=200, unit="hours", role="assumption")
-    hard_share: float = param(0.3, "Share of cases needing extra work to really solve", ge=0,
-                              le=1, unit="share", role="assumption")
+                                 role="lever",
+                                 label="Time limit", zh="办理时限", zh_help="办理时限")
+    work_hours: float = param(3.0, "Staff hours of work per department involved", ge=0.1, le=200,
+                              unit="hours", role="assumption",
+                              label="Work hours", zh="办理工时",
+                              zh_help="每个参与部门所需的办理工时")
+    hard_share: float = param(0.3, "Share of cases needing extra work to really solve", ge=0, le=1,
+                              unit="share", role="assumption",
+                              label="Share of hard cases", zh="疑难诉求比例",
+                              zh_help="需要额外工作才能真正解决的疑难诉求比例")
     hard_extra_hours: float = param(4.0, "Extra hours a hard case needs", ge=0, le=200,
-                                    unit="hours", role="assumption")
-    urgency: float = param(0.4, "Mean urgency of a need of this category", ge=0, le=1,
-                           unit="index", role="context")
+                                    unit="hours", role="assumption",
+                                    label="Extra hours, hard cases", zh="疑难额外工时",
+                                    zh_help="疑难诉求所需的额外工时")
+    urgency: float = param(0.4, "Mean urgency of a need of this category", ge=0, le=1, unit="index",
+                           role="context",
+                           label="Urgency", zh="紧迫性", zh_help="该类诉求的平均紧迫性")
 
 
 class Scenario(Group):
     """A full scenario: district, data, demand, residents and the rule groups."""
 
-    name: str = Field("", description="Scenario name (the file name when loaded)")
-    description: str = Field("", description="One line saying what policy this is")
+    name: str = data_field("Scenario name (the file name when loaded)", label="Name",
+                           zh="情景名称", zh_help="情景名称（从文件载入时为文件名）")
+    description: str = data_field("One line saying what policy this is", label="Description",
+                                  zh="情景说明", zh_help="一句话说明该情景代表的政策")
     run: RunParams = Field(default_factory=RunParams)
     district: DistrictParams = Field(default_factory=DistrictParams)
     population: PopulationParams = Field(default_factory=PopulationParams)
     residents: ResidentParams = Field(default_factory=ResidentParams)
     demand: DemandParams = Field(default_factory=DemandParams)
-    departments: dict[str, DepartmentSpec] = Field(
-        default_factory=dict, description="Functional departments by name")
-    categories: dict[str, CategorySpec] = Field(
-        default_factory=dict, description="Case categories by name")
+    departments: dict[str, DepartmentSpec] = data_field(
+        "Functional departments by name", default_factory=dict,
+        label="Departments", zh="职能部门", zh_help="按名称列出的职能部门")
+    categories: dict[str, CategorySpec] = data_field(
+        "Case categories by name", default_factory=dict,
+        label="Case categories", zh="诉求类别", zh_help="按名称列出的诉求类别")
     information: InformationParams = Field(default_factory=InformationParams)
     devolution: DevolutionParams = Field(default_factory=DevolutionParams)
     assessment: AssessmentParams = Field(default_factory=AssessmentParams)
