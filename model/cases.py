@@ -1,14 +1,16 @@
 """Cases (诉求/事项): plain objects carrying a need from a resident through the system.
 
-A case is not an agent: it is what agents pass to each other. It records every hop (who sent
-it where, when and why), how much of the original information still reaches the handler
-(fidelity), and how it ended. ``ticket`` changes whenever the case moves, so stale entries in
-queues and timers are recognised and skipped without searching queues.
+A case is not an agent: it is what agents pass to each other. It records where it is, how
+much of the original information still reaches the handler (fidelity), what its holder plans
+to do with it, and how it ended. ``ticket`` changes whenever the case moves, so stale entries
+in queues and timers are recognised and skipped without searching queues. What happens to a
+case between units (intake, transport, timers, closure and the tallies) is
+:mod:`model.casework`'s job.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import NamedTuple
 
 
@@ -32,20 +34,66 @@ class Level(IntEnum):
     NGO = 4
 
 
+class NodeKind(StrEnum):
+    """The kinds of place a case can be (string-valued, so ids read ``"street:2"``)."""
+
+    RESIDENT = "resident"
+    HOTLINE = "hotline"
+    COMMITTEE = "committee"
+    STREET = "street"
+    DEPARTMENT = "department"
+    NGO = "ngo"
+    HALL = "hall"
+
+
+class Channel(StrEnum):
+    """How a reported case entered the system."""
+
+    COMMITTEE = "committee"  # through the residents' committee
+    HOTLINE = "hotline"  # the 12345 hotline, dispatched to the street
+    VISIT = "visit"  # in person at a department's office
+    HALL = "hall"  # in person at a one-stop hall
+
+
+class Plan(StrEnum):
+    """What the unit holding a case decided to do with it once its work there is done."""
+
+    NONE = ""
+    WORK = "work"  # department: do this department's part
+    BOUNCE = "bounce"  # department: send it back to the street (推诿)
+    PUSH_DOWN = "push_down"  # department: hand it to the committee (甩锅)
+    FAILED = "failed"  # a summoned department's part did not fix the need
+    ROUTE = "route"  # street: send it to the department it needs next
+    WHISTLE = "whistle"  # street: summon every department it needs at once (吹哨)
+    SETTLE = "settle"  # committee: settle it in the community
+    MEETING = "meeting"  # committee: hold it for the next consultation meeting
+    REFER = "refer"  # committee: refer it to an NGO
+    FORWARD = "forward"  # committee: forward it to the street office
+
+
+class Reason(StrEnum):
+    """Why a case moved from one place to another."""
+
+    REPORT = "report"
+    VISIT = "visit"
+    DISPATCH = "dispatch"
+    FORWARD = "forward"
+    ROUTE = "route"
+    BOUNCE = "bounce"
+    PUSH_DOWN = "push_down"
+    LEG_DONE = "leg_done"
+    REFER = "refer"
+    RETURN = "return"
+    ESCALATE = "escalate"
+    STUCK = "stuck"
+    WHISTLE = "whistle"
+
+
 class Node(NamedTuple):
-    """A place a case can be: kind ('resident', 'hotline', 'committee', ...) and index."""
+    """A place a case can be: its kind and the index of the unit of that kind."""
 
-    kind: str
+    kind: NodeKind
     index: int
-
-
-class Hop(NamedTuple):
-    """One move of a case: day, from, to, and why (forward, bounce, push_down, ...)."""
-
-    day: int
-    source: Node
-    target: Node
-    reason: str
 
 
 class Case:
@@ -53,7 +101,7 @@ class Case:
 
     __slots__ = (
         "id", "category", "resident", "community", "street", "raised_day", "urgency",
-        "fidelity", "legs", "leg", "status", "level", "closed_day", "hops", "holder",
+        "fidelity", "legs", "leg", "status", "level", "closed_day", "holder",
         "ticket", "bounces", "misrouted", "trips", "duplicate_entries", "escalations",
         "whistled", "work_left", "hard", "pushed_down", "joint_parts", "channel", "plan",
         "ngo_tried", "hard_worked", "quick_closed",
@@ -76,8 +124,7 @@ class Case:
         self.status = Status.OPEN
         self.level = Level.NONE
         self.closed_day = -1
-        self.hops: list[Hop] = []
-        self.holder: Node = Node("resident", resident)
+        self.holder = Node(NodeKind.RESIDENT, resident)
         self.ticket = 0
         self.bounces = 0
         self.misrouted = False
@@ -89,8 +136,8 @@ class Case:
         self.hard = False
         self.pushed_down = False
         self.joint_parts = 0
-        self.channel = "committee"
-        self.plan = ""  # what the current holder decided to do with it
+        self.channel = Channel.COMMITTEE
+        self.plan = Plan.NONE
         self.ngo_tried = False
         self.hard_worked = False  # the extra work of a hard case has been done
         self.quick_closed = False  # closed unsolved by a department under pressure
@@ -115,9 +162,8 @@ class Case:
         end = self.closed_day if self.closed_day >= 0 else today
         return end - self.raised_day
 
-    def move(self, day: int, target: Node, reason: str) -> None:
-        """Record a hop to ``target`` and invalidate queue entries held elsewhere."""
-        self.hops.append(Hop(day, self.holder, target, reason))
+    def move(self, target: Node) -> None:
+        """Put the case at ``target`` and invalidate queue entries and timers held elsewhere."""
         self.holder = target
         self.ticket += 1
 

@@ -12,8 +12,9 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.time import Schedule
 
 from model.agents import NGO, Department, Hall, Resident, ResidentsCommittee, StreetOffice
-from model.cases import Case, Level, Node, Status
-from model.ledger import Calendar, Tally
+from model.cases import Level, Node, NodeKind
+from model.casework import Casework
+from model.ledger import Tally
 from model.outcomes import build_datacollector
 from model.population import Population
 from model.rules import DemandRule, Rules
@@ -59,11 +60,14 @@ class GovernanceModel(mesa.Model):
 
     One step is one day, in this order of phases:
 
-    1. ``deliver``: cases arriving after a hop, and per-case timers (escalation when a
+    1. ``timers``: cases arriving after a hop, and per-case timers (escalation when a
        resident's patience runs out, abandonment, the whistle's stuck-case check) fire.
-    2. ``raise_needs``: residents' new needs arrive (Poisson by community, category and
+    2. ``intake``: residents' new needs arrive (Poisson by community, category and
        group); each is reported or left silent, through the committee, the hotline, an
        office visit or a one-stop hall.
+
+    Phases 1-2 and every move, closure and count of a case belong to :attr:`casework`
+    (:class:`model.casework.Casework`); the agents decide and call it.
     3. ``committees``: paperwork first, then cases: settle, hold for consultation, refer to
        an NGO, or forward to the street office.
     4. ``ngos``: contracted services for referred cases.
@@ -97,16 +101,19 @@ class GovernanceModel(mesa.Model):
         self.streams = Streams(seed)
         self.rules = Rules.from_scenario(self.params)
         self.day = 0
-        self.tally = Tally()
-        self.calendar = Calendar()
+        self.casework = Casework(self)
         self.backlog_history: list[int] = []
         self.stress_sum = 0.0
-        self.next_case_id = 0
         self._index_data()
         self._build_district()
         self._schedule_periodic()
         self.datacollector = build_datacollector()
         self.datacollector.collect(self)
+
+    @property
+    def tally(self) -> Tally:
+        """The running counts outcomes are computed from (kept by :attr:`casework`)."""
+        return self.casework.tally
 
     # -- construction ------------------------------------------------------------------------
     def _index_data(self) -> None:
@@ -170,7 +177,7 @@ class GovernanceModel(mesa.Model):
         owners = self.committees if self.rules.one_stop.at_community else self.streets
         level = Level.COMMUNITY if self.rules.one_stop.at_community else Level.STREET
         for owner in owners:
-            owner.hall = Hall(self, Node("hall", len(self.halls)), level)
+            owner.hall = Hall(self, Node(NodeKind.HALL, len(self.halls)), level)
             self.halls.append(owner.hall)
 
     def _schedule_periodic(self) -> None:
@@ -190,8 +197,8 @@ class GovernanceModel(mesa.Model):
     def step(self) -> None:
         """Advance one day through the phases listed in the class docstring."""
         self.day = self.steps
-        self.calendar.fire(self.day)
-        self.raise_needs()
+        self.casework.fire_timers()
+        self.casework.intake_day()
         for committee in self.committees:
             committee.work_day()
         for ngo in self.ngos:
@@ -209,113 +216,7 @@ class GovernanceModel(mesa.Model):
         self.datacollector.collect(self)
         self.running = self.day < self.params.run.days
 
-    def raise_needs(self) -> None:
-        """Draw today's new needs and send each on its way (or leave it silent)."""
-        counts = self.demand.draw(self.day, self.streams["demand"])
-        rng = self.streams["demand"]
-        for community, category, group in zip(*np.nonzero(counts), strict=True):
-            members = self.population.members[community][group]
-            for who in members[rng.integers(0, len(members), counts[community, category, group])]:
-                self._new_case(int(community), int(category), int(who), rng)
-
-    def _new_case(
-        self, community: int, category: int, who: int, rng: np.random.Generator
-    ) -> None:
-        spec = self.category_specs[category]
-        spread = self.params.population.urgency_spread
-        urgency = float(np.clip(rng.normal(spec.urgency, spread), 0, 1))
-        street = community // self.params.district.communities_per_street
-        case = Case(self.next_case_id, category, who, community, street, self.day, urgency,
-                    self.category_legs[category])
-        self.next_case_id += 1
-        case.hard = bool(self.streams["hardness"].random() < spec.hard_share)
-        self.tally.raised += 1
-        resident = self.residents[who]
-        if not resident.reports(urgency):
-            case.status = Status.SILENT
-            case.closed_day = self.day
-            self.tally.silent += 1
-            resident.rate(case)
-            return
-        self.tally.reported += 1
-        self.tally.open += 1
-        self.population.open_cases[who] += 1
-        if self.params.residents.max_escalations > 0:
-            patience = int(self.population.patience[who])
-            self.calendar.add(self.day + patience, self.escalate, case, same_ticket=False)
-        self.calendar.add(self.day + self.params.residents.abandon_days, self.abandon, case,
-                          same_ticket=False)
-        self._dispatch(case, spec.admin_service, resident)
-
-    def _dispatch(self, case: Case, admin: bool, resident: Resident) -> None:
-        committee = self.committees[case.community]
-        if admin and self.rules.one_stop.enabled:
-            case.channel = "hall"
-            case.trips = 1
-            hall = committee.hall or self.streets[case.street].hall
-            case.move(self.day, hall.node, "visit")
-            hall.enqueue(case)
-        elif admin:
-            case.channel = "visit"
-            self.visit(case, case.legs[0])
-        elif resident.uses_hotline():
-            case.channel = "hotline"
-            self.tally.hotline_reports += 1
-            case.move(self.day, Node("hotline", 0), "report")
-            self.send(case, self.streets[case.street].node, "dispatch")
-        else:
-            case.move(self.day, committee.node, "report")
-            committee.enqueue(case)
-
-    # -- moving cases --------------------------------------------------------------------------
-    def handler(self, node: Node) -> ResidentsCommittee | StreetOffice | Department | NGO | Hall:
-        """The agent or facility that holds cases at ``node``."""
-        kind, index = node
-        if kind == "committee":
-            return self.committees[index]
-        if kind == "street":
-            return self.streets[index]
-        if kind == "department":
-            return self.departments[index]
-        if kind == "ngo":
-            return self.ngos[index]
-        if kind == "hall":
-            return self.halls[index]
-        raise KeyError(f"no handler at {node}")
-
-    def send(self, case: Case, target: Node, reason: str) -> None:
-        """Hop ``case`` to ``target``: information loss, duplicate entry, transit delay."""
-        source = case.holder
-        delay, duplicates = self.rules.information.hop(case, source, target)
-        if duplicates:
-            self.tally.duplicate_entries += duplicates
-            if source.kind == "committee":
-                self.committees[source.index].paperwork_due += (
-                    duplicates * self.params.information.entry_hours)
-        if reason == "bounce":
-            self.tally.bounces += 1
-        self.tally.flows[(source, target)] += 1
-        case.move(self.day, target, reason)
-        handler = self.handler(target)
-        if delay <= 0:
-            handler.enqueue(case)
-        else:
-            self.calendar.add(self.day + delay, handler.enqueue, case)
-
-    def visit(self, case: Case, department: int) -> None:
-        """The resident goes in person to a department's office (no one-stop hall)."""
-        dept = self.departments[department]
-        connected = self.rules.information.connected(dept.node)
-        extra = self.rules.one_stop.extra_trips(self.streams["trips"], connected)
-        case.trips += 1 + extra
-        delay = (extra + (case.leg > 0)) * self.params.one_stop.visit_days
-        self.tally.flows[(case.holder, dept.node)] += 1
-        case.move(self.day, dept.node, "visit")
-        if delay <= 0:
-            dept.enqueue(case)
-        else:
-            self.calendar.add(self.day + delay, dept.enqueue, case)
-
+    # -- what units look up -------------------------------------------------------------------
     def claimants(self, category: int) -> list[int]:
         """Departments that need or claim a category (candidates when routing goes wrong)."""
         return self._claimants[category]
@@ -328,62 +229,6 @@ class GovernanceModel(mesa.Model):
         """Whether the NGO of ``specialty`` (if any) can take another referral."""
         ngo = self._ngo_by_specialty.get(specialty)
         return ngo is not None and ngo.has_room()
-
-    # -- ends and timers -----------------------------------------------------------------------
-    def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
-        """End an open case, let its resident judge it, and record it."""
-        tally = self.tally
-        holder = case.holder
-        case.status = status
-        case.closed_day = self.day
-        case.ticket += 1
-        tally.open -= 1
-        self.population.open_cases[case.resident] -= 1
-        spec = self.category_specs[case.category]
-        days = case.days_open(self.day)
-        on_time = days <= spec.time_limit_days
-        if status == Status.RESOLVED:
-            case.level = level
-            tally.resolved += 1
-            tally.settled[level] += 1
-            tally.add_resolution(days, on_time, case.multi_department)
-        elif status == Status.CLOSED_UNSOLVED:
-            tally.closed_unsolved += 1
-        else:
-            tally.abandoned += 1
-        resident = self.residents[case.resident]
-        score = resident.rate(case)
-        # the hotline's callback (回访): the resident answers from where the case left them
-        tally.callbacks += 1
-        tally.callbacks_satisfied += (
-            resident.satisfaction >= self.params.residents.satisfied_threshold)
-        if spec.admin_service:
-            tally.admin_closed += 1
-            tally.admin_trips += case.trips
-            tally.admin_score += score
-        if holder.kind == "department" and (case.quick_closed or case.hard):
-            self.departments[holder.index].round.record(case.quick_closed, on_time, score)
-
-    def escalate(self, case: Case) -> None:
-        """A resident's patience ran out: complain, and with the whistle on, the street acts."""
-        case.escalations += 1
-        self.tally.escalations += 1
-        self.residents[case.resident].escalate()
-        if case.escalations < self.params.residents.max_escalations:
-            patience = int(self.population.patience[case.resident])
-            self.calendar.add(self.day + patience, self.escalate, case, same_ticket=False)
-        if self.rules.whistle.enabled and not case.whistled and case.holder.kind in (
-                "committee", "department"):
-            self.send(case, self.streets[case.street].node, "escalate")
-
-    def abandon(self, case: Case) -> None:
-        """The resident gives up on a case still open after ``abandon_days``."""
-        self.close(case, Status.ABANDONED)
-
-    def stuck_check(self, case: Case) -> None:
-        """A case still waiting at the department it was routed to: the street whistles."""
-        if not case.whistled and case.holder.kind == "department":
-            self.send(case, self.streets[case.street].node, "stuck")
 
     # -- periodic processes (Mesa scheduled events) ----------------------------------------------
     def assessment_round(self) -> None:
@@ -408,7 +253,7 @@ class GovernanceModel(mesa.Model):
                         + len(self.streets) * params.district.street_hours_per_day
                         + len(self.halls) * params.one_stop.hall_hours_per_day)
         ngo_money = sum(self.rules.procurement.money_per_day(n.specialty) for n in self.ngos)
-        self.tally.cost += (committee_hours + public_hours) * wage + ngo_money
+        self.casework.pay((committee_hours + public_hours) * wage + ngo_money)
         self.backlog_history.append(self.tally.open)
         self.stress_sum += self.mean_worker_stress_today()
 

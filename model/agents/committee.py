@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from model.agents.queue import CaseQueue
-from model.cases import Case, Level, Node, Status
+from model.cases import Case, Level, Node, NodeKind, Plan, Status
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
@@ -31,7 +31,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.init_queue()
         self.community = community
         self.street = street
-        self.node = Node("committee", community)
+        self.node = Node(NodeKind.COMMITTEE, community)
         self.experience = np.full(positions, model.params.talent.initial_experience)
         self.stress = np.zeros(positions)
         self.active = np.ones(positions, dtype=bool)
@@ -88,35 +88,33 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         authorised = model.rules.devolution.has_authority(case.category)
         intake = model.params.district.intake_hours
         if case.pushed_down:
-            case.plan = "settle"
+            case.plan = Plan.SETTLE
             return spec.work_hours * model.rules.information.work_factor(case)
         if spec.collective and model.rules.consultation.waits_for_meeting(
             self.next_meeting_day - model.day
         ):
-            case.plan = "meeting"
+            case.plan = Plan.MEETING
             return intake
         if spec.ngo_specialty and not case.ngo_tried and model.ngo_has_room(spec.ngo_specialty):
-            case.plan = "ngo"
+            case.plan = Plan.REFER
             return intake
         if authorised:
-            case.plan = "settle"
+            case.plan = Plan.SETTLE
             return spec.work_hours * model.rules.information.work_factor(case)
-        case.plan = "forward"
+        case.plan = Plan.FORWARD
         return intake
 
     def finish(self, case: Case) -> None:
         """Carry out the plan chosen in :meth:`start`."""
-        model = self.model
-        if case.plan == "settle":
+        casework = self.model.casework
+        if case.plan == Plan.SETTLE:
             self._settle(case)
-        elif case.plan == "meeting":
+        elif case.plan == Plan.MEETING:
             self.meeting_pool.append((case, case.ticket))
-        elif case.plan == "ngo":
-            case.ngo_tried = True
-            model.send(case, model.ngo_node(model.category_specs[case.category].ngo_specialty),
-                       "refer")
+        elif case.plan == Plan.REFER:
+            casework.refer(case, self.model.category_specs[case.category].ngo_specialty)
         else:
-            model.send(case, model.streets[self.street].node, "forward")
+            casework.forward(case)
 
     def _settle(self, case: Case) -> None:
         model = self.model
@@ -124,13 +122,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         experience = float(self.experience[self.active].mean()) if self.active.any() else 0.0
         chance = model.rules.devolution.settle_probability(authorised, experience)
         if model.streams["handling"].random() < chance * model.rules.information.fix_factor(case):
-            model.close(case, Status.RESOLVED, Level.COMMUNITY)
+            model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
         else:
-            if case.pushed_down:
-                case.bounces += 1
-                model.tally.bounces += 1
-            case.pushed_down = False
-            model.send(case, model.streets[self.street].node, "forward")
+            model.casework.forward(case, bounced=case.pushed_down)
 
     # -- consultation (scheduled event) ------------------------------------------------------
     def hold_meeting(self) -> None:
@@ -151,9 +145,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             if case.ticket != ticket:
                 continue
             if rng.random() < settle:
-                model.close(case, Status.RESOLVED, Level.COMMUNITY)
+                model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
             else:
-                model.send(case, model.streets[self.street].node, "forward")
+                model.casework.forward(case)
         self.meeting_pool = []
         old_sat, old_trust = population.satisfaction[part].copy(), population.trust[part].copy()
         population.trust[part] = rule.trust_after(population.trust[part])
@@ -162,7 +156,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.volunteer_hours_per_day = len(attended) * rule.params.volunteer_hours / interval
         self.overhead_due += rule.params.meeting_hours
         self.next_meeting_day = model.day + interval
-        model.tally.meetings += 1
+        model.casework.count_meeting()
 
     def paperwork_load(self) -> float:
         """Share of today's capacity that pushed-down paperwork takes (自治行政化)."""

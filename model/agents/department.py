@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from model.agents.queue import CaseQueue
-from model.cases import Case, Level, Node, Status
+from model.cases import Case, Channel, Level, Node, NodeKind, Plan, Status
 from model.rules.assessment import RoundRecord
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class Department(CaseQueue, mesa.Agent):
         self.init_queue()
         self.index = index
         self.name = name
-        self.node = Node("department", index)
+        self.node = Node(NodeKind.DEPARTMENT, index)
         self.spec = model.params.departments[name]
         self.propensity = model.params.assessment.initial_close_unsolved
         self.summons: list[tuple[Case, int, int]] = []
@@ -65,7 +65,7 @@ class Department(CaseQueue, mesa.Agent):
                 hours -= need
             elif deadline <= model.day:
                 self.overtime_hours += need - hours
-                model.tally.cost += (need - hours) * model.params.talent.wage_per_hour
+                model.casework.pay((need - hours) * model.params.talent.wage_per_hour)
                 hours = 0.0
             else:
                 waiting.append((case, ticket, deadline))
@@ -84,11 +84,12 @@ class Department(CaseQueue, mesa.Agent):
         model = self.model
         case.joint_parts -= 1
         if model.streams["handling"].random() >= self.spec.solve_prob:
-            case.plan = "failed"
+            case.plan = Plan.FAILED
         if case.joint_parts == 0:
-            solved = case.plan != "failed"
+            solved = case.plan != Plan.FAILED
             case.leg = len(case.legs)
-            model.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED, Level.STREET)
+            model.casework.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED,
+                                 Level.STREET)
 
     # -- queue -------------------------------------------------------------------------------
     def start(self, case: Case) -> float:
@@ -98,30 +99,28 @@ class Department(CaseQueue, mesa.Agent):
         rng = model.streams["routing"]
         screening = self.spec.screening_hours
         if case.next_department != self.index:
-            case.plan = "bounce"
+            case.plan = Plan.BOUNCE
             return screening
         if spec.claimed_by and rng.random() < model.params.devolution.overlap_bounce_prob:
-            case.plan = "bounce"
+            case.plan = Plan.BOUNCE
             return screening
-        if case.channel != "visit" and model.rules.devolution.pushes_down(
+        if case.channel != Channel.VISIT and model.rules.devolution.pushes_down(
             rng.random(), case.hard, spec.devolvable
         ):
-            case.plan = "push_down"
+            case.plan = Plan.PUSH_DOWN
             return screening
-        case.plan = "work"
+        case.plan = Plan.WORK
         return screening + spec.work_hours * model.rules.information.work_factor(case)
 
     def finish(self, case: Case) -> None:
         """Bounce, push down, or finish the work (closing hard cases unsolved if it must)."""
-        model = self.model
-        if case.plan == "bounce":
+        casework = self.model.casework
+        if case.plan == Plan.BOUNCE:
             self.bounced += 1
-            case.bounces += 1
-            model.send(case, model.streets[case.street].node, "bounce")
-        elif case.plan == "push_down":
+            casework.bounce(case)
+        elif case.plan == Plan.PUSH_DOWN:
             self.pushed_down += 1
-            case.pushed_down = True
-            model.send(case, model.committees[case.community].node, "push_down")
+            casework.push_down(case)
         elif case.hard and not case.hard_worked:
             self._hard_case(case)
         else:
@@ -133,7 +132,7 @@ class Department(CaseQueue, mesa.Agent):
             self.propensity, self.queued_hours, self.spec.hours_per_day)
         if model.streams["closure"].random() < chance:
             case.quick_closed = True
-            model.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
+            model.casework.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
             return
         case.hard_worked = True
         spec = model.category_specs[case.category]
@@ -141,18 +140,11 @@ class Department(CaseQueue, mesa.Agent):
 
     def _complete_leg(self, case: Case) -> None:
         model = self.model
-        case.hard_worked = False
         fidelity_ok = model.rules.information.fix_factor(case)
         if model.streams["handling"].random() >= self.spec.solve_prob * fidelity_ok:
-            model.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
+            model.casework.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
             return
-        case.leg += 1
-        if case.next_department is None:
-            model.close(case, Status.RESOLVED, Level.DEPARTMENT)
-        elif case.channel == "visit":
-            model.visit(case, case.next_department)
-        else:
-            model.send(case, model.streets[case.street].node, "leg_done")
+        model.casework.leg_done(case)
 
     # -- assessment (scheduled event) ----------------------------------------------------------
     def assess(self) -> None:

@@ -41,4 +41,5 @@ class Hall(CaseQueue):
         """Settle the case at the hall's level (or close it unsolved if the fix fails)."""
         model = self.model
         solved = model.streams["handling"].random() < model.mean_department_solve_prob
-        model.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED, self.level)
+        model.casework.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED,
+                             self.level)

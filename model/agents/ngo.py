@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from model.agents.queue import CaseQueue
-from model.cases import Case, Level, Node, Status
+from model.cases import Case, Level, Node, NodeKind, Status
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
@@ -28,7 +28,7 @@ class NGO(CaseQueue, mesa.Agent):
         self.init_queue()
         self.index = index
         self.specialty = specialty
-        self.node = Node("ngo", index)
+        self.node = Node(NodeKind.NGO, index)
         self.professionalism = model.params.procurement.initial_professionalism
         self.hours_per_day = model.rules.procurement.hours_per_day(specialty)
         self.served = 0
@@ -52,9 +52,9 @@ class NGO(CaseQueue, mesa.Agent):
         self.served += 1
         self.professionalism = model.rules.procurement.learn(self.professionalism)
         if model.streams["ngo"].random() < self.professionalism:
-            model.close(case, Status.RESOLVED, Level.NGO)
+            model.casework.close(case, Status.RESOLVED, Level.NGO)
         else:
-            model.send(case, model.committees[case.community].node, "return")
+            model.casework.return_to_committee(case)
 
     def cultivate(self) -> None:
         """Monthly cultivation of professionalism (a scheduled event)."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from model.agents.queue import CaseQueue
-from model.cases import Case, Node
+from model.cases import Case, Node, NodeKind, Plan
 
 if TYPE_CHECKING:
     from model.agents.hall import Hall
@@ -30,7 +30,7 @@ class StreetOffice(CaseQueue, mesa.Agent):
         super().__init__(model)
         self.init_queue()
         self.index = index
-        self.node = Node("street", index)
+        self.node = Node(NodeKind.STREET, index)
         self.hall: Hall | None = None
         self.whistles = 0
         self.to_whistle: deque[tuple[Case, int]] = deque()
@@ -57,17 +57,15 @@ class StreetOffice(CaseQueue, mesa.Agent):
         """Screening and routing hours (a whistle's coordination comes later in the day)."""
         model = self.model
         whistle = model.rules.whistle.on_arrival(case, model.day)
-        case.plan = "whistle" if whistle and case.next_department is not None else "route"
+        case.plan = Plan.WHISTLE if whistle and case.next_department is not None else Plan.ROUTE
         return model.params.district.routing_hours
 
     def finish(self, case: Case) -> None:
         """Whistle, or route the case to the department it needs next."""
-        model = self.model
         target = case.next_department
         if target is None:
-            model.send(case, model.committees[case.community].node, "push_down")
-            case.pushed_down = True
-        elif case.plan == "whistle":
+            self.model.casework.push_down(case)
+        elif case.plan == Plan.WHISTLE:
             self.to_whistle.append((case, case.ticket))
         else:
             self._route(case, target)
@@ -77,30 +75,17 @@ class StreetOffice(CaseQueue, mesa.Agent):
         spec = model.category_specs[case.category]
         chance = model.rules.information.misroute_probability(case, bool(spec.claimed_by))
         rng = model.streams["routing"]
+        misrouted = False
         if rng.random() < chance:
             wrong = [d for d in model.claimants(case.category) if d != target]
             if not wrong:
                 wrong = [d for d in range(len(model.departments)) if d != target]
             if wrong:
                 target = wrong[int(rng.integers(len(wrong)))]
-                case.misrouted = True
-                model.tally.misroutes += 1
-        model.tally.routings += 1
-        model.send(case, model.departments[target].node, "route")
-        stuck = model.rules.whistle.stuck_check_after()
-        if stuck is not None:
-            model.calendar.add(model.day + stuck, model.stuck_check, case)
+                misrouted = True
+        model.casework.route(case, target, misrouted)
 
     def whistle(self, case: Case) -> None:
         """Summon every department the case still needs to act on it together (吹哨)."""
-        model = self.model
-        case.whistled = True
-        case.fidelity = model.rules.whistle.joint_fidelity(case)
-        case.move(model.day, self.node, "whistle")
-        deadline = model.rules.whistle.deadline(model.day)
-        remaining = case.legs[case.leg:]
-        case.joint_parts = len(remaining)
-        for dept in remaining:
-            model.departments[dept].summon(case, deadline)
+        self.model.casework.whistle(case, self)
         self.whistles += 1
-        model.tally.whistles += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.cases import Case, Node
+from model.cases import Case, Node, NodeKind
 from model.scenario.rule_groups import InformationParams
 
 
@@ -25,9 +25,9 @@ class InformationRule:
         """Whether a place's data system is part of the shared platform."""
         if not self.params.unified_platform:
             return False
-        if node.kind == "department":
+        if node.kind == NodeKind.DEPARTMENT:
             return node.index in self.connected_departments
-        return node.kind != "resident"
+        return node.kind != NodeKind.RESIDENT
 
     def hop(self, case: Case, source: Node, target: Node) -> tuple[int, int]:
         """Apply a hop's information loss to ``case``; return (delay days, duplicate entries)."""

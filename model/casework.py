@@ -1,0 +1,324 @@
+"""The life of every case, in one place: intake, transport, timers, closure and the tallies.
+
+Agents decide what to do with a case they hold (work it, bounce it, push it down, settle it,
+refer it, whistle) and then call one method of :class:`Casework` to carry the decision out.
+Only this module moves a case between units, sets and fires its timers, ends it and writes
+the running tallies (:class:`model.ledger.Tally`) that outcomes are computed from, so a change
+to how cases travel or are counted is made here and nowhere else.
+
+The methods agents call form a narrow interface (:class:`CaseDesk`); tests drive one agent
+with scripted cases against a recording stand-in for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from model.cases import Case, Channel, Level, Node, NodeKind, Reason, Status
+from model.ledger import Calendar, Tally
+
+if TYPE_CHECKING:
+    from model.agents import NGO, Department, ResidentsCommittee, StreetOffice
+    from model.agents.hall import Hall
+    from model.agents.resident import Resident
+    from model.governance import GovernanceModel
+
+HOTLINE = Node(NodeKind.HOTLINE, 0)
+
+
+class CaseDesk(Protocol):
+    """What agents may ask of the case system: the only ways they move or end a case."""
+
+    def forward(self, case: Case, bounced: bool = False) -> None:
+        """Committee: send the case up to its street office."""
+
+    def refer(self, case: Case, specialty: str) -> None:
+        """Committee: refer the case to the NGO of ``specialty``."""
+
+    def route(self, case: Case, department: int, misrouted: bool) -> None:
+        """Street: send the case to a department (the wrong one when ``misrouted``)."""
+
+    def whistle(self, case: Case, street: StreetOffice) -> None:
+        """Street: summon every department the case still needs (吹哨)."""
+
+    def bounce(self, case: Case) -> None:
+        """Department: send the case back to the street office (推诿)."""
+
+    def push_down(self, case: Case) -> None:
+        """Department or street: hand the case down to the residents' committee (甩锅)."""
+
+    def leg_done(self, case: Case) -> None:
+        """Department: its part is done; the case goes on to the next department or closes."""
+
+    def return_to_committee(self, case: Case) -> None:
+        """NGO: the referred case was not solved and goes back to the committee."""
+
+    def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
+        """End an open case at ``level`` with ``status``."""
+
+    def pay(self, amount: float) -> None:
+        """Add ``amount`` yuan of spending (overtime, contracts) to the run's cost."""
+
+    def count_meeting(self) -> None:
+        """Count one consultation meeting held."""
+
+
+class Casework:
+    """Intake, transport between units, per-case timers, closure and every tally write.
+
+    Args:
+        model: The district whose units hold the cases.
+    """
+
+    def __init__(self, model: GovernanceModel) -> None:
+        self.model = model
+        self.tally = Tally()
+        self.calendar = Calendar()
+        self.next_case_id = 0
+
+    # -- intake ------------------------------------------------------------------------------
+    def intake_day(self) -> None:
+        """Draw today's new needs and send each on its way (or leave it silent)."""
+        model = self.model
+        counts = model.demand.draw(model.day, model.streams["demand"])
+        rng = model.streams["demand"]
+        for community, category, group in zip(*np.nonzero(counts), strict=True):
+            members = model.population.members[community][group]
+            for who in members[rng.integers(0, len(members), counts[community, category, group])]:
+                self._new_case(int(community), int(category), int(who), rng)
+
+    def _new_case(self, community: int, category: int, who: int,
+                  rng: np.random.Generator) -> None:
+        model = self.model
+        spec = model.category_specs[category]
+        spread = model.params.population.urgency_spread
+        urgency = float(np.clip(rng.normal(spec.urgency, spread), 0, 1))
+        street = community // model.params.district.communities_per_street
+        case = Case(self.next_case_id, category, who, community, street, model.day, urgency,
+                    model.category_legs[category])
+        self.next_case_id += 1
+        case.hard = bool(model.streams["hardness"].random() < spec.hard_share)
+        self.tally.raised += 1
+        resident = model.residents[who]
+        if not resident.reports(urgency):
+            case.status = Status.SILENT
+            case.closed_day = model.day
+            self.tally.silent += 1
+            resident.rate(case)
+            return
+        self.tally.reported += 1
+        self.tally.open += 1
+        model.population.open_cases[who] += 1
+        if model.params.residents.max_escalations > 0:
+            patience = int(model.population.patience[who])
+            self.calendar.add(model.day + patience, self.escalate, case, same_ticket=False)
+        self.calendar.add(model.day + model.params.residents.abandon_days, self.abandon, case,
+                          same_ticket=False)
+        self._dispatch(case, spec.admin_service, resident)
+
+    def _dispatch(self, case: Case, admin: bool, resident: Resident) -> None:
+        model = self.model
+        committee = model.committees[case.community]
+        if admin and model.rules.one_stop.enabled:
+            case.channel = Channel.HALL
+            case.trips = 1
+            hall = committee.hall or model.streets[case.street].hall
+            case.move(hall.node)
+            hall.enqueue(case)
+        elif admin:
+            case.channel = Channel.VISIT
+            self.visit(case, case.legs[0])
+        elif resident.uses_hotline():
+            case.channel = Channel.HOTLINE
+            self.tally.hotline_reports += 1
+            case.move(HOTLINE)
+            self.send(case, model.streets[case.street].node, Reason.DISPATCH)
+        else:
+            case.move(committee.node)
+            committee.enqueue(case)
+
+    # -- transport ---------------------------------------------------------------------------
+    def handler(self, node: Node) -> ResidentsCommittee | StreetOffice | Department | NGO | Hall:
+        """The agent or facility that holds cases at ``node``."""
+        model = self.model
+        units = {NodeKind.COMMITTEE: model.committees, NodeKind.STREET: model.streets,
+                 NodeKind.DEPARTMENT: model.departments, NodeKind.NGO: model.ngos,
+                 NodeKind.HALL: model.halls}.get(node.kind)
+        if units is None:
+            raise KeyError(f"no handler at {node}")
+        return units[node.index]
+
+    def send(self, case: Case, target: Node, reason: Reason) -> None:
+        """Hop ``case`` to ``target``: information loss, duplicate entry, transit delay."""
+        model = self.model
+        source = case.holder
+        delay, duplicates = model.rules.information.hop(case, source, target)
+        if duplicates:
+            self.tally.duplicate_entries += duplicates
+            if source.kind == NodeKind.COMMITTEE:
+                model.committees[source.index].paperwork_due += (
+                    duplicates * model.params.information.entry_hours)
+        self.tally.flows[(source, target)] += 1
+        case.move(target)
+        handler = self.handler(target)
+        if delay <= 0:
+            handler.enqueue(case)
+        else:
+            self.calendar.add(model.day + delay, handler.enqueue, case)
+
+    def visit(self, case: Case, department: int) -> None:
+        """The resident goes in person to a department's office (no one-stop hall)."""
+        model = self.model
+        dept = model.departments[department]
+        connected = model.rules.information.connected(dept.node)
+        extra = model.rules.one_stop.extra_trips(model.streams["trips"], connected)
+        case.trips += 1 + extra
+        delay = (extra + (case.leg > 0)) * model.params.one_stop.visit_days
+        self.tally.flows[(case.holder, dept.node)] += 1
+        case.move(dept.node)
+        if delay <= 0:
+            dept.enqueue(case)
+        else:
+            self.calendar.add(model.day + delay, dept.enqueue, case)
+
+    def _street_of(self, case: Case) -> Node:
+        return self.model.streets[case.street].node
+
+    def forward(self, case: Case, bounced: bool = False) -> None:
+        """Send a case up from its committee to the street; a failed push-down is a bounce."""
+        if bounced:
+            case.bounces += 1
+            self.tally.bounces += 1
+        case.pushed_down = False
+        self.send(case, self._street_of(case), Reason.FORWARD)
+
+    def refer(self, case: Case, specialty: str) -> None:
+        """Refer a case to the NGO of ``specialty`` (once per case)."""
+        case.ngo_tried = True
+        self.send(case, self.model.ngo_node(specialty), Reason.REFER)
+
+    def return_to_committee(self, case: Case) -> None:
+        """A referred case the NGO did not solve goes back to the committee."""
+        self.send(case, self.model.committees[case.community].node, Reason.RETURN)
+
+    def route(self, case: Case, department: int, misrouted: bool) -> None:
+        """Send a case from the street to a department (and set the whistle's stuck check)."""
+        model = self.model
+        if misrouted:
+            case.misrouted = True
+            self.tally.misroutes += 1
+        self.tally.routings += 1
+        self.send(case, model.departments[department].node, Reason.ROUTE)
+        stuck = model.rules.whistle.stuck_check_after()
+        if stuck is not None:
+            self.calendar.add(model.day + stuck, self.stuck_check, case)
+
+    def bounce(self, case: Case) -> None:
+        """A department sends a case back to the street office (推诿)."""
+        case.bounces += 1
+        self.tally.bounces += 1
+        self.send(case, self._street_of(case), Reason.BOUNCE)
+
+    def push_down(self, case: Case) -> None:
+        """A case is handed down to the residents' committee (甩锅, or no department left)."""
+        case.pushed_down = True
+        self.send(case, self.model.committees[case.community].node, Reason.PUSH_DOWN)
+
+    def leg_done(self, case: Case) -> None:
+        """A department has done its part: on to the next department, or resolved."""
+        case.hard_worked = False
+        case.leg += 1
+        if case.next_department is None:
+            self.close(case, Status.RESOLVED, Level.DEPARTMENT)
+        elif case.channel == Channel.VISIT:
+            self.visit(case, case.next_department)
+        else:
+            self.send(case, self._street_of(case), Reason.LEG_DONE)
+
+    def whistle(self, case: Case, street: StreetOffice) -> None:
+        """Summon every department the case still needs to act on it together (吹哨)."""
+        model = self.model
+        whistle = model.rules.whistle
+        case.whistled = True
+        case.fidelity = whistle.joint_fidelity(case)
+        case.move(street.node)
+        deadline = whistle.deadline(model.day)
+        remaining = case.legs[case.leg:]
+        case.joint_parts = len(remaining)
+        for dept in remaining:
+            model.departments[dept].summon(case, deadline)
+        self.tally.whistles += 1
+
+    # -- closure -----------------------------------------------------------------------------
+    def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
+        """End an open case, let its resident judge it, and record it."""
+        model = self.model
+        tally = self.tally
+        holder = case.holder
+        case.status = status
+        case.closed_day = model.day
+        case.ticket += 1
+        tally.open -= 1
+        model.population.open_cases[case.resident] -= 1
+        spec = model.category_specs[case.category]
+        days = case.days_open(model.day)
+        on_time = days <= spec.time_limit_days
+        if status == Status.RESOLVED:
+            case.level = level
+            tally.resolved += 1
+            tally.settled[level] += 1
+            tally.add_resolution(days, on_time, case.multi_department)
+        elif status == Status.CLOSED_UNSOLVED:
+            tally.closed_unsolved += 1
+        else:
+            tally.abandoned += 1
+        resident = model.residents[case.resident]
+        score = resident.rate(case)
+        # the hotline's callback (回访): the resident answers from where the case left them
+        tally.callbacks += 1
+        tally.callbacks_satisfied += (
+            resident.satisfaction >= model.params.residents.satisfied_threshold)
+        if spec.admin_service:
+            tally.admin_closed += 1
+            tally.admin_trips += case.trips
+            tally.admin_score += score
+        if holder.kind == NodeKind.DEPARTMENT and (case.quick_closed or case.hard):
+            model.departments[holder.index].round.record(case.quick_closed, on_time, score)
+
+    # -- timers ------------------------------------------------------------------------------
+    def escalate(self, case: Case) -> None:
+        """A resident's patience ran out: complain, and with the whistle on, the street acts."""
+        model = self.model
+        case.escalations += 1
+        self.tally.escalations += 1
+        model.residents[case.resident].escalate()
+        if case.escalations < model.params.residents.max_escalations:
+            patience = int(model.population.patience[case.resident])
+            self.calendar.add(model.day + patience, self.escalate, case, same_ticket=False)
+        if model.rules.whistle.enabled and not case.whistled and case.holder.kind in (
+                NodeKind.COMMITTEE, NodeKind.DEPARTMENT):
+            self.send(case, self._street_of(case), Reason.ESCALATE)
+
+    def abandon(self, case: Case) -> None:
+        """The resident gives up on a case still open after ``abandon_days``."""
+        self.close(case, Status.ABANDONED)
+
+    def stuck_check(self, case: Case) -> None:
+        """A case still waiting at the department it was routed to: the street whistles."""
+        if not case.whistled and case.holder.kind == NodeKind.DEPARTMENT:
+            self.send(case, self._street_of(case), Reason.STUCK)
+
+    def fire_timers(self) -> None:
+        """Deliver cases arriving today and fire today's per-case timers."""
+        self.calendar.fire(self.model.day)
+
+    # -- money and meetings --------------------------------------------------------------------
+    def pay(self, amount: float) -> None:
+        """Add ``amount`` yuan of spending to the run's cost."""
+        self.tally.cost += amount
+
+    def count_meeting(self) -> None:
+        """Count one consultation meeting held."""
+        self.tally.meetings += 1

@@ -1,0 +1,337 @@
+"""Contract tests of the case system: each agent type, given scripted cases, decides and asks
+:class:`model.casework.CaseDesk` to carry the decision out (the idea of Axelrod's per-player
+tests: one agent, known inputs, the moves it must make).
+
+A :class:`RecordingDesk` stands in for the model's casework and records each call instead of
+moving the case, so a test sees exactly what the agent asked for.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import small_scenario
+
+from model import GovernanceModel
+from model.cases import Case, Channel, Level, Plan, Status
+from model.casework import CaseDesk, Casework
+
+AGENT_FILES = sorted((Path(__file__).resolve().parent.parent / "model" / "agents").glob("*.py"))
+DESK_METHODS = {name for name, _ in inspect.getmembers(CaseDesk, inspect.isfunction)
+                if not name.startswith("_")}
+
+# baseline categories and departments by name (the order of scenarios/baseline.toml)
+ELDERLY_CARE, ENVIRONMENT, NEIGHBOUR_DISPUTE, HOUSING_REPAIR = 0, 2, 3, 4
+PROPERTY_DISPUTE, HEALTH_SERVICE, PARKING = 5, 9, 12
+CIVIL_AFFAIRS, HEALTH, PUBLIC_SECURITY, HOUSING, URBAN_MANAGEMENT = 0, 2, 3, 4, 5
+
+
+class RecordingDesk:
+    """Records what agents ask of the case system, without moving any case."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def forward(self, case: Case, bounced: bool = False) -> None:
+        self.calls.append(("forward", case.id, bounced))
+
+    def refer(self, case: Case, specialty: str) -> None:
+        self.calls.append(("refer", case.id, specialty))
+
+    def route(self, case: Case, department: int, misrouted: bool) -> None:
+        self.calls.append(("route", case.id, department, misrouted))
+
+    def whistle(self, case: Case, street: Any) -> None:
+        self.calls.append(("whistle", case.id, street.index))
+
+    def bounce(self, case: Case) -> None:
+        self.calls.append(("bounce", case.id))
+
+    def push_down(self, case: Case) -> None:
+        self.calls.append(("push_down", case.id))
+
+    def leg_done(self, case: Case) -> None:
+        self.calls.append(("leg_done", case.id))
+
+    def return_to_committee(self, case: Case) -> None:
+        self.calls.append(("return_to_committee", case.id))
+
+    def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
+        self.calls.append(("close", case.id, status, level))
+
+    def pay(self, amount: float) -> None:
+        self.calls.append(("pay", round(amount, 6)))
+
+    def count_meeting(self) -> None:
+        self.calls.append(("count_meeting",))
+
+
+def district(overrides: dict[str, Any] | None = None,
+             scenario: str = "baseline") -> tuple[GovernanceModel, RecordingDesk]:
+    """A fresh small district whose casework is replaced by a recorder."""
+    model = GovernanceModel(small_scenario(scenario, overrides), rng=1)
+    desk = RecordingDesk()
+    model.casework = desk  # type: ignore[assignment]
+    return model, desk
+
+
+def scripted(model: GovernanceModel, category: int, *, case_id: int = 0, hard: bool = False,
+             fidelity: float = 1.0, community: int = 0) -> Case:
+    """A reported case of ``category`` raised today in ``community``."""
+    case = Case(case_id, category, resident=0, community=community, street=0, day=model.day,
+                urgency=0.5, legs=model.category_legs[category])
+    case.hard = hard
+    case.fidelity = fidelity
+    return case
+
+
+def hand_to(agent: Any, case: Case) -> None:
+    """Put ``case`` at ``agent`` as a hop would."""
+    case.move(agent.node)
+    agent.enqueue(case)
+
+
+def without_pay(calls: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [call for call in calls if call[0] != "pay"]
+
+
+# -- the interface itself --------------------------------------------------------------------
+def test_recording_desk_and_casework_offer_the_desk_interface():
+    recorder = {name for name, _ in inspect.getmembers(RecordingDesk, inspect.isfunction)
+                if not name.startswith("_")}
+    assert recorder == DESK_METHODS, "the recorder should implement exactly the desk's methods"
+    missing = [name for name in DESK_METHODS if not callable(getattr(Casework, name, None))]
+    assert not missing, f"Casework should implement every desk method; missing {missing}"
+
+
+@pytest.mark.parametrize("path", AGENT_FILES, ids=lambda p: p.name)
+def test_agents_use_only_the_desk_and_never_write_tallies(path):
+    source = path.read_text(encoding="utf-8")
+    used = set(re.findall(r"casework\.(\w+)", source))
+    assert used <= DESK_METHODS, (
+        f"{path.name} calls casework methods outside the desk: {sorted(used - DESK_METHODS)}")
+    assert "tally" not in source and "calendar" not in source, (
+        f"{path.name} should leave tallies and timers to model.casework")
+    assert not re.search(r"model\.(send|close|visit)\(", source), (
+        f"{path.name} should move and end cases only through model.casework")
+
+
+# -- departments -------------------------------------------------------------------------------
+def test_department_bounces_a_case_meant_for_another_department():
+    model, desk = district()
+    case = scripted(model, HEALTH_SERVICE)  # health's case, handed to housing
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.calls == [("bounce", 0)], "a misrouted case should be bounced to the street"
+    assert case.plan == Plan.BOUNCE and model.departments[HOUSING].bounced == 1
+
+
+def test_department_bounces_a_shared_remit_when_it_always_does():
+    model, desk = district({"devolution.overlap_bounce_prob": 1.0})
+    case = scripted(model, NEIGHBOUR_DISPUTE)  # public security's, claimed by civil affairs
+    hand_to(model.departments[PUBLIC_SECURITY], case)
+    model.departments[PUBLIC_SECURITY].work_day()
+    assert desk.calls == [("bounce", 0)], "a shared remit should be bounced at probability 1"
+
+
+def test_department_pushes_a_hard_devolvable_case_down():
+    model, desk = district({"devolution.push_down_share": 1.0})
+    case = scripted(model, HOUSING_REPAIR, hard=True)
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.calls == [("push_down", 0)], "a hard devolvable case should be pushed down"
+
+
+def test_department_never_pushes_down_a_case_brought_in_person():
+    model, desk = district({"devolution.push_down_share": 1.0})
+    case = scripted(model, HOUSING_REPAIR, hard=True)
+    case.channel = Channel.VISIT
+    hand_to(model.departments[HOUSING], case)
+    for _ in range(3):
+        model.departments[HOUSING].work_day()
+    assert ("push_down", 0) not in desk.calls, "a resident at the counter is not pushed down"
+
+
+def test_department_does_its_part_of_an_easy_case():
+    model, desk = district({"departments.housing.solve_prob": 1.0})
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.calls == [("leg_done", 0)], "a solved part should be handed on as done"
+
+
+def test_department_closes_its_part_unsolved_when_the_fix_fails():
+    model, desk = district({"departments.housing.solve_prob": 0.0})
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)]
+
+
+def test_department_under_full_closing_pressure_closes_a_hard_case_unsolved():
+    model, desk = district({"assessment.initial_close_unsolved": 1.0,
+                            "assessment.pressure_floor": 1.0,
+                            "devolution.push_down_share": 0.0})
+    case = scripted(model, HOUSING_REPAIR, hard=True)
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)]
+    assert case.quick_closed, "the closure should be marked as a quick one"
+
+
+def test_department_with_no_closing_habit_works_a_hard_case_through():
+    model, desk = district({"assessment.initial_close_unsolved": 0.0,
+                            "devolution.push_down_share": 0.0,
+                            "departments.housing.solve_prob": 1.0})
+    case = scripted(model, HOUSING_REPAIR, hard=True)
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.calls == [("leg_done", 0)] and not case.quick_closed
+
+
+def test_summoned_department_answers_at_its_deadline_in_overtime():
+    model, desk = district({"departments.health.hours_per_day": 1.0})
+    health = model.departments[HEALTH]
+    case = scripted(model, HEALTH_SERVICE)
+    case.joint_parts = 1
+    health.summon(case, deadline=model.day)
+    health.work_day()
+    wage = model.params.talent.wage_per_hour
+    need = health._part_hours(case)
+    assert desk.calls[0] == ("pay", round((need - 1.0) * wage, 6)), (
+        "the hours beyond the day's should be paid as overtime")
+    assert without_pay(desk.calls)[0][:2] == ("close", 0)
+    assert without_pay(desk.calls)[0][3] == Level.STREET, "a joint case is settled at the street"
+
+
+def test_summoned_department_waits_for_spare_hours_before_its_deadline():
+    model, desk = district({"departments.health.hours_per_day": 1.0})
+    case = scripted(model, HEALTH_SERVICE)
+    case.joint_parts = 1
+    model.departments[HEALTH].summon(case, deadline=model.day + 5)
+    model.departments[HEALTH].work_day()
+    assert desk.calls == [], "before its deadline a summons waits for spare hours"
+
+
+# -- street offices ----------------------------------------------------------------------------
+def test_street_routes_a_well_described_case_to_its_department():
+    model, desk = district({"information.overlap_misroute": 0.0})
+    case = scripted(model, HEALTH_SERVICE)
+    hand_to(model.streets[0], case)
+    model.streets[0].work_day()
+    assert desk.calls == [("route", 0, HEALTH, False)]
+
+
+def test_street_misroutes_a_case_whose_description_was_lost():
+    model, desk = district({"information.misroute_scale": 5.0})
+    case = scripted(model, NEIGHBOUR_DISPUTE, fidelity=0.0)
+    hand_to(model.streets[0], case)
+    model.streets[0].work_day()
+    (name, _, target, misrouted), = desk.calls
+    assert name == "route" and misrouted and target == CIVIL_AFFAIRS, (
+        "a case with no information left should go to the other claimant of its category")
+
+
+def test_street_whistles_for_a_multi_department_case_when_it_may():
+    model, desk = district(scenario="whistle")
+    case = scripted(model, PARKING)
+    hand_to(model.streets[0], case)
+    model.streets[0].work_day()
+    assert desk.calls == [("whistle", 0, 0)] and model.streets[0].whistles == 1
+
+
+def test_street_routes_a_multi_department_case_without_the_whistle():
+    model, desk = district({"information.overlap_misroute": 0.0})
+    case = scripted(model, PARKING)
+    hand_to(model.streets[0], case)
+    model.streets[0].work_day()
+    assert desk.calls == [("route", 0, URBAN_MANAGEMENT, False)]
+
+
+def test_street_pushes_down_a_case_with_no_department_left():
+    model, desk = district()
+    case = scripted(model, HEALTH_SERVICE)
+    case.leg = len(case.legs)
+    hand_to(model.streets[0], case)
+    model.streets[0].work_day()
+    assert desk.calls == [("push_down", 0)]
+
+
+# -- residents' committees -----------------------------------------------------------------
+def test_committee_settles_an_authorised_case():
+    model, desk = district({"devolution.level": 1.0, "devolution.committee_solve_prob": 1.0,
+                            "devolution.novice_settle_factor": 1.0,
+                            "procurement.budget_per_1000_residents": 0.0})
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.committees[0], case)
+    model.committees[0].work_day()
+    assert desk.calls == [("close", 0, Status.RESOLVED, Level.COMMUNITY)]
+
+
+def test_committee_forwards_what_it_has_no_authority_for():
+    model, desk = district({"devolution.level": 0.0})
+    case = scripted(model, HEALTH_SERVICE)
+    hand_to(model.committees[0], case)
+    model.committees[0].work_day()
+    assert desk.calls == [("forward", 0, False)]
+
+
+def test_committee_sends_back_up_a_pushed_down_case_it_cannot_settle():
+    model, desk = district({"devolution.level": 0.0, "devolution.unauthorised_solve_prob": 0.0})
+    case = scripted(model, HOUSING_REPAIR, hard=True)
+    case.pushed_down = True
+    hand_to(model.committees[0], case)
+    model.committees[0].work_day()
+    assert desk.calls == [("forward", 0, True)], "a failed push-down goes back up as a bounce"
+
+
+def test_committee_refers_a_case_an_ngo_can_take():
+    model, desk = district({"devolution.level": 0.0})
+    case = scripted(model, ELDERLY_CARE)
+    hand_to(model.committees[0], case)
+    model.committees[0].work_day()
+    assert desk.calls == [("refer", 0, "elderly_care")]
+
+
+def test_committee_holds_a_collective_dispute_for_its_meeting():
+    model, desk = district({"consultation.settle_max": 0.0})
+    committee = model.committees[0]
+    committee.next_meeting_day = model.day + 1
+    case = scripted(model, PROPERTY_DISPUTE)
+    hand_to(committee, case)
+    committee.work_day()
+    assert desk.calls == [] and case.plan == Plan.MEETING, "the dispute should wait"
+    committee.hold_meeting()
+    assert desk.calls == [("forward", 0, False), ("count_meeting",)], (
+        "a meeting that cannot settle should forward the dispute and be counted")
+
+
+# -- NGOs and halls ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("professionalism", "expected"), [
+    (1.0, ("close", 0, Status.RESOLVED, Level.NGO)),
+    (0.0, ("return_to_committee", 0)),
+])
+def test_ngo_solves_by_professionalism_or_returns_the_case(professionalism, expected):
+    model, desk = district({"procurement.volume_learning": 0.0})
+    ngo = model.ngos[0]
+    ngo.professionalism = professionalism
+    case = scripted(model, ELDERLY_CARE)
+    hand_to(ngo, case)
+    for _ in range(10):
+        ngo.work_day()
+    assert desk.calls == [expected]
+
+
+def test_hall_settles_an_administrative_case_where_it_sits():
+    model, desk = district(scenario="one_stop")
+    hall = model.halls[0]
+    case = scripted(model, 1)  # social assistance: an administrative service
+    hand_to(hall, case)
+    hall.work_day()
+    (name, case_id, status, level), = desk.calls
+    assert (name, case_id, level) == ("close", 0, Level.STREET)
+    assert status in (Status.RESOLVED, Status.CLOSED_UNSOLVED)
