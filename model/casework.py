@@ -95,7 +95,7 @@ class Casework:
         spec = model.category_specs[category]
         spread = model.params.population.urgency_spread
         urgency = float(np.clip(rng.normal(spec.urgency, spread), 0, 1))
-        street = community // model.params.district.communities_per_street
+        street = model.committees[community].street
         case = Case(self.next_case_id, category, who, community, street, model.day, urgency,
                     model.category_legs[category])
         self.next_case_id += 1

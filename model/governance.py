@@ -14,6 +14,7 @@ from mesa.time import Schedule
 from model.agents import NGO, Department, Hall, Resident, ResidentsCommittee, StreetOffice
 from model.cases import Level, Node, NodeKind
 from model.casework import Casework
+from model.layout import district_layout
 from model.ledger import Tally
 from model.outcomes import build_datacollector
 from model.population import Population
@@ -132,20 +133,19 @@ class GovernanceModel(mesa.Model):
 
     def _build_district(self) -> None:
         params = self.params
-        district = params.district
-        n_comm = district.streets * district.communities_per_street
-        sizes = [district.residents // n_comm + (i < district.residents % n_comm)
-                 for i in range(n_comm)]
+        self.layout = layout = district_layout(params)
+        sizes = list(layout.community_sizes)
         self.population = Population(params.population, sizes, self.streams["population"])
         self.residents = [Resident(self, i) for i in range(self.population.size)]
         self.demand = DemandRule(params, self.population.group_counts())
-        self.streets = [StreetOffice(self, s) for s in range(district.streets)]
-        self.departments = [Department(self, i, name)
+        self.streets = [StreetOffice(self, s, layout.street_hours[s])
+                        for s in range(layout.streets)]
+        self.departments = [Department(self, i, name, layout.department_hours[i])
                             for i, name in enumerate(self.department_names)]
         positions = self._committee_positions()
         self.committees = [
-            ResidentsCommittee(self, c, c // district.communities_per_street, positions[c])
-            for c in range(n_comm)
+            ResidentsCommittee(self, c, layout.community_street[c], positions[c])
+            for c in range(layout.communities)
         ]
         specialties = list(params.procurement.specialty_shares)
         self.ngos = [NGO(self, i, name) for i, name in enumerate(specialties)]
@@ -176,8 +176,12 @@ class GovernanceModel(mesa.Model):
     def _build_halls(self) -> None:
         owners = self.committees if self.rules.one_stop.at_community else self.streets
         level = Level.COMMUNITY if self.rules.one_stop.at_community else Level.STREET
+        layout = self.layout
         for owner in owners:
-            owner.hall = Hall(self, Node(NodeKind.HALL, len(self.halls)), level)
+            served = (layout.community_sizes[owner.community] if level == Level.COMMUNITY
+                      else layout.street_residents(owner.index))
+            owner.hall = Hall(self, Node(NodeKind.HALL, len(self.halls)), level,
+                              layout.hall_hours(served))
             self.halls.append(owner.hall)
 
     def _schedule_periodic(self) -> None:
@@ -249,9 +253,9 @@ class GovernanceModel(mesa.Model):
         wage = params.talent.wage_per_hour
         committee_hours = sum(int(c.active.sum()) for c in self.committees) * (
             params.talent.hours_per_day * params.talent.pay_index)
-        public_hours = (sum(d.spec.hours_per_day for d in self.departments)
-                        + len(self.streets) * params.district.street_hours_per_day
-                        + len(self.halls) * params.one_stop.hall_hours_per_day)
+        public_hours = (sum(d.hours_per_day for d in self.departments)
+                        + sum(s.hours_per_day for s in self.streets)
+                        + sum(h.hours_per_day for h in self.halls))
         ngo_money = sum(self.rules.procurement.money_per_day(n.specialty) for n in self.ngos)
         self.casework.pay((committee_hours + public_hours) * wage + ngo_money)
         self.backlog_history.append(self.tally.open)

@@ -27,13 +27,15 @@ class Department(CaseQueue, mesa.Agent):
 
     model: GovernanceModel
 
-    def __init__(self, model: GovernanceModel, index: int, name: str) -> None:
+    def __init__(self, model: GovernanceModel, index: int, name: str,
+                 hours_per_day: float) -> None:
         super().__init__(model)
         self.init_queue()
         self.index = index
         self.name = name
         self.node = Node(NodeKind.DEPARTMENT, index)
         self.spec = model.params.departments[name]
+        self.hours_per_day = hours_per_day
         self.propensity = model.params.assessment.initial_close_unsolved
         self.summons: list[tuple[Case, int, int]] = []
         self.round = RoundRecord()
@@ -48,7 +50,7 @@ class Department(CaseQueue, mesa.Agent):
         Reporting to a summons (报到) is extra effort: staff go to the street on top of the
         queue, so a summons is answered with spare hours or, at its deadline, in overtime.
         """
-        self._answer_summons(self.serve(self.spec.hours_per_day))
+        self._answer_summons(self.serve(self.hours_per_day))
 
     def summon(self, case: Case, deadline: int) -> None:
         """Receive a summons to do this department's part of a whistled case."""
@@ -129,7 +131,7 @@ class Department(CaseQueue, mesa.Agent):
     def _hard_case(self, case: Case) -> None:
         model = self.model
         chance = model.rules.assessment.close_unsolved_probability(
-            self.propensity, self.queued_hours, self.spec.hours_per_day)
+            self.propensity, self.queued_hours, self.hours_per_day)
         if model.streams["closure"].random() < chance:
             case.quick_closed = True
             model.casework.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)

@@ -19,15 +19,17 @@ class Hall(CaseQueue):
     the hall sits.
     """
 
-    def __init__(self, model: GovernanceModel, node: Node, level: Level) -> None:
+    def __init__(self, model: GovernanceModel, node: Node, level: Level,
+                 hours_per_day: float) -> None:
         self.model = model
         self.node = node
         self.level = level
+        self.hours_per_day = hours_per_day
         self.init_queue()
 
     def work_day(self) -> None:
         """Serve waiting administrative cases with the hall's staff hours."""
-        self.serve(self.model.params.one_stop.hall_hours_per_day)
+        self.serve(self.hours_per_day)
 
     def start(self, case: Case) -> float:
         """Hall hours for the case: the departments' hours times the hall's factor."""

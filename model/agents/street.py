@@ -26,18 +26,19 @@ class StreetOffice(CaseQueue, mesa.Agent):
 
     model: GovernanceModel
 
-    def __init__(self, model: GovernanceModel, index: int) -> None:
+    def __init__(self, model: GovernanceModel, index: int, hours_per_day: float) -> None:
         super().__init__(model)
         self.init_queue()
         self.index = index
         self.node = Node(NodeKind.STREET, index)
+        self.hours_per_day = hours_per_day
         self.hall: Hall | None = None
         self.whistles = 0
         self.to_whistle: deque[tuple[Case, int]] = deque()
 
     def work_day(self) -> None:
         """Screen and route waiting cases, whistle with the hours left, then run the hall."""
-        hours = self.serve(self.model.params.district.street_hours_per_day)
+        hours = self.serve(self.hours_per_day)
         self._coordinate(hours)
         if self.hall is not None:
             self.hall.work_day()
