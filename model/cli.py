@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from model.compare import (
-    TABLE_OUTCOMES,
     compare_table,
     comparison_folder,
     format_summary,
@@ -33,7 +32,7 @@ from model.experiment import experiment_from_data, load_experiment, run_sweep
 from model.experiment.backends import BACKENDS, BackendError
 from model.experiment.runner import SweepSummary, summaries_by_scenario
 from model.experiment.spec import DEFAULT_MAX_RUNS
-from model.outcomes import OUTCOMES_BY_NAME, summarize
+from model.outcomes import OUTCOMES_BY_NAME, headline, summarize
 from model.process_group import serve
 from model.provenance import jsonable, save_run
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario, parse_override
@@ -146,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--seed", type=seed_value, default=0, help="root seed (default 0)")
     compare.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
                          help="worker processes (default: all CPUs)")
-    compare.add_argument("--outcomes", type=outcome_list, default=list(TABLE_OUTCOMES),
+    compare.add_argument("--outcomes", type=outcome_list, default=list(headline("table")),
                          metavar="NAMES", help="comma-separated outcomes for the table, or all")
     _add_scenario_options(compare)
     compare.set_defaults(func=cmd_compare)

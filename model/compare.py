@@ -29,26 +29,14 @@ import pandas as pd
 from scipy import stats
 
 from model.locking import LOCK_NAME, FolderLock
-from model.outcomes import OUTCOMES, OUTCOMES_BY_NAME
+from model.outcomes import OUTCOMES, OUTCOMES_BY_NAME, headline
 from model.provenance import replace_atomically, scenario_to_toml, write_json_atomic
 from model.scenario import Scenario, ScenarioError
 
 Summary = dict[str, float | None]
 
-TABLE_OUTCOMES = (
-    "resolved_share", "reported_closure_rate", "within_limit_share", "mean_days_to_resolve",
-    "multi_department_days", "community_settled_share", "bounces_per_case", "misroute_share",
-    "duplicate_entries_per_case", "trips_per_admin_case", "paperwork_share",
-    "cost_per_resolved_case", "mean_satisfaction", "mean_trust", "satisfaction_elderly",
-    "satisfaction_migrant", "participation_rate", "worker_turnover_rate", "mean_worker_stress",
-    "backlog_end",
-)
 COLUMNS = ("outcome", "label", "zh", "unit", "better", "scenario", "n", "mean", "sd", "ci_low",
            "ci_high", "diff", "diff_low", "diff_high", "p_value")
-PLOT_OUTCOMES = (
-    "resolved_share", "mean_days_to_resolve", "bounces_per_case", "cost_per_resolved_case",
-    "mean_satisfaction", "mean_trust",
-)
 _WORDS = {
     "en": {"outcome": "Outcome", "higher": "higher is better", "lower": "lower is better",
            "neither": "", "title": "Mean [95% CI] over {n} seeds (common random numbers); "
@@ -217,15 +205,15 @@ def format_table(df: pd.DataFrame, outcomes: Sequence[str] | None = None, lang: 
 
     Args:
         df: A table from :func:`compare_table`.
-        outcomes: Outcome names to show (default: :data:`TABLE_OUTCOMES`); ones absent
-            from ``df`` are left out.
+        outcomes: Outcome names to show (default: the ``"table"`` headline group,
+            :func:`model.outcomes.headline`); ones absent from ``df`` are left out.
         lang: ``"en"`` or ``"zh"`` outcome labels.
         width: Terminal columns available.
 
     Returns:
         The table text.
     """
-    wanted = list(TABLE_OUTCOMES if outcomes is None else outcomes)
+    wanted = list(headline("table") if outcomes is None else outcomes)
     present = [name for name in wanted if name in set(df["outcome"])]
     names = list(dict.fromkeys(df["scenario"]))
     if not present or not names:
@@ -258,20 +246,22 @@ def format_summary(summary: Summary, lang: str = "en") -> str:
 
 
 def plot_comparison(df: pd.DataFrame, out_dir: str | Path,
-                    outcomes: Sequence[str] = PLOT_OUTCOMES) -> list[Path]:
+                    outcomes: Sequence[str] | None = None) -> list[Path]:
     """Bar charts of mean ± 95% CI per scenario, one panel per headline outcome.
 
     Args:
         df: A table from :func:`compare_table`.
         out_dir: Folder to write ``compare.png`` and ``compare.svg`` into.
-        outcomes: Outcomes to plot (ones absent from ``df`` are left out).
+        outcomes: Outcomes to plot (default: the ``"plot"`` headline group); ones absent
+            from ``df`` are left out.
 
     Returns:
         The paths written.
     """
     from matplotlib.figure import Figure  # imported here: slow, and only plots need it
 
-    present = [name for name in outcomes if name in set(df["outcome"])]
+    wanted = headline("plot") if outcomes is None else outcomes
+    present = [name for name in wanted if name in set(df["outcome"])]
     names = list(dict.fromkeys(df["scenario"]))
     cols = min(3, max(1, len(present)))
     rows = max(1, math.ceil(len(present) / cols))

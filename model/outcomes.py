@@ -1,7 +1,9 @@
 """Outcomes, declared once: name, English and Chinese label, unit, which way is better.
 
 The same declarations feed the Mesa DataCollector (daily series), the run summary
-(``simulate`` and ``cogov run --json``), the comparison table and the dashboard.
+(``simulate`` and ``cogov run --json``), the comparison table and the dashboard. Each outcome
+also names the headline groups it belongs to (:data:`HEADLINE_GROUPS`); :func:`headline` lists a
+group in declaration order, so the order of :data:`OUTCOMES` is the order of every headline table.
 """
 
 from __future__ import annotations
@@ -20,6 +22,18 @@ if TYPE_CHECKING:
 
 Better = Literal["higher", "lower", "neither"]
 
+#: The headline groups an outcome may belong to, and what each one is for.
+HEADLINE_GROUPS: dict[str, str] = {
+    "table": "rows of the comparison table (cogov compare) and experiments' default outcomes",
+    "plot": "panels of the comparison figure (compare.png)",
+    "daily": "the sweep report's daily series charts, drawn before any other daily outcome",
+    "sequence": "outcomes calibration records along the reform sequence, besides its targets",
+    "reform": "columns of the paper's reform table (docs/paper.md, table.reforms)",
+    "kpi": "the dashboard's KPI cards",
+    "series": "the dashboard's daily charts, single and compare mode",
+}
+_ALLOWED = ", ".join(HEADLINE_GROUPS)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -32,6 +46,19 @@ class Outcome:
     better: Better
     compute: Callable[[GovernanceModel], float | None]
     daily: bool = True
+    headlines: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        """Refuse a headline group that is not one of :data:`HEADLINE_GROUPS`."""
+        unknown = sorted(set(self.headlines) - HEADLINE_GROUPS.keys())
+        if unknown:
+            raise ValueError(f"outcome {self.name!r}: unknown headline group(s) "
+                             f"{', '.join(map(repr, unknown))} (allowed: {_ALLOWED})")
+
+
+def _in(*groups: str) -> frozenset[str]:
+    """The headline groups of one outcome declaration."""
+    return frozenset(groups)
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -81,31 +108,36 @@ def _turnover(m: GovernanceModel) -> float | None:
     return None if share is None else share / _years(m)
 
 
+# Declaration order is the order of every headline group (see :func:`headline`), so it is the
+# row order of the comparison table and the column order of the paper's reform table.
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("cases_raised", "Needs raised", "产生诉求数", "cases", "neither",
             lambda m: m.tally.raised),
     Outcome("cases_reported", "Needs reported", "上报诉求数", "cases", "neither",
-            lambda m: m.tally.reported),
+            lambda m: m.tally.reported, headlines=_in("sequence")),
     Outcome("hotline_requests_per_resident", "Hotline requests per resident per year",
             "人均年热线诉求量", "per resident-year", "neither",
-            lambda m: m.tally.hotline_reports / m.population.size / _years(m)),
+            lambda m: m.tally.hotline_reports / m.population.size / _years(m),
+            headlines=_in("sequence")),
     Outcome("silent_share", "Share of needs left silent", "沉默需求比例", "share", "lower",
             lambda m: _ratio(m.tally.silent, m.tally.raised)),
     Outcome("resolved_share", "Share really resolved", "实际解决率", "share", "higher",
-            lambda m: _ratio(m.tally.resolved, m.tally.reported)),
-    Outcome("reported_closure_rate", "Closure rate reported", "上报办结率", "share", "neither",
-            lambda m: _ratio(m.tally.resolved + m.tally.closed_unsolved,
-                             m.tally.resolved + m.tally.closed_unsolved + m.tally.open)),
+            lambda m: _ratio(m.tally.resolved, m.tally.reported),
+            headlines=_in("table", "plot", "daily", "sequence", "reform", "kpi", "series")),
     Outcome("within_limit_share", "Share resolved within time limit", "按时解决率", "share",
-            "higher", lambda m: _ratio(m.tally.within_limit, m.tally.reported)),
+            "higher", lambda m: _ratio(m.tally.within_limit, m.tally.reported),
+            headlines=_in("table", "kpi")),
     Outcome("mean_days_to_resolve", "Mean days to resolve", "平均解决天数", "days", "lower",
-            lambda m: m.tally.mean_days()),
+            lambda m: m.tally.mean_days(),
+            headlines=_in("table", "plot", "daily", "reform", "kpi", "series")),
     Outcome("p90_days_to_resolve", "90th percentile days to resolve", "解决天数P90", "days",
             "lower", lambda m: m.tally.quantile_days(0.9)),
     Outcome("multi_department_days", "Mean days, multi-department cases", "多部门诉求解决天数",
-            "days", "lower", lambda m: _ratio(m.tally.multi_days, m.tally.multi_resolved)),
+            "days", "lower", lambda m: _ratio(m.tally.multi_days, m.tally.multi_resolved),
+            headlines=_in("table")),
     Outcome("community_settled_share", "Share settled in the community", "社区化解比例",
-            "share", "higher", lambda m: m.tally.settled_share(Level.COMMUNITY)),
+            "share", "higher", lambda m: m.tally.settled_share(Level.COMMUNITY),
+            headlines=_in("table")),
     Outcome("street_settled_share", "Share settled at the street", "街道化解比例", "share",
             "higher", lambda m: m.tally.settled_share(Level.STREET)),
     Outcome("department_settled_share", "Share settled by departments", "部门解决比例", "share",
@@ -113,52 +145,86 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("ngo_settled_share", "Share settled by NGOs", "社会组织解决比例", "share", "higher",
             lambda m: m.tally.settled_share(Level.NGO)),
     Outcome("bounces_per_case", "Bounces per reported case", "推诿次数/件", "bounces/case",
-            "lower", lambda m: _ratio(m.tally.bounces, m.tally.reported)),
+            "lower", lambda m: _ratio(m.tally.bounces, m.tally.reported),
+            headlines=_in("table", "plot")),
     Outcome("misroute_share", "Share of routings misrouted", "误派比例", "share", "lower",
-            lambda m: _ratio(m.tally.misroutes, m.tally.routings)),
+            lambda m: _ratio(m.tally.misroutes, m.tally.routings), headlines=_in("table")),
     Outcome("escalations_per_1000_residents", "Escalations per 1,000 residents per year",
             "每千人年投诉升级数", "per 1,000/year", "lower",
             lambda m: m.tally.escalations * 1000 / m.population.size / _years(m)),
     Outcome("duplicate_entries_per_case", "Duplicate data entries per case", "重复录入次数/件",
-            "entries/case", "lower", lambda m: _ratio(m.tally.duplicate_entries, m.tally.reported)),
+            "entries/case", "lower", lambda m: _ratio(m.tally.duplicate_entries, m.tally.reported),
+            headlines=_in("table")),
     Outcome("trips_per_admin_case", "Trips per administrative case", "办事跑腿次数", "trips",
-            "lower", lambda m: _ratio(m.tally.admin_trips, m.tally.admin_closed)),
+            "lower", lambda m: _ratio(m.tally.admin_trips, m.tally.admin_closed),
+            headlines=_in("table")),
     Outcome("admin_case_satisfaction", "Satisfaction with administrative cases",
             "行政事项满意度", "index", "higher",
             lambda m: _ratio(m.tally.admin_score, m.tally.admin_closed)),
-    Outcome("paperwork_share", "Committee time on paperwork", "台账工作占比", "share", "lower",
-            _paperwork_share),
     Outcome("cost_per_resolved_case", "Cost per resolved case", "每件解决成本", "yuan", "lower",
-            lambda m: _ratio(m.tally.cost, m.tally.resolved)),
+            lambda m: _ratio(m.tally.cost, m.tally.resolved), headlines=_in("table", "plot")),
     Outcome("whistles_per_1000_cases", "Whistles per 1,000 reported cases", "每千件吹哨次数",
             "per 1,000 cases", "neither",
             lambda m: _per_thousand(m.tally.whistles, m.tally.reported)),
     Outcome("mean_satisfaction", "Mean resident satisfaction", "居民平均满意度", "index",
-            "higher", lambda m: m.population.mean_satisfaction),
+            "higher", lambda m: m.population.mean_satisfaction,
+            headlines=_in("table", "plot", "daily", "sequence", "reform", "kpi", "series")),
     Outcome("callback_satisfaction", "Share satisfied at callback", "回访满意率", "share",
-            "higher", lambda m: _ratio(m.tally.callbacks_satisfied, m.tally.callbacks)),
+            "higher", lambda m: _ratio(m.tally.callbacks_satisfied, m.tally.callbacks),
+            headlines=_in("sequence")),
     Outcome("mean_trust", "Mean trust in government", "政府信任度", "index", "higher",
-            lambda m: m.population.mean_trust),
+            lambda m: m.population.mean_trust,
+            headlines=_in("table", "plot", "daily", "sequence", "reform", "kpi", "series")),
     Outcome("satisfaction_elderly", "Satisfaction of the elderly", "老年人满意度", "index",
-            "higher", lambda m: m.population.satisfaction_elderly),
+            "higher", lambda m: m.population.satisfaction_elderly, headlines=_in("table")),
     Outcome("satisfaction_migrant", "Satisfaction of migrants", "流动人口满意度", "index",
-            "higher", lambda m: m.population.satisfaction_migrant),
+            "higher", lambda m: m.population.satisfaction_migrant, headlines=_in("table")),
     Outcome("participation_rate", "Residents attending consultation (past year)", "居民参与率",
-            "share", "higher", lambda m: m.population.participation_rate(m.day), daily=False),
+            "share", "higher", lambda m: m.population.participation_rate(m.day), daily=False,
+            headlines=_in("table")),
     Outcome("worker_turnover_rate", "Community worker turnover per year", "社工年流失率",
-            "per year", "lower", _turnover),
+            "per year", "lower", _turnover, headlines=_in("table", "kpi")),
     Outcome("mean_worker_stress", "Mean worker stress (time average)", "社工平均压力", "index",
-            "lower", lambda m: m.stress_sum / max(m.day, 1)),
+            "lower", lambda m: m.stress_sum / max(m.day, 1), headlines=_in("table")),
     Outcome("vacancies", "Vacant worker positions", "社工空缺数", "positions", "lower",
             lambda m: sum(c.vacancies for c in m.committees)),
     Outcome("backlog_end", "Open cases (backlog)", "积压诉求数", "cases", "lower",
-            lambda m: m.tally.open),
+            lambda m: m.tally.open, headlines=_in("table", "daily")),
+    # What process assessment costs and what it is told: ledger paperwork and the reported
+    # closure rate. Declared after trust and the backlog because the paper's reform table shows
+    # them after trust and the report's daily charts show paperwork after the backlog.
+    Outcome("paperwork_share", "Committee time on paperwork", "台账工作占比", "share", "lower",
+            _paperwork_share, headlines=_in("table", "daily", "reform", "kpi")),
+    Outcome("reported_closure_rate", "Closure rate reported", "上报办结率", "share", "neither",
+            lambda m: _ratio(m.tally.resolved + m.tally.closed_unsolved,
+                             m.tally.resolved + m.tally.closed_unsolved + m.tally.open),
+            headlines=_in("table", "reform", "kpi")),
     Outcome("recovery_days", "Days to recover from a shock", "冲击后恢复天数", "days", "lower",
             _recovery_days, daily=False),
 )
 
 OUTCOMES_BY_NAME = {outcome.name: outcome for outcome in OUTCOMES}
 DAILY_OUTCOMES = tuple(o.name for o in OUTCOMES if o.daily)
+
+
+def _headline_members() -> dict[str, tuple[str, ...]]:
+    """Each headline group's outcome names in declaration order, refusing an empty group."""
+    members = {group: tuple(o.name for o in OUTCOMES if group in o.headlines)
+               for group in HEADLINE_GROUPS}
+    # A group no outcome belongs to would leave its table or charts silently empty.
+    if empty := [group for group, names in members.items() if not names]:
+        raise ValueError(f"headline group(s) {', '.join(empty)}: no outcome belongs to them")
+    return members
+
+
+_HEADLINES = _headline_members()
+
+
+def headline(group: str) -> tuple[str, ...]:
+    """Names of the outcomes in headline ``group`` (:data:`HEADLINE_GROUPS`), declaration order."""
+    if group not in _HEADLINES:
+        raise ValueError(f"unknown headline group {group!r} (allowed: {_ALLOWED})")
+    return _HEADLINES[group]
 
 
 def outcome_value(name: str, model: GovernanceModel) -> float | None:

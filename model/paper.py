@@ -38,15 +38,13 @@ from model.experiment.figures import STAMP
 from model.experiment.report import read_store, write_report
 from model.experiment.spec import read_spec_file
 from model.experiment.tables import ci_text, md_table, p_text
-from model.outcomes import OUTCOMES_BY_NAME
+from model.outcomes import OUTCOMES_BY_NAME, headline
 from model.provenance import file_hash, package_versions, replace_atomically, source_hash
 from model.scenario import ScenarioError
 from model.scenario.errors import describe_validation_error
 
 BLOCK = re.compile(r"(<!-- cogov:(?P<name>[\w.-]+) -->\n)(?P<body>.*?)(<!-- /cogov:(?P=name) -->)",
                    re.S)
-REFORM_OUTCOMES = ("resolved_share", "mean_days_to_resolve", "mean_satisfaction", "mean_trust",
-                   "paperwork_share", "reported_closure_rate")
 
 
 class _Table(BaseModel):
@@ -254,16 +252,17 @@ def _reform_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     if "reforms" not in stores:
         return []
     store, stamp = stores["reforms"]
-    diffs = an.differences(store.runs, list(REFORM_OUTCOMES))
-    stats = an.condition_stats(store.runs, list(REFORM_OUTCOMES))
+    outcomes = list(headline("reform"))
+    diffs = an.differences(store.runs, outcomes)
+    stats = an.condition_stats(store.runs, outcomes)
     reference = stats[stats["condition"] == stats["condition"].iloc[0]].set_index("outcome")
     rows = [["baseline (mean)", *(number(reference.loc[o, "mean"], _places(o))
-                                  for o in REFORM_OUTCOMES)]]
+                                  for o in outcomes)]]
     for scenario, block in diffs.groupby("scenario", sort=False):
         block = block.set_index("outcome")
         rows.append([str(scenario), *(ci_text(*block.loc[o, ["diff", "diff_low", "diff_high"]],
-                                              _places(o), sign=True) for o in REFORM_OUTCOMES)])
-    header = ["scenario", *(OUTCOMES_BY_NAME[o].label for o in REFORM_OUTCOMES)]
+                                              _places(o), sign=True) for o in outcomes)])
+    header = ["scenario", *(OUTCOMES_BY_NAME[o].label for o in outcomes)]
     paper.blocks["table.reforms"] = [*md_table(header, rows), *_provenance_lines(stamp)]
     return [_write_table(assets, "reforms", diffs)]
 

@@ -10,7 +10,6 @@ import pytest
 from model import OUTCOMES, OUTCOMES_BY_NAME, load_scenario
 from model.compare import (
     COLUMNS,
-    TABLE_OUTCOMES,
     compare_table,
     format_summary,
     format_table,
@@ -19,6 +18,7 @@ from model.compare import (
     runs_frame,
     save_comparison,
 )
+from model.outcomes import headline
 from model.provenance import manifest
 from model.simulate import simulate
 
@@ -127,8 +127,8 @@ def test_format_table_fits_120_columns(table):
     text = format_table(table)
     assert max(len(line) for line in text.splitlines()) <= 120
     assert "Share really resolved" in text and "Δ " in text and "[" in text
-    shown = [name for name in TABLE_OUTCOMES if OUTCOMES_BY_NAME[name].label in text]
-    assert len(shown) >= len(TABLE_OUTCOMES) - 2, "the headline outcomes are shown"
+    shown = [name for name in headline("table") if OUTCOMES_BY_NAME[name].label in text]
+    assert len(shown) >= len(headline("table")) - 2, "the headline outcomes are shown"
     assert "Needs raised" not in text, "only the default outcomes"
 
 

@@ -28,15 +28,16 @@ import pytest
 from dashboard_helpers import serving
 
 from model.dashboard.app import number_text
-from model.dashboard.session import HEADLINE_KPIS
 from model.dashboard.state import DEFAULT_RIGHT, DEFAULT_SCENARIO, MAX_DAYS_PER_TICK
-from model.outcomes import OUTCOMES_BY_NAME
+from model.outcomes import OUTCOMES_BY_NAME, headline
 from model.translations import group_label, outcome_label, text
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 pytestmark = pytest.mark.browser
+
+KPIS = headline("kpi")  # the dashboard's cards, in page order
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -170,7 +171,7 @@ def day_of(page: object) -> int:
 def kpi_values(page: object) -> dict[str, str]:
     """The value shown on each headline KPI card (single view)."""
     return {name: page.locator(f".kpi-{name} .kpi-value").text_content()
-            for name in HEADLINE_KPIS}
+            for name in KPIS}
 
 
 def wait_for(page: object, condition: Callable[[], bool], message: Callable[[], str],
@@ -232,8 +233,8 @@ def test_page_loads_offline_with_title_kpis_and_day_zero(pages, tmp_path):
     title = text("app_title", "en")
     expect(page).to_have_title(title)
     expect(page.locator(".v-toolbar__title")).to_have_text(title)
-    expect(page.locator(".kpi")).to_have_count(len(HEADLINE_KPIS))
-    for name in HEADLINE_KPIS:
+    expect(page.locator(".kpi")).to_have_count(len(KPIS))
+    for name in KPIS:
         expect(page.locator(f".kpi-{name} .kpi-label")).to_have_text(outcome_label(name, "en"))
     expect(page.locator(".cogov-day")).to_have_text("0")
     for control in (".cogov-reset", ".cogov-step", ".cogov-play", ".cogov-compare"):
@@ -309,7 +310,7 @@ def test_thirty_days_change_the_kpis(pages, tmp_path):
 
     def changed() -> list[str]:
         now = kpi_values(page)
-        return [name for name in HEADLINE_KPIS if now[name] != start[name]]
+        return [name for name in KPIS if now[name] != start[name]]
 
     wait_for(page, lambda: len(changed()) >= 3,
              lambda: f"30 days should change at least 3 KPI cards; changed only {changed()}")
@@ -323,7 +324,7 @@ def test_compare_mode_shows_both_policies_and_the_chart(pages, tmp_path):
     switch_on(page.locator(".cogov-compare"))
     for side, name in (("left_policy", DEFAULT_SCENARIO), ("right_policy", DEFAULT_RIGHT)):
         expect(page.get_by_text(f"{text(side, 'en')}: {name}", exact=True)).to_be_visible()
-    expect(page.locator(".kpi")).to_have_count(2 * len(HEADLINE_KPIS))
+    expect(page.locator(".kpi")).to_have_count(2 * len(KPIS))
     chart = page.locator(".cogov-compare-chart img")
     expect(chart).to_be_visible()
     first_chart = chart.get_attribute("src")
@@ -331,7 +332,7 @@ def test_compare_mode_shows_both_policies_and_the_chart(pages, tmp_path):
     for day in (1, 2, 3):
         step(page, day)
     expect(chart).not_to_have_attribute("src", first_chart)  # redrawn with three days
-    expect(page.locator(".kpi")).to_have_count(2 * len(HEADLINE_KPIS))
+    expect(page.locator(".kpi")).to_have_count(2 * len(KPIS))
     shot(page, tmp_path, "05-compare-day-3")
 
 
@@ -471,7 +472,7 @@ def test_play_in_compare_mode_and_in_chinese(pages, tmp_path):
     page.locator(".cogov-language").get_by_role("button", name="中文").click()
     expect(page.locator(".cogov-reset")).to_have_text(text("reset", "zh"))
     switch_on(page.locator(".cogov-compare"))
-    expect(page.locator(".kpi")).to_have_count(2 * len(HEADLINE_KPIS))
+    expect(page.locator(".kpi")).to_have_count(2 * len(KPIS))
     chart = page.locator(".cogov-compare-chart img")
     samples, redrawn = watch_play(page, chart, "zh", lambda samples, redrawn: (
         len(distinct_days(samples)) >= 4 and redrawn))
@@ -479,10 +480,10 @@ def test_play_in_compare_mode_and_in_chinese(pages, tmp_path):
     days = distinct_days(samples)
     assert len(days) >= 4, f"playing both policies should advance the day; saw days {days}"
     assert redrawn, "the compare chart should be redrawn while playing"
-    assert all(len(cards) == 2 * len(HEADLINE_KPIS) for _, cards in samples), (
+    assert all(len(cards) == 2 * len(KPIS) for _, cards in samples), (
         "both policies' cards stay on the page while playing")
-    left = {cards[:len(HEADLINE_KPIS)] for _, cards in samples}
-    right = {cards[len(HEADLINE_KPIS):] for _, cards in samples}
+    left = {cards[:len(KPIS)] for _, cards in samples}
+    right = {cards[len(KPIS):] for _, cards in samples}
     assert len(left) >= 2 and len(right) >= 2, "both sides' cards should change while playing"
     assert_pause_holds(page)
 

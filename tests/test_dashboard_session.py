@@ -15,12 +15,11 @@ from model.cases import Level
 from model.cli import main
 from model.dashboard.district import NODE_KINDS
 from model.dashboard.session import (
-    HEADLINE_KPIS,
     SETTLED_KEYS,
     ComparePair,
     DashboardRun,
 )
-from model.outcomes import DAILY_OUTCOMES, OUTCOMES_BY_NAME
+from model.outcomes import DAILY_OUTCOMES, OUTCOMES_BY_NAME, headline
 from model.provenance import jsonable
 from model.scenario import load_scenario_text
 from model.simulate import daily_series
@@ -35,7 +34,7 @@ def run_for(days: int, name: str = "baseline", seed: int = 4, **extra: object) -
 
 
 def test_headline_kpis_are_daily_outcomes():
-    for name in HEADLINE_KPIS:
+    for name in headline("kpi"):
         assert name in OUTCOMES_BY_NAME, f"{name} should be a declared outcome"
         assert name in DAILY_OUTCOMES, f"{name} should be collected every day for the cards"
 
@@ -48,7 +47,7 @@ def test_step_advances_day_and_moves_kpis():
     run.step(29)
     assert run.day == 30, "step(29) should add 29 days"
     after = run.kpis()
-    assert [k.name for k in after] == list(HEADLINE_KPIS), "cards come in HEADLINE_KPIS order"
+    assert [k.name for k in after] == list(headline("kpi")), "cards come in the kpi group's order"
     moved = [k.name for k, b in zip(after, before, strict=True) if k.value != b.value]
     assert {"mean_satisfaction", "mean_trust", "resolved_share"} <= set(moved), (
         f"30 days should move satisfaction, trust and resolution; moved only {moved}")

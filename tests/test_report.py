@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from scipy import stats
 from model.experiment import analysis as an
 from model.experiment import figures
 from model.experiment.report import MAX_SERIES, ReportError, write_report
-from model.outcomes import OUTCOMES
+from model.outcomes import OUTCOMES, headline
 
 OUTS = ["resolved_share", "mean_trust"]
 DAILY = ["resolved_share", "mean_trust"]
@@ -424,3 +425,21 @@ def test_series_figures_for_up_to_sixteen_conditions(tmp_path):
     assert "There are 17 conditions (more than 16): no series figures." in \
         (folder / "report.md").read_text()
     assert not (folder / "figures" / "series_resolved_share.png").exists()
+
+
+def test_series_figures_show_the_daily_headline_group_first_in_its_order(tmp_path):
+    """Six series figures at most: the "daily" headline group first, whatever the spec's order."""
+    others = [o.name for o in OUTCOMES if o.daily and o.name not in headline("daily")][:2]
+    outcomes = [*others, *reversed(headline("daily"))]
+    runs = make_runs([(name, 0, {}, {n: [0.4 + i / 10, 0.41 + i / 10] for n in outcomes}, ())
+                      for i, name in enumerate(("baseline", "whistle"))])
+    series = pd.concat([pd.DataFrame({"run_id": run_id, "day": [1, 2, 3],
+                                      **{n: [0.1, 0.2, 0.3] for n in outcomes}})
+                        for run_id in runs["run_id"]], ignore_index=True)
+    folder = write_store(tmp_path / "daily", runs,
+                         manifest(outcomes=outcomes, replications=2, save_series=True),
+                         series=series)
+    write_report(folder)
+    text = (folder / "report.md").read_text()
+    shown = re.findall(r"\]\(figures/series_(\w+)\.png\)", text)
+    assert shown == list(headline("daily"))[:6]

@@ -23,14 +23,10 @@ from model.experiment.spec import (
     scenario_reference,
     unknown_outcomes,
 )
-from model.outcomes import OUTCOMES_BY_NAME
+from model.outcomes import OUTCOMES_BY_NAME, headline
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
 from model.streams import MAX_SEED
-
-#: Outcomes compared along the reform sequence, besides the targets.
-SEQUENCE_OUTCOMES = ("resolved_share", "callback_satisfaction", "hotline_requests_per_resident",
-                     "mean_satisfaction", "mean_trust", "cases_reported")
 
 
 class _Table(BaseModel):
@@ -229,7 +225,8 @@ def _resized(spec: CalibrationSpec, samples: int | None, replications: int | Non
 def design_data(spec: CalibrationSpec) -> dict[str, Any]:
     """The Latin-hypercube experiment of the fitting runs, as experiment spec data."""
     known = [name for name in spec.targets if name in OUTCOMES_BY_NAME]
-    outcomes = list(dict.fromkeys([*known, *SEQUENCE_OUTCOMES]))
+    # besides the targets, the outcomes compared along the reform sequence
+    outcomes = list(dict.fromkeys([*known, *headline("sequence")]))
     return {
         "name": f"{spec.name}-design", "description": spec.description,
         "scenarios": [spec.scenario], "replications": spec.design.replications,

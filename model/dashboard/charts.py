@@ -26,9 +26,9 @@ from matplotlib import font_manager
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from model.outcomes import headline
 from model.translations import outcome_label, text
 
-SERIES_OUTCOMES = ("resolved_share", "mean_days_to_resolve", "mean_satisfaction", "mean_trust")
 SETTLED_ORDER = ("community", "street", "department", "ngo", "unresolved")
 SETTLED_COLOURS = ("#2e7d32", "#1565c0", "#6a1b9a", "#ef6c00", "#9e9e9e")
 KIND_MARKERS = {"department": "s", "street": "D", "committee": "o", "ngo": "^", "hall": "P",
@@ -124,9 +124,9 @@ def _present(frame: pd.DataFrame, outcomes: Sequence[str]) -> list[str]:
 
 
 def series_figure(series: pd.DataFrame, lang: str,
-                  outcomes: Sequence[str] = SERIES_OUTCOMES) -> Figure:
-    """Daily outcomes of one run, one small panel each, day on the x axis."""
-    names = _present(series, outcomes)
+                  outcomes: Sequence[str] | None = None) -> Figure:
+    """Daily outcomes of one run (default: the ``"series"`` headline group), a panel each."""
+    names = _present(series, headline("series") if outcomes is None else outcomes)
     fig = _figure(7.2, 1.9 * math.ceil(max(1, len(names)) / 2))
     axes = fig.subplots(max(1, math.ceil(len(names) / 2)), 2, squeeze=False).ravel()
     for ax, name in zip(axes, names, strict=False):
@@ -140,9 +140,13 @@ def series_figure(series: pd.DataFrame, lang: str,
 
 
 def compare_figure(left: pd.DataFrame, right: pd.DataFrame, names: tuple[str, str], lang: str,
-                   outcomes: Sequence[str] = SERIES_OUTCOMES) -> Figure:
-    """Both runs of compare mode (left column) and their difference (right column)."""
-    shown = [n for n in _present(left, outcomes) if n in right.columns]
+                   outcomes: Sequence[str] | None = None) -> Figure:
+    """Both runs of compare mode (left column) and their difference (right column).
+
+    Each row is one outcome, by default the ``"series"`` headline group.
+    """
+    wanted = headline("series") if outcomes is None else outcomes
+    shown = [n for n in _present(left, wanted) if n in right.columns]
     fig = _figure(7.2, 1.7 * max(1, len(shown)))
     axes = fig.subplots(max(1, len(shown)), 2, squeeze=False)
     days = min(len(left), len(right))

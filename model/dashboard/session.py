@@ -21,7 +21,7 @@ import pandas as pd
 from model.cases import Level, Node
 from model.dashboard.district import layout, satisfaction_by_place, waiting_by_place
 from model.governance import GovernanceModel
-from model.outcomes import OUTCOMES_BY_NAME, Better
+from model.outcomes import OUTCOMES_BY_NAME, Better, headline
 from model.provenance import scenario_to_toml
 from model.simulate import daily_series
 
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 
     from model.scenario import Scenario
 
-HEADLINE_KPIS: tuple[str, ...] = (
-    "mean_days_to_resolve", "within_limit_share", "mean_satisfaction", "mean_trust",
-    "worker_turnover_rate", "paperwork_share", "reported_closure_rate", "resolved_share",
-)
 COLOUR_BY = ("backlog", "satisfaction")
 SETTLED_KEYS = ("community", "street", "department", "ngo", "unresolved")
 _LEVEL_KEYS = {Level.COMMUNITY: "community", Level.STREET: "street",
@@ -157,10 +153,10 @@ class DashboardRun:
 
     # -- views -------------------------------------------------------------------------------
     def kpis(self) -> list[Kpi]:
-        """The headline outcomes, in :data:`HEADLINE_KPIS` order, now and since the start."""
+        """The ``"kpi"`` headline outcomes, in their order, now and since the start."""
         with self._lock:
             records = self.model.datacollector.model_vars
-            return [self._kpi(name, records[name]) for name in HEADLINE_KPIS]
+            return [self._kpi(name, records[name]) for name in headline("kpi")]
 
     def kpis_today(self) -> tuple[int, list[Kpi]]:
         """The day and :meth:`kpis`, read together (a step in another thread waits)."""

@@ -30,6 +30,7 @@ from model.dashboard import charts
 from model.dashboard.levers import apply_levers
 from model.dashboard.limits import capped
 from model.dashboard.session import ComparePair, DashboardRun
+from model.outcomes import headline
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario
 
 DEFAULT_SCENARIO = "baseline"
@@ -252,12 +253,12 @@ def _chart_jobs(names: tuple[str, ...]) -> dict[str, tuple[tuple[Any, ...], dict
     if any(name in COMPARE_CHARTS for name in names):
         both = pair()
         day, left, right = both.series_pair()
-        shown = ["day", *charts.SERIES_OUTCOMES]
+        shown = ["day", *headline("series")]
         data = {"left": left[shown], "right": right[shown],
                 "names": (both.left.scenario.name, both.right.scenario.name)}
         return {"compare": ((code, None, both.token, day), data)}
     snap = single().snapshot(colour)
-    data = {"series": snap.series[["day", *charts.SERIES_OUTCOMES]],
+    data = {"series": snap.series[["day", *headline("series")]],
             "nodes": snap.district.nodes, "edges": snap.district.edges, "colour_by": colour,
             "settled": snap.settled}
     return {name: ((code, colour if name == "network" else None, snap.token, snap.day), data)

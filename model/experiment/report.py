@@ -33,15 +33,13 @@ from model.experiment.tables import (
     write_table,
     write_tables,
 )
-from model.outcomes import DAILY_OUTCOMES
+from model.outcomes import DAILY_OUTCOMES, headline
 
 __all__ = ["ReportError", "Store", "read_store", "write_report"]
 
 MAX_PLOTTED = 30  # more conditions than this: no means figure, tables point to the CSV
 MAX_COLUMNS = 8  # at most this many conditions: the markdown means table has one column each
 MAX_SERIES = 16  # at most this many conditions: daily series figures (16 distinct styles)
-HEADLINE_DAILY = ("resolved_share", "mean_days_to_resolve", "mean_satisfaction", "mean_trust",
-                  "backlog_end", "paperwork_share")
 SAMPLED = {"lhs": "Latin hypercube", "sobol": "Sobol (Saltelli)", "morris": "Morris"}
 
 
@@ -268,7 +266,7 @@ def _sensitivity_section(store: Store, out: Path, paths: list[Path],
         lines += ["Spearman rank correlation (rho) of each factor with each outcome, over the "
                   "means of the design points. Table: `tables/rank_correlations.csv`, `.tex`.",
                   *md_table(list(shown.columns), shown.astype(str).values.tolist(), left)]
-        shown = list(dict.fromkeys([n for n in HEADLINE_DAILY if n in valued] + valued))[:4]
+        shown = list(dict.fromkeys([n for n in headline("daily") if n in valued] + valued))[:4]
         return [*lines, *_figure(out, paths, figures.lhs_scatter(out, runs, shown),
                                  "Outcomes against factors")]
     if store.design is None:
@@ -313,8 +311,8 @@ def _series_section(store: Store, out: Path, paths: list[Path], valued: list[str
         return [*lines, f"There are {count} conditions (more than {MAX_SERIES}): no series "
                 "figures.", ""]
     daily = [name for name in valued if name in DAILY_OUTCOMES]
-    chosen = ([n for n in HEADLINE_DAILY if n in daily]
-              + [n for n in daily if n not in HEADLINE_DAILY])[:6]
+    first = headline("daily")
+    chosen = ([n for n in first if n in daily] + [n for n in daily if n not in first])[:6]
     try:
         series = pd.read_parquet(folder, columns=["run_id", "day", *chosen])
     except (OSError, ValueError, KeyError) as error:

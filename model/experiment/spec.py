@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.compare import TABLE_OUTCOMES, replication_seeds
+from model.compare import replication_seeds
 from model.experiment.factors import as_spec_problem, check_factors, entry_problems
-from model.outcomes import OUTCOMES_BY_NAME
+from model.outcomes import OUTCOMES_BY_NAME, headline
 from model.provenance import git_commit, package_versions, scenario_hash, source_hash
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
@@ -89,7 +89,7 @@ class ExperimentSpec(_Table):
     factors: dict[str, list[Value] | Range] = Field(default_factory=dict, description="Dotted "
                                                     "key = list of values, or {low, high}")
     design: Design = Field(default_factory=Design)
-    outcomes: list[str] = Field(default_factory=lambda: list(TABLE_OUTCOMES),
+    outcomes: list[str] = Field(default_factory=lambda: list(headline("table")),
                                 description="Outcomes the report covers")
     save_series: bool = Field(False, description="Also store each run's daily series")
     analysis: Analysis = Field(default_factory=Analysis)
