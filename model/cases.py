@@ -63,12 +63,14 @@ class Plan(StrEnum):
     BOUNCE = "bounce"  # department: send it back to the street (推诿)
     PUSH_DOWN = "push_down"  # department: hand it to the committee (甩锅)
     FAILED = "failed"  # a summoned department's part did not fix the need
+    CLOSE = "close"  # department or committee: close a hard case unsolved (应付)
     ROUTE = "route"  # street: send it to the department it needs next
     WHISTLE = "whistle"  # street: summon every department it needs at once (吹哨)
     SETTLE = "settle"  # committee: settle it in the community
     MEETING = "meeting"  # committee: hold it for the next consultation meeting
     REFER = "refer"  # committee: refer it to an NGO
     FORWARD = "forward"  # committee: forward it to the street office
+    DECLINE = "decline"  # committee: pass up a case devolved to it (its own duty) undone
 
 
 class Reason(StrEnum):
@@ -104,7 +106,7 @@ class Case:
         "fidelity", "legs", "leg", "status", "level", "closed_day", "holder",
         "ticket", "bounces", "misrouted", "trips", "duplicate_entries", "escalations",
         "whistled", "work_left", "hard", "pushed_down", "joint_parts", "channel", "plan",
-        "ngo_tried", "hard_worked", "quick_closed",
+        "ngo_tried", "hard_worked", "quick_closed", "decisions",
     )
 
     def __init__(
@@ -140,7 +142,10 @@ class Case:
         self.plan = Plan.NONE
         self.ngo_tried = False
         self.hard_worked = False  # the extra work of a hard case has been done
-        self.quick_closed = False  # closed unsolved by a department under pressure
+        self.quick_closed = False  # closed unsolved by a department's choice
+        # handling choices made on the case, scored when it ends: [expectations, plan,
+        # escalations at the choice, times it came back to the chooser]
+        self.decisions: list[list] | None = None
 
     @property
     def is_open(self) -> bool:

@@ -256,7 +256,6 @@ class Casework:
         """End an open case, let its resident judge it, and record it."""
         model = self.model
         tally = self.tally
-        holder = case.holder
         case.status = status
         case.closed_day = model.day
         case.ticket += 1
@@ -284,8 +283,8 @@ class Casework:
             tally.admin_closed += 1
             tally.admin_trips += case.trips
             tally.admin_score += score
-        if holder.kind == NodeKind.DEPARTMENT and (case.quick_closed or case.hard):
-            model.departments[holder.index].round.record(case.quick_closed, on_time, score)
+        if case.decisions:
+            model.rules.assessment.credit(case, on_time, score)
 
     # -- timers ------------------------------------------------------------------------------
     def escalate(self, case: Case) -> None:

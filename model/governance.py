@@ -236,9 +236,11 @@ class GovernanceModel(mesa.Model):
 
     # -- periodic processes (Mesa scheduled events) ----------------------------------------------
     def assessment_round(self) -> None:
-        """Assessment round: each department adapts its closing habits."""
+        """Assessment round: departments and committees learn what their choices scored."""
         for department in self.departments:
             department.assess()
+        for committee in self.committees:
+            committee.assess()
 
     def monthly_round(self) -> None:
         """Monthly processes: NGO cultivation (培育) and committees' services to residents."""

@@ -172,7 +172,8 @@ UNIT_ZH: dict[str, str] = {
     "per meeting": "每次会议", "per month": "每月", "per resident-year": "件/人·年",
     "per round": "每轮", "per trip": "每趟", "per year": "每年", "positions": "个岗位",
     "probability": "概率", "ratio": "比值", "residents": "人", "shape": "形状参数",
-    "share": "比例", "trips": "趟", "weight": "权重", "work/fidelity": "工作量/保真度",
+    "score": "分", "score/hour": "分/小时", "share": "比例", "trips": "趟", "weight": "权重",
+    "work/fidelity": "工作量/保真度",
     "workers": "人", "yuan": "元", "yuan/hour": "元/小时", "yuan/year": "元/年",
 }
 

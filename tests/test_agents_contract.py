@@ -146,7 +146,7 @@ class TestDepartment(AgentContract):
         return model.departments[model.department_names.index("housing")]
 
     def snapshot(self, agent):
-        return {**queue_state(agent), "propensity": agent.propensity,
+        return {**queue_state(agent), "expected": dict(agent.hard_cases.expected),
                 "bounced": agent.bounced, "pushed_down": agent.pushed_down,
                 "summons": len(agent.summons)}
 

@@ -39,8 +39,8 @@ def _problems(data: dict) -> list[str]:
 def test_bundled_spec_loads_with_its_stages():
     calibration = calibration_from_data(BASE, str(SPEC), SPEC.parent)
     assert calibration.keys == ["residents.report_trust_weight",
-                                "assessment.initial_close_unsolved",
-                                "devolution.overlap_bounce_prob",
+                                "assessment.hour_price",
+                                "assessment.blame_weight",
                                 "residents.satisfied_threshold"]
     assert calibration.targets == ["resolved_share", "callback_satisfaction"]
     assert [s.name for s in calibration.stages] == ["baseline", "whistle", "direct_handling",

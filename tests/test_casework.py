@@ -130,29 +130,68 @@ def test_department_bounces_a_case_meant_for_another_department():
     assert case.plan == Plan.BOUNCE and model.departments[HOUSING].bounced == 1
 
 
-def test_department_bounces_a_shared_remit_when_it_always_does():
-    model, desk = district({"devolution.overlap_bounce_prob": 1.0})
+SURE = {"assessment.choice_temperature": 0.001}  # choices follow expectations exactly
+
+
+def expecting(agent_expectations: Any, **scores: float) -> None:
+    """Script what a unit expects each option to score (plan name = score)."""
+    agent_expectations.expected = {Plan(name.lower()): score for name, score in scores.items()}
+
+
+def test_department_bounces_a_shared_remit_when_bouncing_scores_best():
+    model, desk = district(SURE)
+    department = model.departments[PUBLIC_SECURITY]
+    expecting(department.screening, BOUNCE=0.9, WORK=0.3)
     case = scripted(model, NEIGHBOUR_DISPUTE)  # public security's, claimed by civil affairs
-    hand_to(model.departments[PUBLIC_SECURITY], case)
-    model.departments[PUBLIC_SECURITY].work_day()
-    assert desk.calls == [("bounce", 0)], "a shared remit should be bounced at probability 1"
+    hand_to(department, case)
+    department.work_day()
+    assert desk.calls == [("bounce", 0)], "a shared remit should be bounced when that pays"
+    assert case.decisions and case.decisions[0][1] == Plan.BOUNCE, "the choice is remembered"
 
 
-def test_department_pushes_a_hard_devolvable_case_down():
-    model, desk = district({"devolution.push_down_share": 1.0})
+def test_department_works_a_shared_remit_when_working_scores_best():
+    model, desk = district({**SURE, "departments.public_security.solve_prob": 1.0})
+    department = model.departments[PUBLIC_SECURITY]
+    expecting(department.screening, BOUNCE=0.3, WORK=0.9)
+    case = scripted(model, NEIGHBOUR_DISPUTE)
+    hand_to(department, case)
+    department.work_day()
+    assert desk.calls == [("leg_done", 0)]
+
+
+def test_department_pushes_a_hard_devolvable_case_down_when_that_scores_best():
+    model, desk = district(SURE)
+    department = model.departments[HOUSING]
+    expecting(department.screening, PUSH_DOWN=0.9, WORK=0.3)
     case = scripted(model, HOUSING_REPAIR, hard=True)
-    hand_to(model.departments[HOUSING], case)
-    model.departments[HOUSING].work_day()
+    hand_to(department, case)
+    department.work_day()
     assert desk.calls == [("push_down", 0)], "a hard devolvable case should be pushed down"
 
 
+def test_department_that_is_behind_prices_its_hours():
+    model, desk = district({**SURE, "assessment.hour_price": 0.2})
+    department = model.departments[HOUSING]
+    expecting(department.screening, PUSH_DOWN=0.5, WORK=0.7)
+    for i in range(1, 40):  # a long queue of other cases ahead
+        hand_to(department, scripted(model, HOUSING_REPAIR, case_id=i))
+    case = scripted(model, HOUSING_REPAIR, hard=True)
+    hand_to(department, case)
+    department.queue.rotate(1)  # the hard case is next
+    department.work_day()
+    assert desk.calls[0] == ("push_down", 0), (
+        "fully behind, the hours of working it should outweigh its better expected score")
+
+
 def test_department_never_pushes_down_a_case_brought_in_person():
-    model, desk = district({"devolution.push_down_share": 1.0})
+    model, desk = district(SURE)
+    department = model.departments[HOUSING]
+    expecting(department.screening, PUSH_DOWN=1.0, WORK=0.0)
     case = scripted(model, HOUSING_REPAIR, hard=True)
     case.channel = Channel.VISIT
-    hand_to(model.departments[HOUSING], case)
+    hand_to(department, case)
     for _ in range(3):
-        model.departments[HOUSING].work_day()
+        department.work_day()
     assert ("push_down", 0) not in desk.calls, "a resident at the counter is not pushed down"
 
 
@@ -162,6 +201,7 @@ def test_department_does_its_part_of_an_easy_case():
     hand_to(model.departments[HOUSING], case)
     model.departments[HOUSING].work_day()
     assert desk.calls == [("leg_done", 0)], "a solved part should be handed on as done"
+    assert case.decisions is None, "an easy case in its remit leaves nothing to choose"
 
 
 def test_department_closes_its_part_unsolved_when_the_fix_fails():
@@ -172,25 +212,29 @@ def test_department_closes_its_part_unsolved_when_the_fix_fails():
     assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)]
 
 
-def test_department_under_full_closing_pressure_closes_a_hard_case_unsolved():
-    model, desk = district({"assessment.initial_close_unsolved": 1.0,
-                            "assessment.pressure_floor": 1.0,
-                            "devolution.push_down_share": 0.0})
+def test_department_closes_a_hard_case_unsolved_when_closing_scores_best():
+    model, desk = district(SURE)
+    department = model.departments[HOUSING]
+    expecting(department.screening, PUSH_DOWN=0.0, WORK=1.0)
+    expecting(department.hard_cases, CLOSE=0.9, WORK=0.3)
     case = scripted(model, HOUSING_REPAIR, hard=True)
-    hand_to(model.departments[HOUSING], case)
-    model.departments[HOUSING].work_day()
+    hand_to(department, case)
+    department.work_day()
     assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)]
     assert case.quick_closed, "the closure should be marked as a quick one"
 
 
-def test_department_with_no_closing_habit_works_a_hard_case_through():
-    model, desk = district({"assessment.initial_close_unsolved": 0.0,
-                            "devolution.push_down_share": 0.0,
-                            "departments.housing.solve_prob": 1.0})
+def test_department_works_a_hard_case_through_when_that_scores_best():
+    model, desk = district({**SURE, "departments.housing.solve_prob": 1.0})
+    department = model.departments[HOUSING]
+    expecting(department.screening, PUSH_DOWN=0.0, WORK=1.0)
+    expecting(department.hard_cases, CLOSE=0.3, WORK=0.9)
     case = scripted(model, HOUSING_REPAIR, hard=True)
-    hand_to(model.departments[HOUSING], case)
-    model.departments[HOUSING].work_day()
+    hand_to(department, case)
+    for _ in range(5):  # the extra work of a hard case may take more than a day
+        department.work_day()
     assert desk.calls == [("leg_done", 0)] and not case.quick_closed
+    assert [record[1] for record in case.decisions] == [Plan.WORK, Plan.WORK]
 
 
 def test_summoned_department_answers_at_its_deadline_in_overtime():
@@ -262,14 +306,34 @@ def test_street_pushes_down_a_case_with_no_department_left():
 
 
 # -- residents' committees -----------------------------------------------------------------
-def test_committee_settles_an_authorised_case():
-    model, desk = district({"devolution.level": 1.0, "devolution.committee_solve_prob": 1.0,
-                            "devolution.novice_settle_factor": 1.0,
-                            "procurement.budget_per_1000_residents": 0.0})
+def test_committee_settles_an_authorised_case_when_settling_scores_best():
+    model, desk = district({**SURE, "devolution.level": 1.0,
+                            "devolution.committee_solve_prob": 1.0,
+                            "devolution.novice_settle_factor": 1.0})
+    expecting(model.committees[0].choices, SETTLE=0.9, FORWARD=0.3)
     case = scripted(model, HOUSING_REPAIR)
     hand_to(model.committees[0], case)
     model.committees[0].work_day()
     assert desk.calls == [("close", 0, Status.RESOLVED, Level.COMMUNITY)]
+
+
+def test_committee_passes_up_an_authorised_case_when_forwarding_scores_best():
+    model, desk = district({**SURE, "devolution.level": 1.0})
+    expecting(model.committees[0].choices, SETTLE=0.3, DECLINE=0.9)
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.committees[0], case)
+    model.committees[0].work_day()
+    assert desk.calls == [("forward", 0, False)] and case.plan == Plan.DECLINE, (
+        "passing up a devolved case is declining a duty")
+
+
+def test_committee_closes_a_hard_case_unsolved_when_closing_scores_best():
+    model, desk = district({**SURE, "devolution.level": 1.0})
+    expecting(model.committees[0].choices, SETTLE=0.3, DECLINE=0.3, CLOSE=0.9)
+    case = scripted(model, HOUSING_REPAIR, hard=True)
+    hand_to(model.committees[0], case)
+    model.committees[0].work_day()
+    assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.COMMUNITY)]
 
 
 def test_committee_forwards_what_it_has_no_authority_for():
@@ -281,7 +345,9 @@ def test_committee_forwards_what_it_has_no_authority_for():
 
 
 def test_committee_sends_back_up_a_pushed_down_case_it_cannot_settle():
-    model, desk = district({"devolution.level": 0.0, "devolution.unauthorised_solve_prob": 0.0})
+    model, desk = district({**SURE, "devolution.level": 0.0,
+                            "devolution.unauthorised_solve_prob": 0.0})
+    expecting(model.committees[0].choices, SETTLE=0.9, FORWARD=0.3, CLOSE=0.3)
     case = scripted(model, HOUSING_REPAIR, hard=True)
     case.pushed_down = True
     hand_to(model.committees[0], case)

@@ -85,7 +85,7 @@ def test_levers_are_the_policy_levers_and_assumptions_come_apart():
             "information.unified_platform", "procurement.budget_per_1000_residents"} <= {
         lv.key for lv in levers()}, "what a government sets is a lever"
     assert {"assessment.learning_rate", "residents.report_trust_weight",
-            "devolution.overlap_bounce_prob"} <= {lv.key for lv in assumptions()}, (
+            "assessment.blame_weight"} <= {lv.key for lv in assumptions()}, (
         "how people and organisations behave is an assumption")
     shown = {lv.key for lv in (*levers(), *assumptions())}
     assert not shown & set(roles_of("context")), "the district's context is not a control"

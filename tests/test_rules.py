@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from model.cases import Case, Node, Status
-from model.rules.assessment import AssessmentRule, RoundRecord
+from model.cases import Case, Node, Plan, Status
+from model.rules.assessment import AssessmentRule, Expectations
 from model.rules.consultation import ConsultationRule
 from model.rules.demand import DemandRule
 from model.rules.devolution import DevolutionRule
@@ -106,12 +106,8 @@ def test_extra_positions_proportional_to_resources_follow():
     assert extra == [0, 3, 6], "positions should follow the devolved hours (42 h = 6 workers)"
 
 
-def test_push_down_only_hard_devolvable_cases():
-    rule = DevolutionRule(DevolutionParams(push_down_share=0.3), [True])
-    assert rule.pushes_down(0.1, hard=True, devolvable=True), "a hard devolvable case goes down"
-    assert not rule.pushes_down(0.1, hard=False, devolvable=True), "easy cases stay"
-    assert not rule.pushes_down(0.1, hard=True, devolvable=False), "non-devolvable cases stay"
-    assert not rule.pushes_down(0.5, hard=True, devolvable=True), "only push_down_share of them"
+def test_authority_and_experience_help_committees_settle():
+    rule = DevolutionRule(DevolutionParams(), [True])
     assert rule.settle_probability(True, 1.0) > rule.settle_probability(True, 0.0) > (
         rule.settle_probability(False, 1.0)), "authority and experience should help settling"
 
@@ -126,24 +122,60 @@ def test_ledger_hours_rise_with_process_weight():
         hours[1] * AssessmentParams().siloed_ledger_factor), "silos multiply the ledgers"
 
 
-def test_adapt_follows_what_the_assessment_rewards():
-    seen = RoundRecord()
-    for _ in range(10):
-        seen.record(quick=True, on_time=True, experience=0.2)
-        seen.record(quick=False, on_time=False, experience=0.9)
-    process = AssessmentRule(AssessmentParams(process_weight=1.0), unified=True)
-    outcome = AssessmentRule(AssessmentParams(process_weight=0.0), unified=True)
-    assert process.adapt(0.5, seen) > 0.5, "process weight should reward quick closures"
-    assert outcome.adapt(0.5, seen) < 0.5, "outcome weight should punish quick closures"
-    assert 0.0 <= outcome.adapt(0.0, seen) <= process.adapt(1.0, seen) <= 1.0, (
-        "propensity should stay a probability")
+def test_scores_count_what_the_assessment_counts():
+    process = AssessmentRule(AssessmentParams(process_weight=1.0, blame_weight=0.25), True)
+    outcome = AssessmentRule(AssessmentParams(process_weight=0.0, blame_weight=0.25), True)
+    # a hard case closed unsolved on time, judged 0; one worked through late, judged 0.9
+    assert process.score(Plan.CLOSE, True, 0.0, 0) == 1.0, "process counts an on-time closure"
+    assert process.score(Plan.WORK, False, 0.9, 0) == 0.0, "process ignores the judgement"
+    assert outcome.score(Plan.CLOSE, True, 0.0, 0) == 0.0, "outcome counts the judgement only"
+    assert outcome.score(Plan.WORK, False, 0.9, 0) == pytest.approx(0.9)
+    assert process.score(Plan.BOUNCE, False, 0.0, 0) == 1.0, "a bounce leaves the books"
+    assert process.score(Plan.DECLINE, True, 1.0, 0) == 0.0, "a duty declined is missed"
+    assert process.score(Plan.BOUNCE, False, 0.0, 2) == pytest.approx(0.5), (
+        "each return or escalation after the choice costs blame_weight")
 
 
-def test_close_unsolved_rises_with_queue():
-    rule = AssessmentRule(AssessmentParams(), unified=True)
-    low, high = (rule.close_unsolved_probability(0.4, queued, 40.0) for queued in (0.0, 1e6))
-    assert (low, high) == (pytest.approx(0.2), pytest.approx(0.4)), (
-        "pressure should scale the propensity from half to full")
+def test_expectations_learn_from_rounds_with_bounded_memory():
+    seen = Expectations(prior=0.5)
+    assert seen.of(Plan.WORK) == 0.5, "an option never assessed keeps the prior"
+    for score in (1.0, 0.0, 1.0):
+        seen.record(Plan.WORK, score)
+    seen.learn(rate=0.5)
+    assert seen.of(Plan.WORK) == pytest.approx(0.5 + 0.5 * (2 / 3 - 0.5))
+    assert seen.of(Plan.CLOSE) == 0.5, "an option not tried this round is not moved"
+    seen.learn(rate=0.5)
+    assert seen.of(Plan.WORK) == pytest.approx(0.5 + 0.5 * (2 / 3 - 0.5)), (
+        "a round with no cases teaches nothing")
+
+
+def test_choices_follow_expected_scores_and_hours_under_pressure():
+    rule = AssessmentRule(AssessmentParams(choice_temperature=0.05, hour_price=0.05), True)
+    seen = Expectations(prior=0.5)
+    seen.expected = {Plan.WORK: 0.7, Plan.CLOSE: 0.5}
+    options = {Plan.WORK: 8.0, Plan.CLOSE: 0.0}
+    rng = np.random.default_rng(0)
+
+    def close_share(pressure: float) -> float:
+        picks = [rule.decide(seen, case(), options, pressure, rng) for _ in range(2000)]
+        return picks.count(Plan.CLOSE) / len(picks)
+
+    idle, behind = close_share(0.0), close_share(1.0)
+    assert idle < 0.05, f"with time to spare the better-scoring option wins ({idle:.3f})"
+    assert behind > 0.9, f"fully behind, 8 hours at 0.05 outweigh 0.2 of score ({behind:.3f})"
+    assert rule.pressure(0.0, 40.0) == 0.0 and rule.pressure(1e6, 40.0) == 1.0
+
+
+def test_a_choice_is_remembered_and_scored_when_the_case_ends():
+    rule = AssessmentRule(AssessmentParams(process_weight=1.0, blame_weight=0.25), True)
+    unit = Expectations(prior=0.5)
+    item = case()
+    rule.decide(unit, item, {Plan.BOUNCE: 0.0}, 0.0, np.random.default_rng(0))
+    item.escalations += 1
+    rule.decide(unit, item, {Plan.WORK: 1.0}, 0.0, np.random.default_rng(0))
+    rule.credit(item, on_time=True, judgement=1.0)
+    assert unit.seen == {Plan.BOUNCE: [0.5, 1.0], Plan.WORK: [1.0, 1.0]}, (
+        "the bounce came back and escalated once (blame 2); the work was on time")
 
 
 # -- whistle ------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.hall = None
         self.next_meeting_day = 0
         self.service_hours = 0.0
+        self.choices = model.rules.assessment.expectations()
 
     @property
     def positions(self) -> int:
@@ -88,8 +89,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         authorised = model.rules.devolution.has_authority(case.category)
         intake = model.params.district.intake_hours
         if case.pushed_down:
-            case.plan = Plan.SETTLE
-            return spec.work_hours * model.rules.information.work_factor(case)
+            return self._settle_or_forward(case)
         if spec.collective and model.rules.consultation.waits_for_meeting(
             self.next_meeting_day - model.day
         ):
@@ -99,22 +99,45 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             case.plan = Plan.REFER
             return intake
         if authorised:
-            case.plan = Plan.SETTLE
-            return spec.work_hours * model.rules.information.work_factor(case)
+            return self._settle_or_forward(case)
         case.plan = Plan.FORWARD
         return intake
+
+    def _settle_or_forward(self, case: Case) -> float:
+        """Choose how to handle a case it may settle; return the hours the choice takes.
+
+        The committee settles it, passes it up, or (a hard case) closes it unsolved (应付),
+        weighing what the street's assessment is expected to give each option against the
+        hours it costs while the committee is behind (see :mod:`model.rules.assessment`). A
+        pushed-down case passed back up counts as a bounce; a case devolved to the committee
+        passed up is a duty declined, which the assessment counts as missed.
+        """
+        model = self.model
+        rule = model.rules.assessment
+        work = (model.category_specs[case.category].work_hours
+                * model.rules.information.work_factor(case))
+        authorised = model.rules.devolution.has_authority(case.category)
+        passing_up = Plan.DECLINE if authorised else Plan.FORWARD
+        options = {Plan.SETTLE: work, passing_up: 0.0}
+        if case.hard:
+            options[Plan.CLOSE] = 0.0
+        pressure = rule.pressure(self.queued_hours + self.paperwork_due, self.capacity())
+        case.plan = rule.decide(self.choices, case, options, pressure, model.streams["choice"])
+        return work if case.plan == Plan.SETTLE else model.params.district.intake_hours
 
     def finish(self, case: Case) -> None:
         """Carry out the plan chosen in :meth:`start`."""
         casework = self.model.casework
         if case.plan == Plan.SETTLE:
             self._settle(case)
+        elif case.plan == Plan.CLOSE:
+            casework.close(case, Status.CLOSED_UNSOLVED, Level.COMMUNITY)
         elif case.plan == Plan.MEETING:
             self.meeting_pool.append((case, case.ticket))
         elif case.plan == Plan.REFER:
             casework.refer(case, self.model.category_specs[case.category].ngo_specialty)
         else:
-            casework.forward(case)
+            casework.forward(case, bounced=case.pushed_down)
 
     def _settle(self, case: Case) -> None:
         model = self.model
@@ -175,6 +198,11 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         population.refresh_community(self.community, old_sat, old_trust)
         self.hours_worked += self.service_hours
         self.service_hours = 0.0
+
+    # -- assessment (scheduled event) -----------------------------------------------------------
+    def assess(self) -> None:
+        """End the street's assessment round: learn what settling and forwarding scored."""
+        self.choices.learn(self.model.params.assessment.learning_rate)
 
     # -- workforce -----------------------------------------------------------------------------
     def workforce_day(self) -> None:

@@ -8,7 +8,7 @@ import mesa
 
 from model.agents.queue import CaseQueue
 from model.cases import Case, Channel, Level, Node, NodeKind, Plan, Status
-from model.rules.assessment import RoundRecord
+from model.rules.assessment import Expectations
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 class Department(CaseQueue, mesa.Agent):
     """A functional department: a queue of cases, summonses to answer, and habits to adapt.
 
-    On taking a case it screens it: a case sent to the wrong department, or one whose remit
-    it shares with another, may be bounced back to the street (推诿); a hard devolvable case
-    may be pushed down to the committee (甩锅). Summonses from a whistle are answered with
-    spare hours, and by their deadline in overtime if need be (报到). Hard cases need extra work;
-    under pressure the department may close them unsolved, with a propensity it adapts at
-    each assessment round to what its assessment rewards.
+    On taking a case it screens it: a case sent to the wrong department goes back to the
+    street. Otherwise it chooses (see :mod:`model.rules.assessment`) between working the case
+    and, where it can, bouncing a case whose remit it shares with another department (推诿) or
+    pushing a hard devolvable case down to the committee (甩锅); once a hard case's first work
+    is done, between its extra work and closing it unsolved (应付). Each choice weighs what it
+    expects the option to score at assessment, learnt from its rounds, against the hours it
+    costs while the department is behind. Summonses from a whistle are answered with spare
+    hours, and by their deadline in overtime if need be (报到).
     """
 
     model: GovernanceModel
@@ -36,9 +38,9 @@ class Department(CaseQueue, mesa.Agent):
         self.node = Node(NodeKind.DEPARTMENT, index)
         self.spec = model.params.departments[name]
         self.hours_per_day = hours_per_day
-        self.propensity = model.params.assessment.initial_close_unsolved
+        self.screening = model.rules.assessment.expectations()
+        self.hard_cases = model.rules.assessment.expectations()
         self.summons: list[tuple[Case, int, int]] = []
-        self.round = RoundRecord()
         self.overtime_hours = 0.0
         self.bounced = 0
         self.pushed_down = 0
@@ -98,21 +100,30 @@ class Department(CaseQueue, mesa.Agent):
         """Screen the case; return screening hours, or the hours of the work it needs."""
         model = self.model
         spec = model.category_specs[case.category]
-        rng = model.streams["routing"]
         screening = self.spec.screening_hours
         if case.next_department != self.index:
             case.plan = Plan.BOUNCE
             return screening
-        if spec.claimed_by and rng.random() < model.params.devolution.overlap_bounce_prob:
-            case.plan = Plan.BOUNCE
-            return screening
-        if case.channel != Channel.VISIT and model.rules.devolution.pushes_down(
-            rng.random(), case.hard, spec.devolvable
-        ):
-            case.plan = Plan.PUSH_DOWN
-            return screening
-        case.plan = Plan.WORK
-        return screening + spec.work_hours * model.rules.information.work_factor(case)
+        work = spec.work_hours * model.rules.information.work_factor(case)
+        options = {Plan.WORK: work + (self._extra_hours(case) if case.hard else 0.0)}
+        if spec.claimed_by:
+            options[Plan.BOUNCE] = 0.0
+        if case.hard and spec.devolvable and case.channel != Channel.VISIT:
+            options[Plan.PUSH_DOWN] = 0.0
+        case.plan = self._choose(self.screening, case, options)
+        return screening + (work if case.plan == Plan.WORK else 0.0)
+
+    def _extra_hours(self, case: Case) -> float:
+        spec = self.model.category_specs[case.category]
+        return spec.hard_extra_hours * self.model.rules.information.work_factor(case)
+
+    def _choose(self, expectations: Expectations, case: Case,
+                options: dict[Plan, float]) -> Plan:
+        if len(options) == 1:
+            return next(iter(options))
+        rule = self.model.rules.assessment
+        pressure = rule.pressure(self.queued_hours, self.hours_per_day)
+        return rule.decide(expectations, case, options, pressure, self.model.streams["choice"])
 
     def finish(self, case: Case) -> None:
         """Bounce, push down, or finish the work (closing hard cases unsolved if it must)."""
@@ -129,16 +140,13 @@ class Department(CaseQueue, mesa.Agent):
             self._complete_leg(case)
 
     def _hard_case(self, case: Case) -> None:
-        model = self.model
-        chance = model.rules.assessment.close_unsolved_probability(
-            self.propensity, self.queued_hours, self.hours_per_day)
-        if model.streams["closure"].random() < chance:
+        extra = self._extra_hours(case)
+        if self._choose(self.hard_cases, case, {Plan.WORK: extra, Plan.CLOSE: 0.0}) == Plan.CLOSE:
             case.quick_closed = True
-            model.casework.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
+            self.model.casework.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
             return
         case.hard_worked = True
-        spec = model.category_specs[case.category]
-        self.resume(case, spec.hard_extra_hours * model.rules.information.work_factor(case))
+        self.resume(case, extra)
 
     def _complete_leg(self, case: Case) -> None:
         model = self.model
@@ -150,6 +158,7 @@ class Department(CaseQueue, mesa.Agent):
 
     # -- assessment (scheduled event) ----------------------------------------------------------
     def assess(self) -> None:
-        """Adapt the closing propensity to what the assessment rewarded this round."""
-        self.propensity = self.model.rules.assessment.adapt(self.propensity, self.round)
-        self.round = RoundRecord()
+        """End an assessment round: learn what each handling option scored."""
+        rate = self.model.params.assessment.learning_rate
+        self.screening.learn(rate)
+        self.hard_cases.learn(rate)

@@ -1,44 +1,76 @@
-"""考核机制 rule: process versus outcome weights, and how departments adapt (§4.2, §5.2).
+"""考核机制 rule: what assessment counts, and how units choose by it (§4.2, §5.2, §6.5).
 
-Process-weighted assessment rewards closures, on-time closure and filled ledgers (留痕);
-outcome-weighted assessment rewards residents' satisfaction. Departments push ledgers down
-to committees in proportion to the process weight, and at each assessment round move their
-propensity to close hard cases unsolved in the direction their assessment rewards, judged
-from their own cases of the last round (a myopic best response, not a fixed switch).
+An assessment round scores each case a unit made a handling choice on, when the case ends.
+Process indicators (weight ``process_weight``) count a case kept on the unit's books as met
+when it closed within its time limit, a case passed on (bounced, pushed down, forwarded) as
+off the books, and a duty passed up undone (a devolved case a committee declines) as missed.
+Outcome indicators (the rest of the weight) count the resident's judgement of the case (回访).
+A case that comes back to the unit or escalates after its choice costs ``blame_weight`` each
+time, under any assessment (信访 and 回退 are always counted).
+
+Departments and committees keep, per handling option, the score they expect it to earn,
+learnt from the rounds they went through (an exponentially weighted mean of the scores each
+round actually gave, weight ``learning_rate`` on the latest round; options not yet tried keep
+``prior_score``). Facing a choice they weigh each option's expected score against the hours
+it costs now, priced by how far behind they are (queued work over capacity), and pick by a
+logit rule with ``choice_temperature``. So process-weighted assessment makes closing unsolved
+and passing cases on pay, and outcome-weighted assessment makes them costly, through the
+scores the rounds give rather than through a bonus in the learning rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from typing import TYPE_CHECKING
 
+from model.cases import Plan
 from model.scenario.rule_groups import AssessmentParams
 
+if TYPE_CHECKING:
+    import numpy as np
 
-@dataclass
-class RoundRecord:
-    """What one department saw in one assessment round, by how it handled hard cases."""
+    from model.cases import Case
 
-    quick_closed: int = 0  # hard cases closed unsolved
-    quick_on_time: int = 0
-    quick_experience: float = 0.0
-    worked: int = 0  # hard cases worked through
-    worked_on_time: int = 0
-    worked_experience: float = 0.0
+#: Options that take a case off the chooser's books.
+PASSED_ON = frozenset({Plan.BOUNCE, Plan.PUSH_DOWN, Plan.FORWARD})
 
-    def record(self, quick: bool, on_time: bool, experience: float) -> None:
-        """Add one closed hard case."""
-        if quick:
-            self.quick_closed += 1
-            self.quick_on_time += on_time
-            self.quick_experience += experience
-        else:
-            self.worked += 1
-            self.worked_on_time += on_time
-            self.worked_experience += experience
+
+class Expectations:
+    """What one unit expects each handling option to score, and this round's scores so far."""
+
+    __slots__ = ("prior", "expected", "seen")
+
+    def __init__(self, prior: float) -> None:
+        self.prior = prior
+        self.expected: dict[Plan, float] = {}
+        self.seen: dict[Plan, list[float]] = {}
+
+    def of(self, plan: Plan) -> float:
+        """The score the unit expects ``plan`` to earn."""
+        return self.expected.get(plan, self.prior)
+
+    def record(self, plan: Plan, score: float) -> None:
+        """Add the score one case handled with ``plan`` earned this round."""
+        totals = self.seen.setdefault(plan, [0.0, 0.0])
+        totals[0] += score
+        totals[1] += 1.0
+
+    def learn(self, rate: float) -> None:
+        """End a round: move each tried option's expectation toward what the round gave."""
+        for plan, (total, count) in self.seen.items():
+            old = self.of(plan)
+            self.expected[plan] = old + rate * (total / count - old)
+        self.seen = {}
+
+    def __getstate__(self) -> tuple:
+        return self.prior, self.expected, self.seen
+
+    def __setstate__(self, state: tuple) -> None:
+        self.prior, self.expected, self.seen = state
 
 
 class AssessmentRule:
-    """Turns assessment weights into paperwork pushed down and departments' closing habits."""
+    """Scores handled cases, prices hours under pressure and picks handling options."""
 
     def __init__(self, params: AssessmentParams, unified: bool) -> None:
         self.params = params
@@ -46,8 +78,12 @@ class AssessmentRule:
 
     @property
     def outcome_weight(self) -> float:
-        """Weight of outcome indicators (resident satisfaction)."""
+        """Weight of outcome indicators (residents' judgement of their cases)."""
         return 1.0 - self.params.process_weight
+
+    def expectations(self) -> Expectations:
+        """A unit's expectations before its first round."""
+        return Expectations(self.params.prior_score)
 
     def ledger_hours_per_day(self) -> float:
         """Paperwork hours pushed down to each committee per day."""
@@ -55,20 +91,66 @@ class AssessmentRule:
         hours = p.ledger_hours_floor + p.ledger_hours_full * p.process_weight
         return hours if self.unified else hours * p.siloed_ledger_factor
 
-    def close_unsolved_probability(self, propensity: float, queued_hours: float,
-                                   capacity: float) -> float:
-        """Chance of closing a hard case unsolved; rises as the queue grows (§4.2 应付检查)."""
-        pressure = min(1.0, queued_hours / (capacity * self.params.pressure_days))
-        floor = self.params.pressure_floor
-        return propensity * (floor + (1.0 - floor) * pressure)
+    def pressure(self, queued_hours: float, capacity: float) -> float:
+        """How far behind a unit is, in [0, 1]: queued work over ``pressure_days`` of capacity."""
+        return min(1.0, queued_hours / max(capacity * self.params.pressure_days, 1e-9))
 
-    def adapt(self, propensity: float, seen: RoundRecord) -> float:
-        """New propensity after a round: move toward what the assessment rewards."""
-        quick_on_time = seen.quick_on_time / seen.quick_closed if seen.quick_closed else 1.0
-        quick_exp = seen.quick_experience / seen.quick_closed if seen.quick_closed else 0.0
-        worked_on_time = seen.worked_on_time / seen.worked if seen.worked else 1.0
-        worked_exp = seen.worked_experience / seen.worked if seen.worked else 1.0
-        gain = self.params.process_weight * (quick_on_time - worked_on_time + 1.0) / 2.0
-        loss = self.outcome_weight * max(0.0, worked_exp - quick_exp)
-        step = self.params.learning_rate * (gain - loss)
-        return min(1.0, max(0.0, propensity + step))
+    def decide(self, expectations: Expectations, case: Case, options: dict[Plan, float],
+               pressure: float, rng: np.random.Generator) -> Plan:
+        """Pick a handling option for ``case`` and remember the choice on the case.
+
+        Args:
+            expectations: The choosing unit's expectations at this decision point.
+            case: The case decided on.
+            options: Each feasible option and the staff hours it costs the unit now.
+            pressure: The unit's pressure (:meth:`pressure`); an hour costs
+                ``hour_price x pressure`` of score.
+            rng: The stream the choice draws from.
+        """
+        p = self.params
+        price = p.hour_price * pressure
+        plans = list(options)
+        utility = [expectations.of(plan) - price * options[plan] for plan in plans]
+        best = max(utility)
+        weights = [math.exp((u - best) / p.choice_temperature) for u in utility]
+        draw = rng.random() * sum(weights)
+        chosen = plans[-1]
+        for plan, weight in zip(plans, weights, strict=True):
+            draw -= weight
+            if draw < 0:
+                chosen = plan
+                break
+        self._remember(case, expectations, chosen)
+        return chosen
+
+    @staticmethod
+    def _remember(case: Case, expectations: Expectations, plan: Plan) -> None:
+        records = case.decisions
+        if records is None:
+            records = case.decisions = []
+        for record in records:
+            if record[0] is expectations:
+                record[3] += 1  # the case came back to a unit that had already chosen
+        records.append([expectations, plan, case.escalations, 0])
+
+    def score(self, plan: Plan, on_time: bool, judgement: float, blame: int) -> float:
+        """Assessment score of one case handled with ``plan``.
+
+        Args:
+            plan: The option the unit chose.
+            on_time: Whether the case closed within its time limit.
+            judgement: The resident's judgement of the case in [0, 1].
+            blame: Times the case came back to the unit or escalated after its choice.
+        """
+        if plan == Plan.DECLINE:
+            process = 0.0
+        else:
+            process = 1.0 if plan in PASSED_ON or on_time else 0.0
+        return (self.params.process_weight * process + self.outcome_weight * judgement
+                - self.params.blame_weight * blame)
+
+    def credit(self, case: Case, on_time: bool, judgement: float) -> None:
+        """Score an ended case for every unit that made a handling choice on it."""
+        for expectations, plan, escalations, returns in case.decisions or ():
+            blame = case.escalations - escalations + returns
+            expectations.record(plan, self.score(plan, on_time, judgement, blame))

@@ -37,10 +37,6 @@ class DevolutionRule:
         devolved = sum(float(expected_hours[c]) for c in self.authorised)
         return math.ceil(self.params.resources_follow * devolved / hours_per_worker - 1e-9)
 
-    def pushes_down(self, draw: float, hard: bool, devolvable: bool) -> bool:
-        """Whether a department pushes a hard case down to the committee (甩锅)."""
-        return hard and devolvable and draw < self.params.push_down_share
-
     def settle_probability(self, authorised: bool, experience: float) -> float:
         """Chance a committee that has worked a case through really settles it."""
         if not authorised:

@@ -89,17 +89,6 @@ class DevolutionParams(Group):
         le=1, unit="share", source="§6.2 完善配套支持政策", step=0.05, role="lever",
         label="Resources follow duties", zh="资源随事转比例",
         zh_help="随下放工作量一并下沉的人员和经费比例（费随事清）")
-    push_down_share: float = param(
-        0.3, "Share of hard devolvable cases departments push down to committees (甩锅)", ge=0,
-        le=1, unit="share", source="§4.2 甩锅", step=0.05, role="assumption",
-        label="Push-down share", zh="部门甩锅比例",
-        zh_help="部门将可下放的疑难诉求推给社区居委会的比例（甩锅）")
-    overlap_bounce_prob: float = param(
-        0.3, "Chance a department bounces a case whose remit it shares with another (推诿)", ge=0,
-        le=1, unit="probability", source="§2 职责交叉或真空; §6.2 推诿扯皮", step=0.05,
-        role="assumption",
-        label="Bounce chance, overlapping remits", zh="职责交叉推诿概率",
-        zh_help="部门退回与其他部门职责交叉诉求的概率（推诿）")
     unauthorised_solve_prob: float = param(
         0.3, "Chance a committee settles a pushed-down case it has no authority for (有责无权)",
         ge=0, le=1, unit="probability", source="§4.2 有责无权", step=0.05, role="assumption",
@@ -126,20 +115,38 @@ class AssessmentParams(Group):
         label="Process indicator weight", zh="过程指标权重",
         zh_help="过程指标（办结数量、台账、留痕）的权重，其余为结果指标权重")
     interval_days: int = param(
-        90, "Days between assessment rounds, when departments adapt their behaviour", ge=7, le=365,
+        90, "Days between assessment rounds, when units learn what their choices score", ge=7,
+        le=365,
         unit="days", source="§5.2 绩效评估与反馈", role="lever",
         label="Assessment interval", zh="考核周期",
-        zh_help="两轮考核之间的天数；每轮考核时部门调整其行为")
+        zh_help="两轮考核之间的天数；每轮考核时各单位根据得分调整处置选择")
     learning_rate: float = param(
-        0.3, "How far departments move their closing propensity per assessment round", ge=0, le=1,
-        unit="per round", source="assumption", step=0.01, role="assumption",
-        label="Department adaptation rate", zh="部门适应速度",
-        zh_help="每轮考核时部门调整敷衍结案倾向的幅度")
-    initial_close_unsolved: float = param(
-        0.3, "Initial propensity of departments to close hard cases unsolved", ge=0, le=1,
-        unit="probability", source="§4.2 应付检查", step=0.01, role="assumption",
-        label="Initial closing unsolved", zh="初始敷衍结案倾向",
-        zh_help="部门初始时将疑难诉求未解决即结案的倾向")
+        0.5, "Weight of the latest assessment round in what a unit expects an option to score",
+        ge=0, le=1, unit="per round", source="§5.2 绩效评估与反馈", step=0.01,
+        role="assumption",
+        label="Learning from assessment rounds", zh="考核学习速度",
+        zh_help="最近一轮考核结果在单位对各处置方式预期得分中的权重")
+    prior_score: float = param(
+        0.5, "Score a unit expects of a handling option it has not yet seen assessed", ge=0,
+        le=1, unit="score", source="assumption", step=0.05, role="assumption",
+        label="Prior expected score", zh="初始预期得分",
+        zh_help="单位对尚未经历考核的处置方式的预期得分")
+    hour_price: float = param(
+        0.04, "Assessment score a unit gives up for one staff hour when it is fully behind",
+        ge=0, le=1, unit="score/hour", source="§4.2 小马拉大车", step=0.005,
+        role="assumption",
+        label="Price of an hour under pressure", zh="工时压力价格",
+        zh_help="单位积压满负荷时，一个工时相当于多少考核得分")
+    choice_temperature: float = param(
+        0.1, "Spread of handling choices around the best-scoring option (logit temperature)",
+        ge=0.001, le=10, unit="score", source="assumption", step=0.01, role="assumption",
+        label="Choice noise", zh="选择随机性",
+        zh_help="单位处置选择偏离预期得分最高方式的程度（logit 温度）")
+    blame_weight: float = param(
+        0.25, "Score a unit loses each time a case it chose on comes back or escalates",
+        ge=0, le=5, unit="score", source="§4.2 推诿扯皮; 信访", step=0.05, role="assumption",
+        label="Blame per return or escalation", zh="回退与投诉问责",
+        zh_help="单位处置过的诉求每被退回或升级投诉一次所扣的考核得分")
     ledger_hours_full: float = param(
         36.0, "Ledger and paperwork hours per committee per day at process weight 1 (台账)", ge=0,
         le=200, unit="hours/day", source="§4.2 台账资料", step=1, role="assumption",
@@ -155,16 +162,11 @@ class AssessmentParams(Group):
         le=3, unit="factor", source="§4.2 重复录入", step=0.05, role="assumption",
         label="Ledger multiplier, siloed", zh="分散系统台账倍数",
         zh_help="各部门台账分别在各自系统中填报时的材料工作量倍数")
-    pressure_floor: float = param(
-        0.5, "Share of the closing propensity acted on with an empty queue", ge=0, le=1,
-        unit="share", source="assumption", step=0.05, role="assumption",
-        label="Closing unsolved, empty queue", zh="无积压时敷衍比例",
-        zh_help="部门无积压时实际付诸行动的敷衍结案倾向比例")
     pressure_days: float = param(
-        3.0, "Days of queued work at which a department's closing pressure is full", ge=0.1, le=60,
-        unit="days", source="assumption", step=0.1, role="assumption",
+        3.0, "Days of queued work at which a unit is fully behind (hours priced highest)", ge=0.1,
+        le=60, unit="days", source="assumption", step=0.1, role="assumption",
         label="Queue days at full pressure", zh="积压压力天数",
-        zh_help="部门积压工作达到多少天时结案压力达到最大")
+        zh_help="单位积压工作达到多少天时工时压力达到最大")
 
 
 class WhistleParams(Group):
