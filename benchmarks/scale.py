@@ -12,7 +12,10 @@ trivial and cogov alternating so that a change in the machine's load hits both a
 measurement's peak memory is that process's ``ru_maxrss``: interpreter, imports and the model
 (``import_mib`` is the part before the model was built); the cogov number therefore never
 includes the trivial loop's agents. Times are medians over ``--repeat`` measurements, peaks the
-largest. Prints one JSON line, then one readable line.
+largest. ``ratio`` is the ratio of the median wall times, ``cpu_ratio`` that of the median
+CPU times, ``paired_ratio`` the median of each repeat's cogov/trivial ratio (the two ran back
+to back, so a slow spell of the machine cancels out). Prints one JSON line, then one readable
+line.
 
 Usage:
     python benchmarks/scale.py [--residents 50000] [--days 365] [--seed 1] [--repeat 3]
@@ -107,7 +110,7 @@ def readable(result: dict[str, Any]) -> str:
     if trivial is not None:
         line += (f"; trivial Mesa loop {trivial['seconds']:.2f} s, peak "
                  f"{trivial['peak_mib']:,.0f} MiB; ratio cogov/trivial {result['ratio']:.2f} "
-                 f"(CPU time {result['cpu_ratio']:.2f})")
+                 f"(CPU time {result['cpu_ratio']:.2f}, paired {result['paired_ratio']:.2f})")
     return line
 
 
@@ -132,6 +135,9 @@ def main() -> None:
     if args.trivial:
         for key, name in (("seconds", "ratio"), ("cpu_seconds", "cpu_ratio")):
             result[name] = round(_median(runs["cogov"], key) / _median(runs["trivial"], key), 3)
+        result["paired_ratio"] = round(statistics.median(
+            c["seconds"] / t["seconds"] for t, c in zip(runs["trivial"], runs["cogov"],
+                                                        strict=True)), 3)
     print(json.dumps(result))
     print(readable(result))
 
