@@ -23,11 +23,12 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from model.calibration import Backend, calibrate, load_calibration
 from model.calibration import report as calibration_report
@@ -70,8 +71,12 @@ class PaperSpec(_Table):
     claims: str | None = None
 
 
+Mechanism = Literal["emergent", "definitional"]
+MECHANISMS: tuple[str, ...] = get_args(Mechanism)
+
+
 class Claim(_Table):
-    """One claim of the validation report."""
+    """One claim of the validation report, and whether interacting processes produce it."""
 
     id: str
     claim: str
@@ -81,6 +86,21 @@ class Claim(_Table):
     reference: str
     outcome: str
     expect: Literal["higher", "lower"]
+    mechanism: Mechanism = Field(
+        description="emergent: two or more interacting processes produce the claim; "
+        "definitional: one equation or one switch does")
+    why: str = Field(description="One sentence naming those processes, or that equation or "
+                     "switch (not empty)")
+
+    @field_validator("why")
+    @classmethod
+    def _says_why(cls, why: str) -> str:
+        """Refuse a blank ``why``: a label nobody can check is no label."""
+        if not why.strip():
+            raise PydanticCustomError(
+                "blank_why", "is empty (allowed: one sentence naming the interacting processes, "
+                "or the one equation or switch, that produce the claim)")
+        return why
 
 
 class Claims(_Table):
@@ -144,8 +164,16 @@ def block_names(paper: Paper) -> set[str]:
 
 
 def load_claims(path: Path) -> Claims:
-    """Read and validate a claims file."""
-    return _validated(Claims, path)
+    """Read and validate a claims file; a claim missing its mechanism is told the choices."""
+    try:
+        return Claims.model_validate(read_spec_file(path))
+    except ValidationError as exc:
+        lines = describe_validation_error(exc, {}, str(path), Claims)
+        allowed = " or ".join(f"'{m}'" for m in MECHANISMS)
+        raise ScenarioError([
+            f"{line} (allowed: {allowed})"
+            if error["type"] == "missing" and error["loc"][-1] == "mechanism" else line
+            for error, line in zip(exc.errors(include_url=False), lines, strict=True)]) from None
 
 
 def code_line() -> str:
@@ -307,6 +335,18 @@ def evaluate_claims(claims: Claims, stores: dict) -> pd.DataFrame:
     return frame
 
 
+def definitional_lines(claims: Claims) -> list[str]:
+    """How many claims are definitional, and each one's ``why``, for under the table."""
+    definitional = [c for c in claims.claims if c.mechanism == "definitional"]
+    total = len(claims.claims)
+    if not definitional:
+        return [f"None of the {total} claims is definitional: each follows from two or more "
+                "interacting processes.", ""]
+    return [f"{len(definitional)} of {total} claims are definitional (one equation or one switch "
+            "produces them rather than interacting processes):", "",
+            *(f"- {c.id}: {c.why}" for c in definitional), ""]
+
+
 def _validation_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     assert paper.spec.claims is not None
     claims_file = paper.path(paper.spec.claims)
@@ -317,17 +357,18 @@ def _validation_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     if unknown:
         raise ScenarioError(unknown)
     frame = evaluate_claims(claims, stores)
-    rows = [[r.id, r.claim, r.source, f"`{r.experiment}`", f"`{r.scenario}` vs `{r.reference}`",
-             OUTCOMES_BY_NAME[r.outcome].label, r.expect,
+    rows = [[r.id, r.claim, r.mechanism, r.source, f"`{r.experiment}`",
+             f"`{r.scenario}` vs `{r.reference}`", OUTCOMES_BY_NAME[r.outcome].label, r.expect,
              ci_text(r.diff, r.diff_low, r.diff_high, _places(r.outcome), sign=True),
              number(r.hedges_g, 1, True) if math.isfinite(r.hedges_g) else "–",
              p_text(r.p_holm), "**yes**" if r.holds else "**no**"]
             for r in frame.itertuples()]
     held = int(frame["holds"].sum())
     paper.blocks["table.validation"] = [
-        *md_table(["#", "claim", "source", "experiment", "compared", "outcome", "expected",
-                   "difference [95% CI]", "g", "p (Holm)", "holds"], rows, left=7),
+        *md_table(["#", "claim", "mechanism", "source", "experiment", "compared", "outcome",
+                   "expected", "difference [95% CI]", "g", "p (Holm)", "holds"], rows, left=8),
         f"{held} of {len(frame)} claims hold at Holm-adjusted p < {claims.alpha:g}.", "",
+        *definitional_lines(claims),
         *_provenance_lines(_stamp(claims_file, "seeds of each experiment above"))]
     return [_write_table(paper.path(paper.spec.assets), "validation", frame)]
 
