@@ -27,8 +27,8 @@ MEMORY_PROBE = """
 import sys
 from model.experiment import experiment_from_data, run_sweep
 spec = {"name": "memory", "scenarios": ["baseline"], "replications": int(sys.argv[1]),
-        "days": 10, "set": {"district.residents": 1000, "district.streets": 1,
-                            "district.communities_per_street": 2}}
+        "days": 10, "set": {"district.residents": 1000,
+                            "district.residents_per_community": 500}}
 run_sweep(experiment_from_data(spec, "memory"), sys.argv[2], workers=2, progress=False)
 status = open("/proc/self/status").read().split("\\n")
 print(next(line.split()[1] for line in status if line.startswith("VmHWM")))

@@ -9,11 +9,11 @@ import pytest
 
 from model import GovernanceModel, Scenario, load_scenario
 
-# One street of three communities, 2,000 residents: every mechanism runs, each day is cheap.
+# Three communities of about 667 residents, 2,000 in all, under one street office (of four
+# communities, so the street is a partial one): every mechanism runs, each day is cheap.
 SMALL: dict[str, Any] = {
     "district.residents": 2000,
-    "district.streets": 1,
-    "district.communities_per_street": 3,
+    "district.residents_per_community": 667,
 }
 
 

@@ -17,7 +17,7 @@ from model.outcomes import OUTCOMES
 # ``model.simulate`` the attribute is the function; the module is looked up by name
 simulate_module = importlib.import_module("model.simulate")
 REPO = Path(__file__).resolve().parent.parent
-SMALL = {"district.residents": 2000, "district.streets": 1, "district.communities_per_street": 3}
+SMALL = {"district.residents": 2000, "district.residents_per_community": 667}
 SMALL_TOML = "".join(f'"{key}" = {value}\n' for key, value in SMALL.items())
 SMALL_ARGS = [arg for key, value in SMALL.items() for arg in ("--set", f"{key}={value}")]
 OUTCOME_NAMES = [o.name for o in OUTCOMES]

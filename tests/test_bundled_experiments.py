@@ -16,8 +16,8 @@ EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 # experiments/ also holds the calibration, the paper and its claims: not sweep specs
 NOT_SWEEPS = {"calibration", "paper", "validation"}
 SPECS = sorted(p for p in EXPERIMENTS.glob("*.toml") if p.stem not in NOT_SWEEPS)
-SMALL = ["--set", "district.residents=1000", "--set", "district.streets=1",
-         "--set", "district.communities_per_street=2", "--days", "15", "--replications", "2",
+SMALL = ["--set", "district.residents=1000",
+         "--set", "district.residents_per_community=500", "--days", "15", "--replications", "2",
          "--quiet", "--backend", "serial"]
 
 

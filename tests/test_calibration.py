@@ -21,7 +21,7 @@ from model.scenario import ScenarioError
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "experiments" / "calibration.toml"
 BASE = tomllib.loads(SPEC.read_text(encoding="utf-8"))
-TINY = {"district.residents": 800, "district.streets": 1, "district.communities_per_street": 2}
+TINY = {"district.residents": 800, "district.residents_per_community": 400}
 
 
 def _data(**changes: object) -> dict:

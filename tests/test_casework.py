@@ -238,7 +238,7 @@ def test_department_works_a_hard_case_through_when_that_scores_best():
 
 
 def test_summoned_department_answers_at_its_deadline_in_overtime():
-    model, desk = district({"departments.health.hours_per_day": 1.0})
+    model, desk = district({"departments.health.hours_per_1000_residents": 0.5})
     health = model.departments[HEALTH]
     case = scripted(model, HEALTH_SERVICE)
     case.joint_parts = 1
@@ -253,7 +253,7 @@ def test_summoned_department_answers_at_its_deadline_in_overtime():
 
 
 def test_summoned_department_waits_for_spare_hours_before_its_deadline():
-    model, desk = district({"departments.health.hours_per_day": 1.0})
+    model, desk = district({"departments.health.hours_per_1000_residents": 0.5})
     case = scripted(model, HEALTH_SERVICE)
     case.joint_parts = 1
     model.departments[HEALTH].summon(case, deadline=model.day + 5)

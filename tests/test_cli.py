@@ -21,8 +21,8 @@ from model.provenance import (
 from model.scenario import bundled_dir, bundled_names
 
 REPO = Path(__file__).resolve().parent.parent
-SMALL = ["--set", "district.residents=2000", "--set", "district.streets=1",
-         "--set", "district.communities_per_street=3", "--days", "20"]
+SMALL = ["--set", "district.residents=2000", "--set", "district.residents_per_community=667",
+         "--days", "20"]
 BUNDLED = ", ".join(bundled_names())
 
 
@@ -202,7 +202,7 @@ def test_run_json_has_every_outcome(capsys):
     assert list(summary) == [outcome.name for outcome in OUTCOMES]
     assert summary["recovery_days"] is None, "no shock: None becomes null"
     expected = simulate(load_scenario("whistle", {"district.residents": 2000,
-                        "district.streets": 1, "district.communities_per_street": 3}),
+                        "district.residents_per_community": 667}),
                         seed=4, days=20)
     assert summary == pytest.approx(expected)
 
@@ -276,8 +276,11 @@ def test_compare_repeated_scenario_names_are_made_unique(capsys):
     assert main(argv) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {row["scenario"] for row in rows} == {"baseline", "baseline-2"}
-    assert all(r["p_value"] == 1.0 for r in rows if r["scenario"] == "baseline-2"), (
+    repeated = [r for r in rows if r["scenario"] == "baseline-2"]
+    assert all(r["diff"] == 0.0 for r in repeated if r["diff"] is not None), (
         "the same scenario with the same seeds gives the same results")
+    assert all(r["p_value"] == 1.0 for r in repeated if r["n"] >= 2), (
+        "an outcome with two values or more on each side is compared, and found equal")
 
 
 def test_console_entry_point_in_a_subprocess():

@@ -19,8 +19,7 @@ from model.dashboard.limits import (
 from model.dashboard.session import DashboardRun
 from model.scenario import load_scenario_text
 
-BIG = (b'extends = "baseline"\n[district]\nresidents = 5000000\nstreets = 100\n'
-       b'communities_per_street = 100\n')
+BIG = b'extends = "baseline"\n[district]\nresidents = 5000000\nresidents_per_community = 100\n'
 MANY_CATEGORIES = ('extends = "baseline"\n' + "".join(
     f'[categories.c{i}]\nrate = 40.0\ndepartments = ["health"]\n' for i in range(1150))).encode()
 UNKNOWN_KEYS = ('extends = "baseline"\n[whistle]\n' + "".join(
@@ -34,8 +33,9 @@ HOSTILE = {
     "binary": (b"\xff\xfe\x00\x01", ["up.toml: not UTF-8 text"]),
     "big": (BIG, ["up.toml: district.residents: 5,000,000 is more than this server takes "
                   "(at most 200,000; set by whoever runs it)",
-                  "up.toml: district.streets × district.communities_per_street: 10,000 is more "
-                  "than this server takes (at most 400; set by whoever runs it)"]),
+                  "up.toml: district.residents / district.residents_per_community "
+                  "(communities): 50,000 is more than this server takes (at most 400; set by "
+                  "whoever runs it)"]),
     "many_categories": (MANY_CATEGORIES, [
         "up.toml: categories: 1,165 is more than this server takes (at most 100; set by "
         "whoever runs it)", "up.toml: categories.*.rate (needs a day at the peak): "]),

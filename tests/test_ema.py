@@ -281,9 +281,9 @@ def test_a_range_end_that_fails_a_cross_field_check_warns():
      "overrides: devolution.level: also sampled (in levers); the sampled value would always "
      "win, so drop one"),
     ({"overrides": {"district.residnts": 100}},
-     "overrides: district.residnts: unknown key (allowed: streets, communities_per_street, "
-     "residents, street_hours_per_day, routing_hours, intake_hours); did you mean "
-     "'residents'?"),
+     "overrides: district.residnts: unknown key (allowed: residents_per_community, "
+     "communities_per_street, residents, street_hours_per_1000_residents, routing_hours, "
+     "intake_hours); did you mean 'residents'?"),
     ({"days": 0}, "days: run.days: 0 is out of range (allowed: 1 to 3650)"),
     ({"outcomes": ["mean_satisfacton"]},
      "outcomes: mean_satisfacton: unknown outcome; did you mean 'mean_satisfaction'?"),

@@ -37,7 +37,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     """Overrides for a small district with a random mix of policies."""
     return {
         "district.residents": draw(st.integers(300, 3000)),
-        "district.streets": draw(st.integers(1, 2)),
+        "district.residents_per_community": draw(st.integers(300, 1500)),
         "district.communities_per_street": draw(st.integers(1, 3)),
         "whistle.enabled": draw(st.booleans()),
         "whistle.stuck_days": draw(st.integers(1, 20)),

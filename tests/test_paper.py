@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL_SET = """
 [set]
 "district.residents" = 1000
-"district.streets" = 1
-"district.communities_per_street" = 2
+"district.residents_per_community" = 500
 """
 
 DOCUMENT = """# A small paper

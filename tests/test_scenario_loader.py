@@ -235,7 +235,7 @@ def outside(model: type[BaseModel], name: str, kind: type) -> st.SearchStrategy:
 
 def test_schema_has_bounded_numbers_to_test():
     keys = {key for key, *_ in NUMERIC}
-    assert {"assessment.process_weight", "departments.civil_affairs.hours_per_day",
+    assert {"assessment.process_weight", "departments.civil_affairs.hours_per_1000_residents",
             "categories.elderly_care.rate"} <= keys, "numeric fields should be found everywhere"
 
 

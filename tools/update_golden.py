@@ -1,8 +1,9 @@
 """Regenerate ``tests/golden/summaries.json``, the golden outputs of the regression test.
 
-A fixed small set of runs (the baseline and the integrated reform, seed 7, one street of three
-communities, 120 days) is simulated and every outcome of each summary is written rounded to 10
-significant digits, with the provenance of the run (scenario hashes, versions, commit).
+A fixed small set of runs (the baseline and the integrated reform, seed 7, 2,000 residents in
+three communities of one street office, 120 days) is simulated and every outcome of each
+summary is written rounded to 10 significant digits, with the provenance of the run (scenario
+hashes, versions, commit).
 ``tests/test_golden.py`` recomputes the same runs and compares.
 
 Run it when a change to the model's results is intended (from the repository root)::
@@ -34,8 +35,7 @@ SEED = 7
 DAYS = 120
 OVERRIDES: dict[str, Any] = {
     "district.residents": 2000,
-    "district.streets": 1,
-    "district.communities_per_street": 3,
+    "district.residents_per_community": 667,
 }
 DIGITS = 10
 REL_TOL = 1e-9  # between a fresh run and the stored (rounded) summary

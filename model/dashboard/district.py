@@ -36,18 +36,20 @@ def _node(kind: str, index: int, en: str, zh: str, x: float, y: float) -> dict[s
 
 def layout(model: GovernanceModel) -> list[dict[str, Any]]:
     """Every place of the district on a fixed layered layout (values left None)."""
-    per = model.params.district.communities_per_street
+    street_of = model.layout.community_street
     nodes = []
     for i, (dept, x) in enumerate(zip(model.departments, _spread(
             len(model.departments), _LEFT, _RIGHT), strict=True)):
         en = dept.name.replace("_", " ").capitalize()
         nodes.append(_node("department", i, en, dept.spec.zh or dept.name, x, _ROW["department"]))
     xs = _spread(len(model.committees), _LEFT, _RIGHT)
-    for s in range(len(model.streets)):
-        x = float(np.mean(xs[s * per:(s + 1) * per]))
+    members = _street_members(model)
+    for s, communities in enumerate(members):
+        x = float(np.mean([xs[c] for c in communities]))
         nodes.append(_node("street", s, f"Street {s + 1}", f"街道{s + 1}", x, _ROW["street"]))
     for c, x in enumerate(xs):
-        s, k = divmod(c, per)
+        s = street_of[c]
+        k = members[s].index(c)
         nodes.append(_node("committee", c, f"Community {s + 1}-{k + 1}", f"社区{s + 1}-{k + 1}",
                            x, _ROW["committee"]))
     for i, (ngo, y) in enumerate(zip(model.ngos, _spread(len(model.ngos), 0.15, 0.65),
@@ -57,6 +59,14 @@ def layout(model: GovernanceModel) -> list[dict[str, Any]]:
     nodes.extend(_hall_nodes(model, nodes, step=(_RIGHT - _LEFT) / max(len(xs), 2)))
     nodes.append(_node("hotline", 0, "Hotline (12345)", "12345热线", 0.0, _ROW["street"]))
     return nodes
+
+
+def _street_members(model: GovernanceModel) -> list[list[int]]:
+    """The communities of each street office, in community order (the last may have fewer)."""
+    members: list[list[int]] = [[] for _ in model.streets]
+    for community, street in enumerate(model.layout.community_street):
+        members[street].append(community)
+    return members
 
 
 def _hall_nodes(model: GovernanceModel, placed: list[dict[str, Any]],
@@ -113,9 +123,7 @@ def satisfaction_by_place(model: GovernanceModel) -> dict[str, float]:
     sums = np.bincount(population.community, weights=population.satisfaction, minlength=n_comm)
     sizes = np.bincount(population.community, minlength=n_comm)
     values = {f"committee:{c}": float(sums[c] / sizes[c]) for c in range(n_comm) if sizes[c]}
-    per = model.params.district.communities_per_street
-    for s in range(len(model.streets)):
-        part = slice(s * per, (s + 1) * per)
-        if sizes[part].sum():
-            values[f"street:{s}"] = float(sums[part].sum() / sizes[part].sum())
+    for s, communities in enumerate(_street_members(model)):
+        if sizes[communities].sum():
+            values[f"street:{s}"] = float(sums[communities].sum() / sizes[communities].sum())
     return values

@@ -1,7 +1,7 @@
 """What an uploaded scenario may ask of the dashboard's server, and the message when it asks more.
 
-The schema allows districts a batch run on a cluster can take (five million residents, a
-hundred streets); a public server must not build one because a 120-byte file asked for it.
+The schema allows districts a batch run on a cluster can take (five million residents in
+communities of a hundred); a public server must not build one because a 120-byte file asked for it.
 An upload is checked against these limits before any model is built. Whoever starts the server
 sets them (``cogov dashboard --upload-limit residents=50000`` or the environment variable
 ``COGOV_UPLOAD_MAX_RESIDENTS``); the defaults keep one session's model within about a second to
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 
+from model.layout import district_layout
 from model.scenario import Scenario
 
 ENV_PREFIX = "COGOV_UPLOAD_MAX_"
@@ -107,8 +108,8 @@ def upload_problems(scenario: Scenario, source: str, limits: UploadLimits) -> li
     shock = peak_shock_factor(scenario)
     asked = {
         "residents": ("district.residents", district.residents),
-        "communities": ("district.streets × district.communities_per_street",
-                        district.streets * district.communities_per_street),
+        "communities": ("district.residents / district.residents_per_community (communities)",
+                        district_layout(scenario).communities),
         "departments": ("departments", len(scenario.departments)),
         "categories": ("categories", len(scenario.categories)),
         "needs_per_day": ("categories.*.rate (needs a day at the peak)",

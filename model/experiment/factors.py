@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from model.scenario import Scenario, ScenarioError, load_scenario
-from model.scenario.errors import describe_validation_error
+from model.scenario.errors import describe_validation_error, model_at, renamed_key
 from model.scenario.loader import API_SOURCE
 
 if TYPE_CHECKING:
@@ -86,16 +86,24 @@ def check_factors(
     for key, given in spec.factors.items():
         annotation = known.get(key)
         if annotation is None:
-            close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"{source}: factors.{key}: not a scenario parameter "
-                            f"(see 'cogov schema' or docs/parameters.md){hint}")
+            problems.append(f"{source}: factors.{key}: {_not_a_parameter(key, known)}")
             continue
         factor = _typed_factor(key, given, annotation, source, problems)
         if factor is not None:
             _check_values(factor, scenarios, source, problems)
             factors.append(factor)
     return factors
+
+
+def _not_a_parameter(key: str, known: dict[str, Any]) -> str:
+    """Why ``key`` is no factor: the key that replaced it, or the closest parameter."""
+    owner, _ = model_at(Scenario, tuple(key.split(".")))
+    renamed = renamed_key(owner, key)
+    if renamed is not None:
+        return renamed
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"not a scenario parameter (see 'cogov schema' or docs/parameters.md){hint}"
 
 
 def _typed_factor(
@@ -159,7 +167,7 @@ def scalar_keys(scenario: Scenario) -> dict[str, Any]:
     """Every scalar parameter of ``scenario`` by dotted key, with its type annotation.
 
     Departments and categories are expanded by the names this scenario defines
-    (``departments.housing.hours_per_day``). Names and descriptions are left out.
+    (``departments.housing.hours_per_1000_residents``). Names and descriptions are left out.
     """
     keys: dict[str, Any] = {}
 

@@ -1,11 +1,12 @@
 """Experiment specs: which scenarios, which factors, how many replications, which analyses.
 
 A spec is a TOML file validated by :class:`ExperimentSpec`. Factors name any scalar scenario
-parameter by its dotted key (``devolution.level``, ``departments.housing.hours_per_day``) and
-give either a list of values (a full-factorial grid) or a range ``{low, high}`` for a sampled
-design (Latin hypercube, Sobol/Saltelli or Morris, through SALib). Every key and every value is
-checked against the scenario schema before anything runs, and every problem is reported on one
-line naming the spec file and the key, like scenario errors.
+parameter by its dotted key (``devolution.level``,
+``departments.housing.hours_per_1000_residents``) and give either a list of values (a
+full-factorial grid) or a range ``{low, high}`` for a sampled design (Latin hypercube,
+Sobol/Saltelli or Morris, through SALib). Every key and every value is checked against the
+scenario schema before anything runs, and every problem is reported on one line naming the spec
+file and the key, like scenario errors.
 """
 
 from __future__ import annotations

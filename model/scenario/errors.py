@@ -104,6 +104,20 @@ def _range_text(model: type[BaseModel] | None, name: str) -> str:
     return ""
 
 
+def renamed_key(model: type[BaseModel] | None, key: str) -> str | None:
+    """What replaced ``key`` if its last part is a key ``model`` had in an earlier version.
+
+    Groups list their retired keys in a ``RENAMED`` class attribute (old name: new name and
+    why); the message names the new dotted key, so an old scenario file says what to write.
+    """
+    prefix, _, name = key.rpartition(".")
+    renamed = getattr(model, "RENAMED", {}) if model is not None else {}
+    if name not in renamed:
+        return None
+    new, why = renamed[name]
+    return f"no longer a key: replaced by {prefix + '.' if prefix else ''}{new} ({why})"
+
+
 def _unknown_key(model: type[BaseModel] | None, name: str) -> str:
     if model is None:
         return "unknown key"
@@ -125,7 +139,7 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
     key = ".".join(str(part) for part in loc)
     value = error.get("input")
     if kind == "extra_forbidden":
-        return key, _unknown_key(model, name)
+        return key, renamed_key(model, key) or _unknown_key(model, name)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return key, f"{_fmt(value)} is out of range (allowed: {_range_text(model, name)})"
     if kind in _TYPE_WORDS:

@@ -164,9 +164,10 @@ def _short_names() -> dict[str, list[str]]:
 def dotted_key(name: str) -> str:
     """The dotted key a keyword name stands for.
 
-    ``group__field`` is ``group.field`` (any depth: ``departments__police__hours_per_day``); a
-    bare field name stands for the one parameter that has it (``residents`` is
-    ``district.residents``). The scenario loader then checks the key and its value.
+    ``group__field`` is ``group.field`` (any depth:
+    ``departments__police__hours_per_1000_residents``); a bare field name stands for the one
+    parameter that has it (``residents`` is ``district.residents``). The scenario loader then
+    checks the key and its value.
 
     Raises:
         ScenarioError: For a bare name that no parameter or several parameters have.

@@ -7,7 +7,7 @@ groups. ``Scenario.model_json_schema()`` is what ``cogov schema`` prints.
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -33,11 +33,21 @@ class RunParams(Group):
 
 
 class DistrictParams(Group):
-    """Size of the district: street offices, communities, residents (§2 层级性)."""
+    """Size of the district: residents, communities of a set size, street offices (§2 层级性)."""
 
-    streets: int = param(3, "Street offices (街道办事处) in the district", ge=1, le=100,
-                         unit="offices", role="context",
-                         label="Street offices", zh="街道数", zh_help="辖区内街道办事处的数量")
+    #: Keys of earlier versions, with the key that replaced each and why (named in errors).
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "streets": ("residents_per_community",
+                    "communities and street offices now follow from district.residents"),
+        "street_hours_per_day": ("street_hours_per_1000_residents",
+                                 "a street office's hours now follow its residents"),
+    }
+
+    residents_per_community: int = param(
+        1667, "Residents per community (one residents' committee each); sets how many "
+        "communities there are", ge=100, le=20000, unit="residents", role="context",
+        label="Residents per community", zh="每社区居民数",
+        zh_help="每个社区（一个居委会）的居民人数；决定社区的数量")
     communities_per_street: int = param(
         4, "Communities (one residents' committee each) per street office", ge=1, le=100,
         unit="communities", role="context",
@@ -46,11 +56,12 @@ class DistrictParams(Group):
     residents: int = param(20000, "Residents in the district", ge=100, le=5_000_000,
                            unit="residents", role="context",
                            label="Residents", zh="居民人数", zh_help="辖区居民总数")
-    street_hours_per_day: float = param(
-        24.0, "Coordination staff hours per street office per day (routing, whistles)", ge=1,
-        le=1000, unit="hours/day", source="§4.1 统筹协调权", step=1, role="lever",
-        label="Street coordination hours/day", zh="街道协调日工时",
-        zh_help="每个街道办事处每天用于统筹协调（分派、吹哨）的人员工时")
+    street_hours_per_1000_residents: float = param(
+        3.6, "Coordination staff hours per day of a street office per 1,000 of its residents "
+        "(routing, whistles)", ge=0.01, le=100, unit="hours/day per 1,000 residents",
+        source="§4.1 统筹协调权", step=0.1, role="lever",
+        label="Street coordination hours/day per 1,000 residents", zh="街道协调日工时(每千人)",
+        zh_help="街道办事处每千名辖区居民每天用于统筹协调（分派、吹哨）的人员工时")
     routing_hours: float = param(0.3, "Street hours to screen and route one case", ge=0, le=10,
                                  unit="hours", step=0.05, role="assumption",
                                  label="Routing hours per case", zh="分派工时",
@@ -216,10 +227,17 @@ class DepartmentSpec(Group):
 
     zh: str = data_field("Chinese name", label="Chinese name", zh="中文名称",
                          zh_help="部门的中文名称")
-    hours_per_day: float = param(40.0, "Staff hours per day for community cases", ge=1, le=10000,
-                                 unit="hours/day", step=1, role="lever",
-                                 label="Department hours/day", zh="部门日工时",
-                                 zh_help="部门每天用于办理社区诉求的人员工时")
+    #: Keys of earlier versions, with the key that replaced each and why (named in errors).
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "hours_per_day": ("hours_per_1000_residents",
+                          "a department's hours now follow the district's residents"),
+    }
+
+    hours_per_1000_residents: float = param(
+        2.0, "Staff hours per day for community cases per 1,000 residents of the district",
+        ge=0.01, le=500, unit="hours/day per 1,000 residents", step=0.05, role="lever",
+        label="Department hours/day per 1,000 residents", zh="部门日工时(每千人)",
+        zh_help="部门每千名辖区居民每天用于办理社区诉求的人员工时")
     screening_hours: float = param(0.5, "Hours to screen a case before taking or bouncing it", ge=0,
                                    le=40, unit="hours", step=0.1, role="assumption",
                                    label="Screening hours", zh="甄别工时",
