@@ -1,7 +1,7 @@
 """Cases (诉求/事项): plain objects carrying a need from a resident through the system.
 
 A case is not an agent: it is what agents pass to each other. It records where it is, how
-much of the original information still reaches the handler (fidelity), what its holder plans
+of its record is still right (``lost`` attributes), what its holder plans
 to do with it, and how it ended. ``ticket`` changes whenever the case moves, so stale entries
 in queues and timers are recognised and skipped without searching queues. What happens to a
 case between units (intake, transport, timers, closure and the tallies) is
@@ -10,7 +10,7 @@ case between units (intake, transport, timers, closure and the tallies) is
 
 from __future__ import annotations
 
-from enum import IntEnum, StrEnum
+from enum import IntEnum, IntFlag, StrEnum
 from typing import NamedTuple
 
 
@@ -32,6 +32,19 @@ class Level(IntEnum):
     STREET = 2
     DEPARTMENT = 3
     NGO = 4
+
+
+class Attribute(IntFlag):
+    """The attributes of a case's record; a manual re-entry can corrupt one (§2 信息传递失真)."""
+
+    CATEGORY = 1  # what kind of need: decides which department it is routed to
+    PLACE = 2  # where: a wrong place wastes a visit
+    URGENCY = 4  # how urgent: urgent cases go to the front of a department's queue
+    DETAIL = 8  # the resident's own words: without them the fix may miss the need
+
+
+#: Every attribute, in the order a corrupting re-entry draws from.
+ATTRIBUTES: tuple[Attribute, ...] = tuple(Attribute)
 
 
 class NodeKind(StrEnum):
@@ -103,7 +116,7 @@ class Case:
 
     __slots__ = (
         "id", "category", "resident", "community", "street", "raised_day", "urgency",
-        "fidelity", "legs", "leg", "status", "level", "closed_day", "holder",
+        "lost", "systems", "legs", "leg", "status", "level", "closed_day", "holder",
         "ticket", "bounces", "misrouted", "trips", "duplicate_entries", "escalations",
         "whistled", "work_left", "hard", "pushed_down", "joint_parts", "channel", "plan",
         "ngo_tried", "hard_worked", "quick_closed", "decisions",
@@ -120,7 +133,8 @@ class Case:
         self.street = street
         self.raised_day = day
         self.urgency = urgency
-        self.fidelity = 1.0
+        self.lost = Attribute(0)  # attributes of the record corrupted on the way
+        self.systems = 0  # bit set of the data systems the case has been entered in
         self.legs = legs  # departments whose work is needed, in order
         self.leg = 0  # index of the next department leg
         self.status = Status.OPEN

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from model.cases import Case, Channel, Level, Node, NodeKind, Reason, Status
+from model.cases import Attribute, Case, Channel, Level, Node, NodeKind, Reason, Status
 from model.ledger import Calendar, Tally
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class Casework:
         model = self.model
         spec = model.category_specs[category]
         spread = model.params.population.urgency_spread
-        urgency = float(np.clip(rng.normal(spec.urgency, spread), 0, 1))
+        urgency = min(1.0, max(0.0, float(rng.normal(spec.urgency, spread))))
         street = model.committees[community].street
         case = Case(self.next_case_id, category, who, community, street, model.day, urgency,
                     model.category_legs[category])
@@ -121,10 +121,12 @@ class Casework:
     def _dispatch(self, case: Case, admin: bool, resident: Resident) -> None:
         model = self.model
         committee = model.committees[case.community]
+        information = model.rules.information
         if admin and model.rules.one_stop.enabled:
             case.channel = Channel.HALL
             case.trips = 1
             hall = committee.hall or model.streets[case.street].hall
+            information.record(case, hall.node)
             case.move(hall.node)
             hall.enqueue(case)
         elif admin:
@@ -133,9 +135,11 @@ class Casework:
         elif resident.uses_hotline():
             case.channel = Channel.HOTLINE
             self.tally.hotline_reports += 1
+            information.record(case, HOTLINE)
             case.move(HOTLINE)
             self.send(case, model.streets[case.street].node, Reason.DISPATCH)
         else:
+            information.record(case, committee.node)
             case.move(committee.node)
             committee.enqueue(case)
 
@@ -151,15 +155,14 @@ class Casework:
         return units[node.index]
 
     def send(self, case: Case, target: Node, reason: Reason) -> None:
-        """Hop ``case`` to ``target``: information loss, duplicate entry, transit delay."""
+        """Hop ``case`` to ``target``: re-entry (and what it corrupts), batches, duplicates."""
         model = self.model
         source = case.holder
-        delay, duplicates = model.rules.information.hop(case, source, target)
-        if duplicates:
-            self.tally.duplicate_entries += duplicates
-            if source.kind == NodeKind.COMMITTEE:
-                model.committees[source.index].paperwork_due += (
-                    duplicates * model.params.information.entry_hours)
+        delay, reentry, duplicate = model.rules.information.hop(
+            case, source, target, model.day, model.streams["records"])
+        self.tally.duplicate_entries += duplicate
+        if reentry and source.kind == NodeKind.COMMITTEE:
+            model.committees[source.index].add_paperwork(model.params.information.entry_hours)
         self.tally.flows[(source, target)] += 1
         case.move(target)
         handler = self.handler(target)
@@ -176,6 +179,7 @@ class Casework:
         extra = model.rules.one_stop.extra_trips(model.streams["trips"], connected)
         case.trips += 1 + extra
         delay = (extra + (case.leg > 0)) * model.params.one_stop.visit_days
+        self.tally.duplicate_entries += model.rules.information.record(case, dept.node)
         self.tally.flows[(case.holder, dept.node)] += 1
         case.move(dept.node)
         if delay <= 0:
@@ -216,7 +220,12 @@ class Casework:
             self.calendar.add(model.day + stuck, self.stuck_check, case)
 
     def bounce(self, case: Case) -> None:
-        """A department sends a case back to the street office (推诿)."""
+        """A department sends a case back to the street office (推诿).
+
+        The department's note says what the case is not, so the street reads its category
+        again.
+        """
+        case.lost &= ~Attribute.CATEGORY
         case.bounces += 1
         self.tally.bounces += 1
         self.send(case, self._street_of(case), Reason.BOUNCE)
@@ -242,7 +251,7 @@ class Casework:
         model = self.model
         whistle = model.rules.whistle
         case.whistled = True
-        case.fidelity = whistle.joint_fidelity(case)
+        case.lost = Attribute(0)  # the departments hear the case together, from its source
         case.move(street.node)
         deadline = whistle.deadline(model.day)
         remaining = case.legs[case.leg:]

@@ -66,6 +66,8 @@ class GovernanceModel(mesa.Model):
     2. ``intake``: residents' new needs arrive (Poisson by community, category and
        group); each is reported or left silent, through the committee, the hotline, an
        office visit or a one-stop hall.
+    2b. ``mobilise``: units that are behind get help: redeployed department hours (on the
+       platform), cadres sent down and called volunteers (committees).
 
     Phases 1-2 and every move, closure and count of a case belong to :attr:`casework`
     (:class:`model.casework.Casework`); the agents decide and call it.
@@ -203,6 +205,7 @@ class GovernanceModel(mesa.Model):
         self.day = self.steps
         self.casework.fire_timers()
         self.casework.intake_day()
+        self.mobilise()
         for committee in self.committees:
             committee.work_day()
         for ngo in self.ngos:
@@ -219,6 +222,21 @@ class GovernanceModel(mesa.Model):
         self.account()
         self.datacollector.collect(self)
         self.running = self.day < self.params.run.days
+
+    def mobilise(self) -> None:
+        """Send today's help to units that are behind (see :mod:`model.rules.response`)."""
+        rule = self.rules.response
+        rule.redeploy(self.departments, self.rules.information)
+        behind = [c for c in self.committees
+                  if rule.behind(c.queued_hours + c.paperwork_due, c.capacity())]
+        if not behind:
+            return
+        cadres = rule.cadre_hours(self.population.size) / len(behind)
+        self.casework.pay(cadres * len(behind) * self.params.talent.wage_per_hour)
+        recent = self.population.last_attended > self.day - 365
+        for committee in behind:
+            attendees = int(recent[self.population.community_slice(committee.community)].sum())
+            committee.help_hours = cadres + rule.volunteer_hours(attendees)
 
     # -- what units look up -------------------------------------------------------------------
     def claimants(self, category: int) -> list[int]:

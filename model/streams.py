@@ -16,7 +16,7 @@ MAX_SEED = 2**63 - 1
 
 STREAM_NAMES = (
     "population", "demand", "hardness", "reporting", "channel", "routing", "handling",
-    "choice", "talent", "consultation", "ngo", "trips",
+    "choice", "talent", "consultation", "ngo", "trips", "records",
 )
 
 

@@ -136,6 +136,7 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
     "group_consultation": ("Consultation", "协商议事"),
     "group_talent": ("Talent", "人才支撑"),
     "group_services": ("Community services", "社区服务"),
+    "group_response": ("Response to surges", "应急动员"),
 }
 
 UI: dict[str, dict[str, str]] = {
@@ -159,10 +160,11 @@ GROUP_HELP_ZH: dict[str, str] = {
     "consultation": "协商议事（居民议事会、四议两公开）：以议事会议化解集体性纠纷（§6.4）。",
     "talent": "人才支撑：社区工作者的编制、薪酬与培训（§4.2、§6.5）。",
     "services": "社区服务：居委会以台账和诉求之外的时间服务居民（§4.2）。",
+    "response": "应急动员：积压单位获得部门间调配、干部下沉和志愿者支援（§1 韧性、§4.1、§6.3）。",
 }
 
 UNIT_ZH: dict[str, str] = {
-    "": "", "1/fidelity": "1/保真度", "bounces/case": "次/件", "cases": "件",
+    "": "", "bounces/case": "次/件", "cases": "件",
     "communities": "个社区", "day": "天", "days": "天", "days/year": "天/年",
     "departments": "个部门", "elasticity": "弹性", "entries/case": "次/件", "escalations": "次",
     "factor": "倍", "hours": "小时", "hours/day": "小时/天",
@@ -173,8 +175,8 @@ UNIT_ZH: dict[str, str] = {
     "per meeting": "每次会议", "per month": "每月", "per resident-year": "件/人·年",
     "per round": "每轮", "per trip": "每趟", "per year": "每年", "positions": "个岗位",
     "probability": "概率", "ratio": "比值", "residents": "人", "shape": "形状参数",
-    "score": "分", "score/hour": "分/小时", "share": "比例", "trips": "趟", "weight": "权重",
-    "work/fidelity": "工作量/保真度",
+    "score": "分", "score/hour": "分/小时", "share": "比例", "tasks/day": "件/天", "trips": "趟",
+    "weight": "权重",
     "workers": "人", "yuan": "元", "yuan/hour": "元/小时", "yuan/year": "元/年",
 }
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import small_scenario
 
 from model import GovernanceModel
-from model.cases import Case, Channel, Level, Plan, Status
+from model.cases import Attribute, Case, Channel, Level, Plan, Status
 from model.casework import CaseDesk, Casework
 
 AGENT_FILES = sorted((Path(__file__).resolve().parent.parent / "model" / "agents").glob("*.py"))
@@ -80,12 +80,12 @@ def district(overrides: dict[str, Any] | None = None,
 
 
 def scripted(model: GovernanceModel, category: int, *, case_id: int = 0, hard: bool = False,
-             fidelity: float = 1.0, community: int = 0) -> Case:
+             lost: int = 0, community: int = 0) -> Case:
     """A reported case of ``category`` raised today in ``community``."""
     case = Case(case_id, category, resident=0, community=community, street=0, day=model.day,
                 urgency=0.5, legs=model.category_legs[category])
     case.hard = hard
-    case.fidelity = fidelity
+    case.lost = Attribute(lost)
     return case
 
 
@@ -270,9 +270,9 @@ def test_street_routes_a_well_described_case_to_its_department():
     assert desk.calls == [("route", 0, HEALTH, False)]
 
 
-def test_street_misroutes_a_case_whose_description_was_lost():
-    model, desk = district({"information.misroute_scale": 5.0})
-    case = scripted(model, NEIGHBOUR_DISPUTE, fidelity=0.0)
+def test_street_misroutes_a_case_whose_category_was_lost():
+    model, desk = district()
+    case = scripted(model, NEIGHBOUR_DISPUTE, lost=Attribute.CATEGORY)
     hand_to(model.streets[0], case)
     model.streets[0].work_day()
     (name, _, target, misrouted), = desk.calls

@@ -24,7 +24,7 @@ from model.provenance import jsonable
 from model.scenario import load_scenario_text
 from model.simulate import daily_series
 
-NO_TRANSIT = {"information.siloed_hop_delay_days": 0, "one_stop.visit_days": 0}
+NO_TRANSIT = {"information.batch_days": 1, "one_stop.visit_days": 0}
 
 
 def run_for(days: int, name: str = "baseline", seed: int = 4, **extra: object) -> DashboardRun:

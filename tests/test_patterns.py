@@ -16,22 +16,26 @@ from scipy import stats
 from model import simulate
 
 SEEDS = tuple(range(1, 9))
+# Turnover is a rare count (about ten quits a year among a district's hundred-odd workers), so
+# its per-seed rates are noisy; its comparisons pool more seeds to reach the same power.
+RARE_COUNT_SEEDS = tuple(range(1, 25))
 ALPHA = 0.01
 
 pytestmark = pytest.mark.slow
 
 
 @cache
-def outcomes(scenario: str) -> dict[str, np.ndarray]:
-    """Every outcome of ``scenario`` over SEEDS, as arrays by outcome name."""
-    runs = [simulate(scenario, seed=seed) for seed in SEEDS]
+def outcomes(scenario: str, seeds: tuple[int, ...] = SEEDS) -> dict[str, np.ndarray]:
+    """Every outcome of ``scenario`` over ``seeds``, as arrays by outcome name."""
+    runs = [simulate(scenario, seed=seed) for seed in seeds]
     return {key: np.array([run[key] for run in runs], dtype=float) for key in runs[0]
             if runs[0][key] is not None}
 
 
-def assert_effect(outcome: str, lower: str, higher: str) -> None:
+def assert_effect(outcome: str, lower: str, higher: str,
+                  seeds: tuple[int, ...] = SEEDS) -> None:
     """Assert ``outcome`` is higher in scenario ``higher`` than in ``lower`` (p < ALPHA)."""
-    a, b = outcomes(lower)[outcome], outcomes(higher)[outcome]
+    a, b = outcomes(lower, seeds)[outcome], outcomes(higher, seeds)[outcome]
     result = stats.ttest_ind(b, a, equal_var=False, alternative="greater")
     assert result.pvalue < ALPHA, (
         f"expected {outcome} higher under {higher} ({b.mean():.4g}) than under {lower} "
@@ -47,7 +51,8 @@ def test_unified_platform_resolves_faster_with_fewer_misroutes_and_entries() -> 
 
 def test_unfunded_devolution_overloads_committees_and_gains_less_satisfaction() -> None:
     assert_effect("mean_worker_stress", lower="funded_devolution", higher="unfunded_devolution")
-    assert_effect("worker_turnover_rate", lower="funded_devolution", higher="unfunded_devolution")
+    assert_effect("worker_turnover_rate", lower="funded_devolution", higher="unfunded_devolution",
+                  seeds=RARE_COUNT_SEEDS)
     assert_effect("mean_satisfaction", lower="unfunded_devolution", higher="funded_devolution")
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from model.cases import Case, Node, Plan, Status
+from model.cases import Attribute, Case, Node, Plan, Status
 from model.rules.assessment import AssessmentRule, Expectations
 from model.rules.consultation import ConsultationRule
 from model.rules.demand import DemandRule
@@ -41,51 +41,75 @@ def case(legs: tuple[int, ...] = (0,), day: int = 0) -> Case:
 
 
 # -- information --------------------------------------------------------------------------------
-def test_hop_within_platform_keeps_information_and_time():
-    params = InformationParams(unified_platform=True, sharing_scope=0.5)
+def always(value: float = 0.0) -> np.random.Generator:
+    """A generator whose draws are all ``value`` (what a stream would draw, scripted)."""
+    class Scripted(np.random.Generator):
+        def random(self, *args, **kwargs):  # type: ignore[override]
+            return value
+
+        def integers(self, low, high=None, *args, **kwargs):  # type: ignore[override]
+            return 0
+    return Scripted(np.random.PCG64(0))
+
+
+def test_a_shared_record_is_read_at_once_and_a_separate_one_keyed_in_by_batch():
+    params = InformationParams(unified_platform=True, sharing_scope=0.5, reentry_error=1.0,
+                               batch_days=5)
     rule = InformationRule(params, n_departments=6)
     joined, apart = case(), case()
-    assert rule.hop(joined, COMMITTEE, Node("department", 2)) == (
-        params.unified_hop_delay_days, 0), "a connected hop should need no duplicate entry"
-    assert rule.hop(apart, COMMITTEE, Node("department", 3)) == (
-        params.siloed_hop_delay_days, 1), "a hop to an unconnected department needs one entry"
-    assert joined.fidelity == params.unified_hop_fidelity > apart.fidelity, (
-        "a connected hop should keep more information")
-    assert (joined.duplicate_entries, apart.duplicate_entries) == (0, 1), (
-        "the case should count its duplicate entries")
+    rule.record(joined, COMMITTEE)
+    rule.record(apart, COMMITTEE)
+    assert rule.hop(joined, COMMITTEE, Node("department", 2), today=3, rng=always()) == (
+        0, False, False), "connected units read the one record: no delay, no entry"
+    assert joined.lost == Attribute(0), "a shared record cannot be corrupted by re-keying"
+    assert rule.hop(apart, COMMITTEE, Node("department", 3), today=3, rng=always()) == (
+        2, True, True), "an unconnected department keys it in and waits for day 5's batch"
+    assert apart.lost == Attribute.CATEGORY, "the re-entry corrupted the first attribute drawn"
+    assert rule.hop(apart, Node("department", 3), COMMITTEE, today=5, rng=always(0.99)) == (
+        0, True, False), "back to a system it was entered in: keyed again, no new entry"
 
 
 def test_siloed_systems_connect_nothing():
     rule = InformationRule(InformationParams(unified_platform=False), n_departments=6)
     assert not any(rule.connected(n) for n in (COMMITTEE, STREET, Node("department", 0))), (
         "without a platform no place should be connected")
-    assert rule.delay_forgiveness() == 0.0, "without a platform residents see no progress"
     unified = InformationRule(InformationParams(unified_platform=True), n_departments=6)
     assert not unified.connected(Node("resident", 0)), "residents are never on the platform"
+    assert unified.system(COMMITTEE) == unified.system(STREET), "the platform is one system"
+    assert rule.system(COMMITTEE) != rule.system(STREET), "silos are systems of their own"
 
 
-def test_misroute_falls_with_bounces_and_rises_with_overlap():
-    params = InformationParams()
-    rule = InformationRule(params, n_departments=6)
+def test_misrouting_follows_a_lost_category_and_overlapping_remits():
+    rule = InformationRule(InformationParams(overlap_misroute=0.2), n_departments=6)
     item = case()
-    item.fidelity = 0.8
-    chances = []
-    for bounces in range(3):
-        item.bounces = bounces
-        chances.append(rule.misroute_probability(item, overlapping=False))
-    assert chances[0] == pytest.approx(params.misroute_scale * 0.2), "chance = scale x loss"
-    assert chances[0] > chances[1] > chances[2], "each bounce should make misrouting rarer"
-    item.bounces = 0
-    assert rule.misroute_probability(item, overlapping=True) == pytest.approx(
-        chances[0] + params.overlap_misroute), "overlapping remits should add misrouting"
+    assert not rule.misroutes(item, overlapping=False, rng=always()), "an intact record routes"
+    assert rule.misroutes(item, overlapping=True, rng=always(0.1)), "overlaps are ambiguous"
+    item.bounces = 1
+    assert not rule.misroutes(item, overlapping=True, rng=always(0.15)), (
+        "each bounce says where the case does not belong")
+    item.lost = Attribute.CATEGORY
+    assert rule.misroutes(item, overlapping=False, rng=always(0.99)), "a lost category misroutes"
 
 
-def test_work_factor_rises_as_information_is_lost():
-    rule = InformationRule(InformationParams(clarify_factor=1.0), n_departments=6)
+def test_a_lost_description_costs_work_and_the_right_fix():
+    rule = InformationRule(InformationParams(clarify_factor=1.0, blind_fix_share=0.5), 6)
     item = case()
-    assert rule.work_factor(item) == 1.0, "a fully informed case needs no clarifying"
-    item.fidelity = 0.6
-    assert rule.work_factor(item) == pytest.approx(1.4), "lost information adds work"
+    assert (rule.work_factor(item), rule.fix_factor(item)) == (1.0, 1.0)
+    item.lost = Attribute.PLACE | Attribute.URGENCY
+    assert (rule.work_factor(item), rule.fix_factor(item)) == (1.0, 1.0), (
+        "only the description bears on clarifying and fixing")
+    item.lost |= Attribute.DETAIL
+    assert (rule.work_factor(item), rule.fix_factor(item)) == (2.0, 0.5)
+
+
+def test_a_lost_place_wastes_one_visit_and_a_lost_urgency_loses_priority():
+    rule = InformationRule(InformationParams(wasted_visit_hours=2.0, urgent_threshold=0.6), 6)
+    item = Case(0, 0, 0, 0, 0, 0, 0.8, (0,))
+    assert rule.urgent_on_record(item) and rule.visit_hours(item) == 0.0
+    item.lost = Attribute.PLACE | Attribute.URGENCY
+    assert not rule.urgent_on_record(item), "a lost urgency makes the case routine"
+    assert rule.visit_hours(item) == 2.0 and rule.visit_hours(item) == 0.0, (
+        "the wrong place is visited once; the place is found after it")
 
 
 # -- devolution ---------------------------------------------------------------------------------
@@ -113,18 +137,16 @@ def test_authority_and_experience_help_committees_settle():
 
 
 # -- assessment ---------------------------------------------------------------------------------
-def test_ledger_hours_rise_with_process_weight():
-    hours = [AssessmentRule(AssessmentParams(process_weight=w), unified=True)
-             .ledger_hours_per_day() for w in (0.0, 0.5, 1.0)]
-    assert hours[0] < hours[1] < hours[2], "more process weight, more paperwork pushed down"
-    siloed = AssessmentRule(AssessmentParams(process_weight=0.5), unified=False)
-    assert siloed.ledger_hours_per_day() == pytest.approx(
-        hours[1] * AssessmentParams().siloed_ledger_factor), "silos multiply the ledgers"
+def test_documentation_counts_what_the_inspection_checks_in_each_system():
+    hours = [AssessmentRule(AssessmentParams(process_weight=w, record_hours=2.0))
+             .documentation_hours(systems=3) for w in (0.0, 0.5, 1.0)]
+    assert hours == [0.0, 3.0, 6.0], (
+        "an activity is documented in every system it touches, as far as records are checked")
 
 
 def test_scores_count_what_the_assessment_counts():
-    process = AssessmentRule(AssessmentParams(process_weight=1.0, blame_weight=0.25), True)
-    outcome = AssessmentRule(AssessmentParams(process_weight=0.0, blame_weight=0.25), True)
+    process = AssessmentRule(AssessmentParams(process_weight=1.0, blame_weight=0.25))
+    outcome = AssessmentRule(AssessmentParams(process_weight=0.0, blame_weight=0.25))
     # a hard case closed unsolved on time, judged 0; one worked through late, judged 0.9
     assert process.score(Plan.CLOSE, True, 0.0, 0) == 1.0, "process counts an on-time closure"
     assert process.score(Plan.WORK, False, 0.9, 0) == 0.0, "process ignores the judgement"
@@ -150,7 +172,7 @@ def test_expectations_learn_from_rounds_with_bounded_memory():
 
 
 def test_choices_follow_expected_scores_and_hours_under_pressure():
-    rule = AssessmentRule(AssessmentParams(choice_temperature=0.05, hour_price=0.05), True)
+    rule = AssessmentRule(AssessmentParams(choice_temperature=0.05, hour_price=0.05))
     seen = Expectations(prior=0.5)
     seen.expected = {Plan.WORK: 0.7, Plan.CLOSE: 0.5}
     options = {Plan.WORK: 8.0, Plan.CLOSE: 0.0}
@@ -167,7 +189,7 @@ def test_choices_follow_expected_scores_and_hours_under_pressure():
 
 
 def test_a_choice_is_remembered_and_scored_when_the_case_ends():
-    rule = AssessmentRule(AssessmentParams(process_weight=1.0, blame_weight=0.25), True)
+    rule = AssessmentRule(AssessmentParams(process_weight=1.0, blame_weight=0.25))
     unit = Expectations(prior=0.5)
     item = case()
     rule.decide(unit, item, {Plan.BOUNCE: 0.0}, 0.0, np.random.default_rng(0))
@@ -295,7 +317,7 @@ def test_demand_rates_respect_shocks():
 # -- judgement ----------------------------------------------------------------------------------
 def test_experience_penalties():
     params = ResidentParams()
-    rule = JudgementRule(params, delay_forgiveness=0.0)
+    rule = JudgementRule(params)
     category = CategorySpec(time_limit_days=10)
     item = case()
     item.status, item.closed_day, item.trips = Status.RESOLVED, 5, 1
@@ -303,8 +325,6 @@ def test_experience_penalties():
     item.closed_day = 15
     late = rule.experience(item, category)
     assert late == pytest.approx(1 - params.delay_penalty * 0.5), "half a limit late"
-    forgiving = JudgementRule(params, delay_forgiveness=0.5).experience(item, category)
-    assert forgiving > late, "progress feedback should forgive part of the lateness"
     item.trips, item.bounces = 3, 2
     assert rule.experience(item, category) == pytest.approx(
         late - 2 * params.trip_penalty - 2 * params.bounce_penalty), "trips and bounces cost"
@@ -313,7 +333,7 @@ def test_experience_penalties():
 
 
 def test_reporting_and_updates():
-    rule = JudgementRule(ResidentParams(), delay_forgiveness=0.0)
+    rule = JudgementRule(ResidentParams())
     assert rule.report_probability(0.9, 0.5) > rule.report_probability(0.1, 0.5), (
         "trust should make reporting likelier")
     assert rule.report_probability(0.5, 0.9) > rule.report_probability(0.5, 0.1), (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -17,10 +18,13 @@ if TYPE_CHECKING:
 class ResidentsCommittee(CaseQueue, mesa.Agent):
     """A residents' committee: its workers, paperwork, cases and consultation meetings.
 
-    Each day it first does the paperwork departments pushed down (what the assessment checks),
-    then works through its cases: settling those it has authority for, holding collective
-    disputes for the next consultation meeting, referring cases to NGOs, and forwarding the
-    rest to the street office. Its workers' stress follows load over capacity; stressed and
+    Paperwork is produced: departments hand it administrative tasks every day, and every
+    activity an inspection of records counts (a task, a case it handled, a meeting) must be
+    documented in each separate data system it touches (see :mod:`model.rules.assessment`).
+    Each day it does its paperwork first (what the inspection checks), then its meetings'
+    overhead, then its cases: settling those it may and chooses to, holding collective
+    disputes for the next consultation meeting, referring cases to NGOs, passing the rest up.
+    Hours left serve residents. Its workers' stress follows load over capacity; stressed and
     underpaid workers quit, and vacancies wait for hiring.
     """
 
@@ -46,6 +50,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.next_meeting_day = 0
         self.service_hours = 0.0
         self.choices = model.rules.assessment.expectations()
+        self.paperwork_rate = 0.0  # recent paperwork handed to it per day
+        self.help_hours = 0.0  # today's cadres and called volunteers
+        self.admin_hours_per_day = self._admin_hours_per_day()
 
     @property
     def positions(self) -> int:
@@ -64,8 +71,11 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         return talent.hours_per_day() * float(np.sum(productivity))
 
     def work_day(self) -> None:
-        """Paperwork first, then meetings' overhead, then cases."""
-        self.paperwork_due += self.model.rules.assessment.ledger_hours_per_day()
+        """Paperwork first (what the inspection checks), then meetings' overhead, then cases."""
+        self.add_paperwork(self.admin_hours_per_day)
+        # a recent daily average: what meetings see as the committee's paperwork load
+        self.paperwork_rate += 0.1 * (self._added_today - self.paperwork_rate)
+        self._added_today = 0.0
         hours = self.capacity()
         paperwork = min(self.paperwork_due, hours)
         self.paperwork_due -= paperwork
@@ -77,9 +87,53 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.hours_worked += overhead
         hours -= overhead
         demanded = paperwork + self.paperwork_due + overhead + self.queued_hours
-        available = self.capacity() + self.volunteer_hours_per_day
+        available = self.capacity() + self.volunteer_hours_per_day + self.help_hours
         self.load_ratio = demanded / max(available, 1e-9)
-        self.service_hours += self.serve(hours + self.volunteer_hours_per_day)
+        self.service_hours += self.serve(hours + self.volunteer_hours_per_day + self.help_hours)
+        self.help_hours = 0.0
+
+    # -- paperwork -----------------------------------------------------------------------------
+    _added_today = 0.0
+
+    def add_paperwork(self, hours: float) -> None:
+        """Owe ``hours`` more paperwork (tasks handed down, documentation, re-entries)."""
+        self.paperwork_due += hours
+        self._added_today += hours
+
+    def systems(self, departments: Iterable[int]) -> int:
+        """Separate data systems an activity involving ``departments`` is entered in.
+
+        The committee's own ledger, plus each department's system the committee does not
+        share on the platform.
+        """
+        information = self.model.rules.information
+        own = information.connected(self.node)
+        return 1 + sum(1 for d in departments
+                       if not (own and information.connected(self.model.departments[d].node)))
+
+    def document(self, departments: Iterable[int] = ()) -> None:
+        """Owe the documentation of one activity an inspection of records counts."""
+        model = self.model
+        hours = model.rules.assessment.documentation_hours(self.systems(departments))
+        if model.rules.information.connected(self.node):
+            hours *= 1.0 - model.params.information.automated_share
+        self.add_paperwork(hours)
+
+    def _admin_hours_per_day(self) -> float:
+        """Daily hours of the administrative tasks departments hand down, documented.
+
+        Tasks come evenly from every department; each takes its work hours and is documented
+        in the committee's ledger and the issuing department's system.
+        """
+        model = self.model
+        p = model.params.assessment
+        rule = model.rules.assessment
+        automated = (model.params.information.automated_share
+                     if model.rules.information.connected(self.node) else 0.0)
+        per_department = p.admin_tasks_per_day / max(len(model.departments), 1)
+        documented = sum(per_department * rule.documentation_hours(self.systems((d,)))
+                         for d in range(len(model.departments)))
+        return p.admin_tasks_per_day * p.admin_task_hours + documented * (1.0 - automated)
 
     # -- cases -------------------------------------------------------------------------------
     def start(self, case: Case) -> float:
@@ -126,8 +180,10 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         return work if case.plan == Plan.SETTLE else model.params.district.intake_hours
 
     def finish(self, case: Case) -> None:
-        """Carry out the plan chosen in :meth:`start`."""
+        """Carry out the plan chosen in :meth:`start` and owe its documentation."""
         casework = self.model.casework
+        if case.plan != Plan.MEETING:
+            self.document(case.legs)
         if case.plan == Plan.SETTLE:
             self._settle(case)
         elif case.plan == Plan.CLOSE:
@@ -179,12 +235,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.volunteer_hours_per_day = len(attended) * rule.params.volunteer_hours / interval
         self.overhead_due += rule.params.meeting_hours
         self.next_meeting_day = model.day + interval
+        self.document()
         model.casework.count_meeting()
 
     def paperwork_load(self) -> float:
-        """Share of today's capacity that pushed-down paperwork takes (自治行政化)."""
-        ledger = self.model.rules.assessment.ledger_hours_per_day()
-        return min(1.0, ledger / max(self.capacity(), 1e-9))
+        """Share of the committee's capacity that the paperwork handed to it takes (自治行政化)."""
+        return min(1.0, self.paperwork_rate / max(self.capacity(), 1e-9))
 
     # -- services (scheduled event) -------------------------------------------------------------
     def serve_residents(self) -> None:
@@ -201,7 +257,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     # -- assessment (scheduled event) -----------------------------------------------------------
     def assess(self) -> None:
-        """End the street's assessment round: learn what settling and forwarding scored."""
+        """End the street's assessment round: learn what its choices scored."""
         self.choices.learn(self.model.params.assessment.learning_rate)
 
     # -- workforce -----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class Department(CaseQueue, mesa.Agent):
         self.node = Node(NodeKind.DEPARTMENT, index)
         self.spec = model.params.departments[name]
         self.hours_per_day = hours_per_day
+        self.borrowed_hours = 0.0  # today's hours moved in (or, negative, lent out)
         self.screening = model.rules.assessment.expectations()
         self.hard_cases = model.rules.assessment.expectations()
         self.summons: list[tuple[Case, int, int]] = []
@@ -52,7 +53,7 @@ class Department(CaseQueue, mesa.Agent):
         Reporting to a summons (报到) is extra effort: staff go to the street on top of the
         queue, so a summons is answered with spare hours or, at its deadline, in overtime.
         """
-        self._answer_summons(self.serve(self.hours_per_day))
+        self._answer_summons(self.serve(self.hours_per_day + self.borrowed_hours))
 
     def summon(self, case: Case, deadline: int) -> None:
         """Receive a summons to do this department's part of a whistled case."""
@@ -111,7 +112,13 @@ class Department(CaseQueue, mesa.Agent):
         if case.hard and spec.devolvable and case.channel != Channel.VISIT:
             options[Plan.PUSH_DOWN] = 0.0
         case.plan = self._choose(self.screening, case, options)
-        return screening + (work if case.plan == Plan.WORK else 0.0)
+        if case.plan != Plan.WORK:
+            return screening
+        return screening + work + model.rules.information.visit_hours(case)
+
+    def enqueue(self, case: Case, front: bool = False) -> None:
+        """Queue a case; one the record shows as urgent goes to the front."""
+        super().enqueue(case, front or self.model.rules.information.urgent_on_record(case))
 
     def _extra_hours(self, case: Case) -> float:
         spec = self.model.category_specs[case.category]

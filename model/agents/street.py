@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 class StreetOffice(CaseQueue, mesa.Agent):
     """A street office: screens and routes cases to departments, and coordinates joint work.
 
-    Routing can go wrong when information has been lost on the way or when departments'
-    remits overlap (the case then bounces back). With the whistle on, it summons every
+    Routing goes wrong when the case's category was lost on the way, and sometimes when
+    departments' remits overlap (the case then bounces back). With the whistle on, it summons every
     department a case needs at once (吹哨) for multi-department, stuck or escalated cases;
     each summons costs coordination hours.
     """
@@ -72,12 +72,12 @@ class StreetOffice(CaseQueue, mesa.Agent):
             self._route(case, target)
 
     def _route(self, case: Case, target: int) -> None:
+        """Send a case to its department, or to a wrong one when its record misleads."""
         model = self.model
         spec = model.category_specs[case.category]
-        chance = model.rules.information.misroute_probability(case, bool(spec.claimed_by))
         rng = model.streams["routing"]
         misrouted = False
-        if rng.random() < chance:
+        if model.rules.information.misroutes(case, bool(spec.claimed_by), rng):
             wrong = [d for d in model.claimants(case.category) if d != target]
             if not wrong:
                 wrong = [d for d in range(len(model.departments)) if d != target]

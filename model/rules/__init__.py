@@ -16,6 +16,7 @@ from model.rules.information import InformationRule
 from model.rules.judgement import JudgementRule
 from model.rules.one_stop import OneStopRule
 from model.rules.procurement import ProcurementRule
+from model.rules.response import ResponseRule
 from model.rules.services import ServiceRule
 from model.rules.talent import TalentRule
 from model.rules.whistle import WhistleRule
@@ -36,6 +37,7 @@ class Rules:
     talent: TalentRule
     judgement: JudgementRule
     services: ServiceRule
+    response: ResponseRule
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Rules:
@@ -45,14 +47,15 @@ class Rules:
         return cls(
             information=information,
             devolution=DevolutionRule(scenario.devolution, devolvable),
-            assessment=AssessmentRule(scenario.assessment, scenario.information.unified_platform),
+            assessment=AssessmentRule(scenario.assessment),
             whistle=WhistleRule(scenario.whistle),
             one_stop=OneStopRule(scenario.one_stop),
             procurement=ProcurementRule(scenario.procurement, scenario.district.residents),
             consultation=ConsultationRule(scenario.consultation),
             talent=TalentRule(scenario.talent),
-            judgement=JudgementRule(scenario.residents, information.delay_forgiveness()),
+            judgement=JudgementRule(scenario.residents),
             services=ServiceRule(scenario.services),
+            response=ResponseRule(scenario.response),
         )
 
 

@@ -72,9 +72,8 @@ class Expectations:
 class AssessmentRule:
     """Scores handled cases, prices hours under pressure and picks handling options."""
 
-    def __init__(self, params: AssessmentParams, unified: bool) -> None:
+    def __init__(self, params: AssessmentParams) -> None:
         self.params = params
-        self.unified = unified
 
     @property
     def outcome_weight(self) -> float:
@@ -85,11 +84,15 @@ class AssessmentRule:
         """A unit's expectations before its first round."""
         return Expectations(self.params.prior_score)
 
-    def ledger_hours_per_day(self) -> float:
-        """Paperwork hours pushed down to each committee per day."""
+    def documentation_hours(self, systems: int) -> float:
+        """Hours to document one activity for an inspection of records, in ``systems`` systems.
+
+        Process indicators are checked on records (台账、留痕): the share ``process_weight`` of
+        the assessment that rests on them is the share of activities whose documentation the
+        inspection counts, and each separate data system asks for its own entry.
+        """
         p = self.params
-        hours = p.ledger_hours_floor + p.ledger_hours_full * p.process_weight
-        return hours if self.unified else hours * p.siloed_ledger_factor
+        return p.process_weight * p.record_hours * systems
 
     def pressure(self, queued_hours: float, capacity: float) -> float:
         """How far behind a unit is, in [0, 1]: queued work over ``pressure_days`` of capacity."""

@@ -1,25 +1,42 @@
-"""信息共享 rule: fidelity, delay, duplicate entry and misrouting on each hop (§2, §4.2, §6.1)."""
+"""信息共享 rule: who shares a case's record, and what manual re-entry does to it (§2, §4.2, §6.1).
+
+A case carries a record of four attributes (:class:`model.cases.Attribute`): its category,
+the place, its urgency and the resident's own description. Units whose systems are joined on a
+shared platform read one record; every other hand-off is a manual re-entry into the receiving
+unit's system, which corrupts one attribute with probability ``reentry_error``, and moves with
+the paper, in batches every ``batch_days`` days. What a lost attribute costs follows where it is
+used: a lost category misroutes the case (7.6), a lost place wastes a visit, a lost urgency
+loses the case its place at the front of a department's queue, and a lost description means
+clarifying work and a worse chance of the right fix. Duplicate entries count the separate
+systems a case was entered in beyond the first.
+"""
 
 from __future__ import annotations
 
-from model.cases import Case, Node, NodeKind
+from typing import TYPE_CHECKING
+
+from model.cases import ATTRIBUTES, Attribute, Case, Node, NodeKind
 from model.scenario.rule_groups import InformationParams
+
+if TYPE_CHECKING:
+    import numpy as np
+
+PLATFORM = 0  # the system id every connected unit shares
 
 
 class InformationRule:
-    """Decides what a hop between two places costs in information, days and data entry.
+    """Says which units share a record, and carries out re-entries, batches and their costs.
 
-    Committees, street offices and the hotline join the platform when it is unified;
+    Committees, street offices, halls and the hotline join the platform when it is unified;
     departments join when they fall within ``sharing_scope`` (in the order the scenario lists
-    them). A hop between two connected places keeps ``unified_hop_fidelity`` of the
-    information and takes ``unified_hop_delay_days``; any other hop keeps
-    ``siloed_hop_fidelity``, takes ``siloed_hop_delay_days`` and needs one duplicate entry.
+    them). NGOs and residents never do.
     """
 
     def __init__(self, params: InformationParams, n_departments: int) -> None:
         self.params = params
         shared = round(params.sharing_scope * n_departments) if params.unified_platform else 0
         self.connected_departments = frozenset(range(shared))
+        self._systems: dict[Node, int] = {}
 
     def connected(self, node: Node) -> bool:
         """Whether a place's data system is part of the shared platform."""
@@ -27,36 +44,66 @@ class InformationRule:
             return False
         if node.kind == NodeKind.DEPARTMENT:
             return node.index in self.connected_departments
-        return node.kind != NodeKind.RESIDENT
+        return node.kind not in (NodeKind.RESIDENT, NodeKind.NGO)
 
-    def hop(self, case: Case, source: Node, target: Node) -> tuple[int, int]:
-        """Apply a hop's information loss to ``case``; return (delay days, duplicate entries)."""
-        p = self.params
+    def system(self, node: Node) -> int:
+        """The id of the data system a place records cases in (one id for the platform)."""
+        if self.connected(node):
+            return PLATFORM
+        found = self._systems.get(node)
+        if found is None:
+            found = self._systems[node] = len(self._systems) + 1
+        return found
+
+    def record(self, case: Case, node: Node) -> bool:
+        """Enter ``case`` in the system of ``node``; return whether that system is new to it."""
+        bit = 1 << self.system(node)
+        new = not case.systems & bit
+        case.systems |= bit
+        return new and case.systems != bit
+
+    def hop(self, case: Case, source: Node, target: Node, today: int,
+            rng: np.random.Generator) -> tuple[int, bool, bool]:
+        """Hand ``case`` from ``source`` to ``target``.
+
+        Returns:
+            (days in transit, whether the hop was a manual re-entry, whether it was a
+            duplicate entry into a system new to the case). A hop between two connected places
+            reads the shared record at once; any other hop is keyed in again, may corrupt one
+            attribute, and waits for the next batch of paper.
+        """
         if self.connected(source) and self.connected(target):
-            case.fidelity *= p.unified_hop_fidelity
-            return p.unified_hop_delay_days, 0
-        case.fidelity *= p.siloed_hop_fidelity
-        case.duplicate_entries += 1
-        return p.siloed_hop_delay_days, 1
+            return 0, False, self.record(case, target)
+        if rng.random() < self.params.reentry_error:
+            case.lost |= ATTRIBUTES[int(rng.integers(len(ATTRIBUTES)))]
+        return (-today) % self.params.batch_days, True, self.record(case, target)
 
-    def misroute_probability(self, case: Case, overlapping: bool) -> float:
-        """Chance of sending a case to the wrong department, given what is known of it."""
-        p = self.params
-        chance = p.misroute_scale * (1.0 - case.fidelity)
-        if overlapping:
-            chance += p.overlap_misroute
-        # each bounce tells the router where the case does not belong
-        return min(1.0, chance / (1 + case.bounces))
+    def misroutes(self, case: Case, overlapping: bool, rng: np.random.Generator) -> bool:
+        """Whether the street sends a case to the wrong department.
+
+        A lost category always does; a category several departments claim (职责交叉) is
+        ambiguous even when intact, less so after each bounce has said where it does not go.
+        """
+        if case.lost & Attribute.CATEGORY:
+            return True
+        return overlapping and rng.random() < self.params.overlap_misroute / (1 + case.bounces)
+
+    def urgent_on_record(self, case: Case) -> bool:
+        """Whether the record shows the case as urgent (so it goes to the front of a queue)."""
+        return (case.urgency >= self.params.urgent_threshold
+                and not case.lost & Attribute.URGENCY)
+
+    def visit_hours(self, case: Case) -> float:
+        """Hours wasted on a visit to the wrong place; the place is found after it."""
+        if case.lost & Attribute.PLACE:
+            case.lost &= ~Attribute.PLACE
+            return self.params.wasted_visit_hours
+        return 0.0
 
     def fix_factor(self, case: Case) -> float:
-        """Chance multiplier that the fix matches the need, given the information kept."""
-        floor = self.params.blind_fix_share
-        return floor + (1.0 - floor) * case.fidelity
+        """Chance multiplier that the fix matches the need, given the description kept."""
+        return self.params.blind_fix_share if case.lost & Attribute.DETAIL else 1.0
 
     def work_factor(self, case: Case) -> float:
-        """Multiplier on work when information has been lost (time spent clarifying)."""
-        return 1.0 + self.params.clarify_factor * (1.0 - case.fidelity)
-
-    def delay_forgiveness(self) -> float:
-        """Share of the lateness penalty residents forgive thanks to progress feedback."""
-        return self.params.feedback_tolerance if self.params.unified_platform else 0.0
+        """Multiplier on work when the description was lost (time spent clarifying)."""
+        return 1.0 + self.params.clarify_factor if case.lost & Attribute.DETAIL else 1.0

@@ -11,14 +11,12 @@ class JudgementRule:
 
     A need is reported with probability base + trust weight x trust + urgency weight x
     urgency. Migrants use the hotline more. The experience score of a closed case is 1 if
-    solved (0 otherwise), minus penalties for lateness beyond the time limit (partly forgiven
-    when the platform shows progress), extra trips and bounces; satisfaction moves toward it
-    and trust toward satisfaction.
+    solved (0 otherwise), minus penalties for lateness beyond the time limit, extra trips and
+    bounces; satisfaction moves toward it and trust toward satisfaction.
     """
 
-    def __init__(self, params: ResidentParams, delay_forgiveness: float) -> None:
+    def __init__(self, params: ResidentParams) -> None:
         self.params = params
-        self.forgiveness = delay_forgiveness
 
     def report_probability(self, trust: float, urgency: float) -> float:
         """Chance a need is reported rather than left silent."""
@@ -35,7 +33,7 @@ class JudgementRule:
         p = self.params
         score = 1.0 if case.status == Status.RESOLVED else 0.0
         late = max(0, case.days_open(case.closed_day) - category.time_limit_days)
-        score -= p.delay_penalty * (1.0 - self.forgiveness) * late / category.time_limit_days
+        score -= p.delay_penalty * late / category.time_limit_days
         score -= p.trip_penalty * max(0, case.trips - 1)
         score -= p.bounce_penalty * case.bounces
         return min(1.0, max(0.0, score))

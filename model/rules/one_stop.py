@@ -11,8 +11,9 @@ class OneStopRule:
     """Sends administrative cases to a one-stop hall, or to each department in turn.
 
     Without a hall, a resident makes one trip per department involved, plus extra trips when
-    documents turn out to be missing (more likely when the department's requirements are not
-    shared on a platform). At a hall the case is accepted in one visit (一窗受理、集成服务);
+    documents turn out to be missing; an office on the shared platform reads the share
+    ``documents_on_record`` of them from the government's own records instead.
+    At a hall the case is accepted in one visit (一窗受理、集成服务);
     the hall's staff do the back-office work at ``hall_work_factor`` of the departments' effort.
     """
 
@@ -32,7 +33,7 @@ class OneStopRule:
     def extra_trips(self, rng: np.random.Generator, connected: bool) -> int:
         """Extra trips at one office because documents were missing (capped)."""
         p = self.params
-        chance = p.missing_document_prob * (p.platform_document_factor if connected else 1.0)
+        chance = p.missing_document_prob * (1.0 - p.documents_on_record if connected else 1.0)
         trips = 0
         while trips < p.max_extra_trips and rng.random() < chance:
             trips += 1

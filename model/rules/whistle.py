@@ -38,7 +38,3 @@ class WhistleRule:
     def deadline(self, today: int) -> int:
         """Last day a summoned department may act on its part."""
         return today + self.params.response_deadline_days
-
-    def joint_fidelity(self, case: Case) -> float:
-        """Fidelity after departments hear the case together at the street."""
-        return max(case.fidelity, self.params.joint_fidelity)

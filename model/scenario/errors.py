@@ -115,7 +115,11 @@ def renamed_key(model: type[BaseModel] | None, key: str) -> str | None:
     if name not in renamed:
         return None
     new, why = renamed[name]
-    return f"no longer a key: replaced by {prefix + '.' if prefix else ''}{new} ({why})"
+    if not new:
+        return f"no longer a key: {why}"
+    # a replacement in another group is named by its full dotted key
+    where = new if "." in new else f"{prefix + '.' if prefix else ''}{new}"
+    return f"no longer a key: replaced by {where} ({why})"
 
 
 def _unknown_key(model: type[BaseModel] | None, name: str) -> str:

@@ -8,13 +8,26 @@ rare consultation). Section numbers (§) refer to the source text in
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from model.scenario.fields import Group, param
+
+# why the keys of fixed misbehaviour probabilities are gone (see RENAMED below)
+_CHOSEN = "departments and committees now choose by what their assessment rewards"
 
 
 class InformationParams(Group):
     """信息共享: siloed department systems versus a unified platform (§4.2, §6.1)."""
+
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "siloed_hop_fidelity": ("reentry_error", "a case's record loses attributes when it is "
+                                "keyed into another system by hand"),
+        "unified_hop_fidelity": ("reentry_error", "units on the platform share one record"),
+        "siloed_hop_delay_days": ("batch_days", "paper hand-offs move in batches"),
+        "unified_hop_delay_days": ("batch_days", "units on the platform read the record at once"),
+        "misroute_scale": ("reentry_error", "a misroute follows a lost category"),
+        "feedback_tolerance": ("", "residents judge lateness the same on the platform"),
+    }
 
     unified_platform: bool = param(
         False, "One shared platform for committees, streets and departments (统一信息平台)",
@@ -26,59 +39,65 @@ class InformationParams(Group):
         unit="share", source="§6.1", step=0.05, role="lever",
         label="Data-sharing scope", zh="数据共享范围",
         zh_help="信息平台统一后接入平台的部门系统比例")
-    siloed_hop_fidelity: float = param(
-        0.85, "Share of a case's information kept on a hop between unconnected systems", ge=0.3,
-        le=1, unit="share", source="§2 信息传递失真", step=0.01, role="assumption",
-        label="Fidelity per hop, siloed", zh="分散系统信息保真度",
-        zh_help="诉求在互不联通的系统间每流转一次所保留的信息比例")
-    unified_hop_fidelity: float = param(
-        0.98, "Share of a case's information kept on a hop within the platform", ge=0.3, le=1,
-        unit="share", source="§6.1", step=0.01, role="assumption",
-        label="Fidelity per hop, platform", zh="平台信息保真度",
-        zh_help="诉求在平台内每流转一次所保留的信息比例")
-    siloed_hop_delay_days: int = param(
-        2, "Days a case spends in transit on a hop between unconnected systems", ge=0, le=30,
-        unit="days", source="§2 决策迟滞", role="assumption",
-        label="Transit days per hop, siloed", zh="分散系统流转天数",
-        zh_help="诉求在互不联通的系统间每流转一次耗费的天数")
-    unified_hop_delay_days: int = param(
-        0, "Days a case spends in transit on a hop within the platform", ge=0, le=30, unit="days",
-        source="§6.1", role="assumption",
-        label="Transit days per hop, platform", zh="平台流转天数",
-        zh_help="诉求在平台内每流转一次耗费的天数")
-    misroute_scale: float = param(
-        1.5, "Misrouting probability per unit of information lost", ge=0, le=5, unit="1/fidelity",
-        source="§2 条块分割", step=0.1, role="assumption",
-        label="Misrouting scale", zh="误派系数", zh_help="每损失一个单位信息所增加的误派概率")
+    reentry_error: float = param(
+        0.6, "Chance that keying a case into another system by hand corrupts one of its "
+        "four recorded attributes (category, place, urgency, description)", ge=0, le=1,
+        unit="probability", source="§2 信息传递失真; §4.2 重复录入", step=0.05,
+        role="assumption",
+        label="Error per manual re-entry", zh="手工转录出错率",
+        zh_help="诉求被手工录入另一系统时，其四项记录（类别、地点、紧急程度、描述）之一出错的概率")
+    batch_days: int = param(
+        5, "Days between batches of paper hand-offs between units whose systems are not joined",
+        ge=1, le=30, unit="days", source="§2 决策迟滞", role="assumption",
+        label="Paper hand-off cycle", zh="纸质流转周期",
+        zh_help="系统互不联通的单位之间，纸质公文批量流转的间隔天数")
     overlap_misroute: float = param(
-        0.2, "Extra misrouting probability for categories claimed by several departments", ge=0,
+        0.2, "Misrouting probability for categories claimed by several departments", ge=0,
         le=1, unit="probability", source="§2 职责交叉或真空", step=0.01, role="assumption",
         label="Misrouting from overlapping remits", zh="职责交叉误派概率",
-        zh_help="多个部门职责交叉的诉求类别额外增加的误派概率")
+        zh_help="多个部门职责交叉的诉求类别被误派的概率")
     entry_hours: float = param(
         0.3, "Staff hours for one duplicate data entry into another system", ge=0, le=8,
         unit="hours", source="§4.2 重复录入信息", step=0.05, role="assumption",
         label="Hours per duplicate entry", zh="重复录入工时",
         zh_help="向另一系统重复录入一次数据所需的人员工时")
+    automated_share: float = param(
+        0.3, "Share of a committee's documentation the shared platform fills in by itself",
+        ge=0, le=1, unit="share", source="§6.1 避免重复录入", step=0.05, role="assumption",
+        label="Documentation automated", zh="平台自动填报比例",
+        zh_help="接入统一平台后，居委会留痕记录中由平台自动生成的比例")
     clarify_factor: float = param(
-        1.0, "Extra work per unit of information lost (clarifying what the resident needs)", ge=0,
-        le=5, unit="work/fidelity", source="§2 信息传递失真", step=0.1, role="assumption",
-        label="Clarification factor", zh="信息补正系数",
-        zh_help="每损失一个单位信息所增加的工作量（向居民核实诉求）")
+        1.0, "Extra work, as a share of a case's work, to clarify a need whose description was "
+        "lost", ge=0, le=5, unit="share", source="§2 信息传递失真", step=0.1,
+        role="assumption",
+        label="Clarification work", zh="信息补正工作量",
+        zh_help="诉求描述丢失后向居民核实所增加的工作量（占原工作量的比例）")
     blind_fix_share: float = param(
-        0.5, "Chance of a right fix with no information left, relative to full information", ge=0,
-        le=1, unit="share", source="§2 信息传递失真", step=0.05, role="assumption",
-        label="Right fix without information", zh="信息缺失时办对比例",
-        zh_help="信息全部丢失时办对的概率，相对于信息完整时")
-    feedback_tolerance: float = param(
-        0.5, "Share of the delay penalty residents forgive when the platform shows progress", ge=0,
-        le=1, unit="share", source="§6.1 畅通信息反馈渠道", step=0.05, role="assumption",
-        label="Tolerance with progress feedback", zh="进度反馈宽容度",
-        zh_help="平台公开办理进度时，居民谅解的拖延惩罚比例")
+        0.5, "Chance of the right fix when the resident's description was lost, relative to an "
+        "intact one", ge=0, le=1, unit="share", source="§2 信息传递失真", step=0.05,
+        role="assumption",
+        label="Right fix without the description", zh="描述缺失时办对比例",
+        zh_help="居民原始描述丢失时办对的概率，相对于描述完整时")
+    wasted_visit_hours: float = param(
+        2.0, "Staff hours lost on a visit to the wrong place when a case's place was lost",
+        ge=0, le=40, unit="hours", source="§2 信息传递失真", step=0.5, role="assumption",
+        label="Hours of a wasted visit", zh="地点错误空跑工时",
+        zh_help="诉求地点记录出错时，部门上门空跑所耗的工时")
+    urgent_threshold: float = param(
+        0.6, "Urgency at or above which a department takes a case before others, when its "
+        "record still shows it", ge=0, le=1, unit="index", source="§2 决策迟滞", step=0.05,
+        role="assumption",
+        label="Urgent-case threshold", zh="紧急诉求阈值",
+        zh_help="紧急程度达到此值且记录完好的诉求，部门优先办理")
 
 
 class DevolutionParams(Group):
     """权责下放: which categories committees settle, and whether resources follow (§4.2, §6.2)."""
+
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "push_down_share": ("assessment.hour_price", _CHOSEN),
+        "overlap_bounce_prob": ("assessment.blame_weight", _CHOSEN),
+    }
 
     level: float = param(
         0.2, "Share of devolvable categories committees may settle themselves", ge=0, le=1,
@@ -108,6 +127,16 @@ class DevolutionParams(Group):
 
 class AssessmentParams(Group):
     """考核机制: weight on process indicators versus outcomes (§4.2, §5.2, §6.5)."""
+
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "initial_close_unsolved": ("prior_score", _CHOSEN),
+        "pressure_floor": ("hour_price", _CHOSEN),
+        "ledger_hours_full": ("record_hours", "paperwork is produced by the activities an "
+                              "inspection counts, documented per system"),
+        "ledger_hours_floor": ("admin_tasks_per_day", "paperwork is produced by the tasks "
+                               "handed down and the activities an inspection counts"),
+        "siloed_ledger_factor": ("record_hours", "each separate system asks for its own entry"),
+    }
 
     process_weight: float = param(
         0.7, "Weight of process indicators (closures, ledgers, 留痕); outcomes get the rest", ge=0,
@@ -147,21 +176,23 @@ class AssessmentParams(Group):
         ge=0, le=5, unit="score", source="§4.2 推诿扯皮; 信访", step=0.05, role="assumption",
         label="Blame per return or escalation", zh="回退与投诉问责",
         zh_help="单位处置过的诉求每被退回或升级投诉一次所扣的考核得分")
-    ledger_hours_full: float = param(
-        36.0, "Ledger and paperwork hours per committee per day at process weight 1 (台账)", ge=0,
-        le=200, unit="hours/day", source="§4.2 台账资料", step=1, role="assumption",
-        label="Ledger hours at full process weight", zh="台账工时(满过程权重)",
-        zh_help="过程指标权重为1时，每个居委会每天的台账及材料工时（台账）")
-    ledger_hours_floor: float = param(
-        5.0, "Paperwork hours per committee per day that any assessment requires", ge=0, le=200,
-        unit="hours/day", source="§4.2", step=1, role="assumption",
-        label="Base ledger hours", zh="基础台账工时",
-        zh_help="任何考核方式下每个居委会每天必需的材料工时")
-    siloed_ledger_factor: float = param(
-        1.3, "Paperwork multiplier when each department's ledger is filled in its own system", ge=1,
-        le=3, unit="factor", source="§4.2 重复录入", step=0.05, role="assumption",
-        label="Ledger multiplier, siloed", zh="分散系统台账倍数",
-        zh_help="各部门台账分别在各自系统中填报时的材料工作量倍数")
+    admin_tasks_per_day: float = param(
+        7.0, "Administrative tasks departments hand each committee per day (行政事务下沉)", ge=0,
+        le=100, unit="tasks/day", source="§4.2 承担了大量本应由行政部门承担的行政事务", step=0.5,
+        role="lever",
+        label="Administrative tasks handed down", zh="下派行政事务量",
+        zh_help="各部门每天下派给每个居委会的行政事务件数（社区工作事项准入可压减）")
+    admin_task_hours: float = param(
+        1.0, "Committee hours one administrative task takes, before documenting it", ge=0, le=40,
+        unit="hours", source="§4.2", step=0.1, role="assumption",
+        label="Hours per administrative task", zh="行政事务工时",
+        zh_help="居委会办理一件下派行政事务所需工时（不含留痕记录）")
+    record_hours: float = param(
+        2.0, "Hours to document one activity for an inspection of records, in one data system",
+        ge=0, le=40, unit="hours", source="§4.2 台账资料、留痕管理", step=0.1,
+        role="assumption",
+        label="Hours to document an activity", zh="留痕记录工时",
+        zh_help="为应对台账检查，在一个信息系统中记录一项工作所需工时")
     pressure_days: float = param(
         3.0, "Days of queued work at which a unit is fully behind (hours priced highest)", ge=0.1,
         le=60, unit="days", source="assumption", step=0.1, role="assumption",
@@ -171,6 +202,10 @@ class AssessmentParams(Group):
 
 class WhistleParams(Group):
     """街道吹哨、部门报到: the street office summons departments to stuck or joint cases (§4.1)."""
+
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "joint_fidelity": ("", "departments hearing a case together restore its whole record"),
+    }
 
     enabled: bool = param(False, "Street offices may blow the whistle", source="§4.1", role="lever",
                           label="Street whistle", zh="街道吹哨", zh_help="街道办事处可以吹哨")
@@ -193,15 +228,15 @@ class WhistleParams(Group):
         source="§4.2 协调机制", step=0.5, role="assumption",
         label="Coordination hours per whistle", zh="每次吹哨协调工时",
         zh_help="每次吹哨耗费的街道协调工时")
-    joint_fidelity: float = param(
-        0.95, "Information fidelity restored when departments meet on the case together", ge=0,
-        le=1, unit="share", source="§5.1 网络化治理", step=0.01, role="assumption",
-        label="Fidelity of joint handling", zh="联合办理信息保真度",
-        zh_help="各部门共同会商诉求时恢复的信息保真度")
 
 
 class OneStopParams(Group):
     """一门式办理 / 最多跑一次: administrative services in one visit at a hall (§4.1, §6.2)."""
+
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "platform_document_factor": ("documents_on_record", "offices on the platform read the "
+                                     "documents government records already hold"),
+    }
 
     enabled: bool = param(False, "A one-stop hall serves administrative cases", source="§6.2",
                           role="lever",
@@ -225,11 +260,12 @@ class OneStopParams(Group):
         le=1, unit="probability", source="§6.2 减少跑腿次数", step=0.05, role="assumption",
         label="Missing-document chance", zh="材料不全概率",
         zh_help="到窗口办事因材料不全需要再跑一趟的概率（接入平台后为其五分之一）")
-    platform_document_factor: float = param(
-        0.2, "Missing-document chance at offices on the platform, relative to siloed ones", ge=0,
-        le=1, unit="factor", source="§6.2 流程再造、信息共享", step=0.05, role="assumption",
-        label="Missing documents on the platform", zh="平台材料不全系数",
-        zh_help="接入平台的窗口材料不全概率相对于分散系统窗口的系数")
+    documents_on_record: float = param(
+        0.8, "Share of the documents an administrative case needs that government records "
+        "already hold, read by offices on the shared platform", ge=0, le=1, unit="share",
+        source="§6.2 流程再造、信息共享", step=0.05, role="assumption",
+        label="Documents on record", zh="已有档案材料比例",
+        zh_help="办理行政事项所需材料中政府档案已有、接入平台的窗口可直接调取的比例")
     max_extra_trips: int = param(
         5, "Most extra trips one office visit can take", ge=0, le=20, unit="trips",
         source="assumption", role="assumption",
@@ -438,3 +474,42 @@ class TalentParams(Group):
         le=1000, unit="yuan/hour", source="assumption", step=1, role="context",
         label="Staff cost per hour", zh="人工成本",
         zh_help="一小时公共工作（居委会、街道、部门）的人工成本")
+
+
+class ResponseParams(Group):
+    """应急动员: help units mobilise when a surge puts them behind (§1 韧性, §4.1, §6.3)."""
+
+    behind_days: float = param(
+        2.0, "Queued work, in days of a unit's own hours, at which it counts as behind", ge=0.1,
+        le=60, unit="days", source="assumption", step=0.1, role="assumption",
+        label="Days behind before help comes", zh="积压求援天数",
+        zh_help="单位积压工作超过自身多少天的工时即视为积压，可获支援")
+    redeploy_share: float = param(
+        0.5, "Share of a department's spare hours the district may move to departments the "
+        "shared platform shows behind (部门间调配)", ge=0, le=1, unit="share",
+        source="§4.1 统筹协调权; §6.1", step=0.05, role="lever",
+        label="Redeployment across departments", zh="部门间人力调配比例",
+        zh_help="统一平台显示某部门积压时，区里可从其他部门的空闲工时中调配的比例")
+    redeploy_productivity: float = param(
+        0.6, "Work done in one redeployed hour, relative to one of the department's own staff",
+        ge=0, le=1, unit="share", source="assumption", step=0.05, role="assumption",
+        label="Output of a redeployed hour", zh="调配工时效率",
+        zh_help="调配来的人员一个工时完成的工作量，相对于本部门人员")
+    cadre_hours_per_1000_residents: float = param(
+        2.0, "Hours a day of district cadres that can be sent down to committees that are "
+        "behind, per 1,000 residents (干部下沉)", ge=0, le=100,
+        unit="hours/day per 1,000 residents", source="§1 在行政管理体制的指导和支持下", step=0.5,
+        role="lever",
+        label="Cadres sent down", zh="干部下沉工时",
+        zh_help="每千名居民每天可下沉到积压社区的机关干部工时")
+    volunteer_call_share: float = param(
+        0.1, "Share of the residents who attended a meeting in the past year who come when a "
+        "committee that is behind calls for volunteers", ge=0, le=1, unit="share",
+        source="§1 社会动员能力; §6.3 志愿者", step=0.01, role="assumption",
+        label="Volunteers answering a call", zh="志愿者响应比例",
+        zh_help="积压社区召集志愿者时，过去一年参加过议事会的居民中前来帮忙的比例")
+    volunteer_call_hours: float = param(
+        2.0, "Hours a called volunteer gives on a day", ge=0, le=12, unit="hours",
+        source="assumption", step=0.5, role="assumption",
+        label="Hours per called volunteer", zh="志愿者每日工时",
+        zh_help="被召集的志愿者每天提供的工时")

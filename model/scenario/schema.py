@@ -19,6 +19,7 @@ from model.scenario.rule_groups import (
     InformationParams,
     OneStopParams,
     ProcurementParams,
+    ResponseParams,
     ServiceParams,
     TalentParams,
     WhistleParams,
@@ -333,6 +334,7 @@ class Scenario(Group):
     consultation: ConsultationParams = Field(default_factory=ConsultationParams)
     talent: TalentParams = Field(default_factory=TalentParams)
     services: ServiceParams = Field(default_factory=ServiceParams)
+    response: ResponseParams = Field(default_factory=ResponseParams)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
