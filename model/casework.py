@@ -77,6 +77,7 @@ class Casework:
         self.tally = Tally()
         self.calendar = Calendar()
         self.next_case_id = 0
+        self._units: dict[NodeKind, list] | None = None
 
     # -- intake ------------------------------------------------------------------------------
     def intake_day(self) -> None:
@@ -146,10 +147,12 @@ class Casework:
     # -- transport ---------------------------------------------------------------------------
     def handler(self, node: Node) -> ResidentsCommittee | StreetOffice | Department | NGO | Hall:
         """The agent or facility that holds cases at ``node``."""
-        model = self.model
-        units = {NodeKind.COMMITTEE: model.committees, NodeKind.STREET: model.streets,
-                 NodeKind.DEPARTMENT: model.departments, NodeKind.NGO: model.ngos,
-                 NodeKind.HALL: model.halls}.get(node.kind)
+        if self._units is None:  # the district is built after its casework
+            model = self.model
+            self._units = {NodeKind.COMMITTEE: model.committees, NodeKind.STREET: model.streets,
+                           NodeKind.DEPARTMENT: model.departments, NodeKind.NGO: model.ngos,
+                           NodeKind.HALL: model.halls}
+        units = self._units.get(node.kind)
         if units is None:
             raise KeyError(f"no handler at {node}")
         return units[node.index]

@@ -233,9 +233,10 @@ class GovernanceModel(mesa.Model):
             return
         cadres = rule.cadre_hours(self.population.size) / len(behind)
         self.casework.pay(cadres * len(behind) * self.params.talent.wage_per_hour)
-        recent = self.population.last_attended > self.day - 365
+        last_attended = self.population.last_attended
         for committee in behind:
-            attendees = int(recent[self.population.community_slice(committee.community)].sum())
+            part = last_attended[self.population.community_slice(committee.community)]
+            attendees = int(np.count_nonzero(part > self.day - 365))
             committee.help_hours = cadres + rule.volunteer_hours(attendees)
 
     # -- what units look up -------------------------------------------------------------------

@@ -51,6 +51,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.service_hours = 0.0
         self.choices = model.rules.assessment.expectations()
         self.paperwork_rate = 0.0  # recent paperwork handed to it per day
+        self._added_today = 0.0
         self.help_hours = 0.0  # today's cadres and called volunteers
         self.admin_hours_per_day = self._admin_hours_per_day()
 
@@ -93,8 +94,6 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.help_hours = 0.0
 
     # -- paperwork -----------------------------------------------------------------------------
-    _added_today = 0.0
-
     def add_paperwork(self, hours: float) -> None:
         """Owe ``hours`` more paperwork (tasks handed down, documentation, re-entries)."""
         self.paperwork_due += hours
@@ -111,13 +110,20 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         return 1 + sum(1 for d in departments
                        if not (own and information.connected(self.model.departments[d].node)))
 
-    def document(self, departments: Iterable[int] = ()) -> None:
-        """Owe the documentation of one activity an inspection of records counts."""
+    def documentation_hours(self, departments: Iterable[int] = ()) -> float:
+        """Hours to document one activity involving ``departments`` for an inspection.
+
+        One entry per separate system; on the platform part of it fills itself in.
+        """
         model = self.model
         hours = model.rules.assessment.documentation_hours(self.systems(departments))
         if model.rules.information.connected(self.node):
             hours *= 1.0 - model.params.information.automated_share
-        self.add_paperwork(hours)
+        return hours
+
+    def document(self, departments: Iterable[int] = ()) -> None:
+        """Owe the documentation of one activity an inspection of records counts."""
+        self.add_paperwork(self.documentation_hours(departments))
 
     def _admin_hours_per_day(self) -> float:
         """Daily hours of the administrative tasks departments hand down, documented.
@@ -125,15 +131,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         Tasks come evenly from every department; each takes its work hours and is documented
         in the committee's ledger and the issuing department's system.
         """
-        model = self.model
-        p = model.params.assessment
-        rule = model.rules.assessment
-        automated = (model.params.information.automated_share
-                     if model.rules.information.connected(self.node) else 0.0)
-        per_department = p.admin_tasks_per_day / max(len(model.departments), 1)
-        documented = sum(per_department * rule.documentation_hours(self.systems((d,)))
-                         for d in range(len(model.departments)))
-        return p.admin_tasks_per_day * p.admin_task_hours + documented * (1.0 - automated)
+        p = self.model.params.assessment
+        n_departments = len(self.model.departments)
+        per_department = p.admin_tasks_per_day / max(n_departments, 1)
+        documented = sum(per_department * self.documentation_hours((d,))
+                         for d in range(n_departments))
+        return p.admin_tasks_per_day * p.admin_task_hours + documented
 
     # -- cases -------------------------------------------------------------------------------
     def start(self, case: Case) -> float:

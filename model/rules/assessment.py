@@ -62,12 +62,6 @@ class Expectations:
             self.expected[plan] = old + rate * (total / count - old)
         self.seen = {}
 
-    def __getstate__(self) -> tuple:
-        return self.prior, self.expected, self.seen
-
-    def __setstate__(self, state: tuple) -> None:
-        self.prior, self.expected, self.seen = state
-
 
 class AssessmentRule:
     """Scores handled cases, prices hours under pressure and picks handling options."""
