@@ -61,6 +61,9 @@ class CaseDesk(Protocol):
     def pay(self, amount: float) -> None:
         """Add ``amount`` yuan of spending (overtime, contracts) to the run's cost."""
 
+    def fund_fix(self, case: Case, holder: int) -> bool:
+        """Pay ``holder``'s share of the case's material cost from its fund; False if empty."""
+
     def count_meeting(self) -> None:
         """Count one consultation meeting held."""
 
@@ -329,6 +332,24 @@ class Casework:
     def pay(self, amount: float) -> None:
         """Add ``amount`` yuan of spending to the run's cost."""
         self.tally.cost += amount
+
+    def fund_fix(self, case: Case, holder: int) -> bool:
+        """Pay ``holder``'s share of a fix's material cost from the fund it draws on.
+
+        A department pays its even share among the departments the case needs; the committee
+        (``treasury.committee_holder``) pays it all. Returns False, and counts a fix left
+        undone for want of money, when that fund cannot pay.
+        """
+        model = self.model
+        treasury = model.treasury
+        cost = model.category_specs[case.category].material_cost
+        if holder != treasury.committee_holder:
+            cost /= max(len(case.legs), 1)
+        if treasury.draw(case.community, holder, cost):
+            self.tally.cost += cost
+            return True
+        self.tally.unfunded_fixes += 1
+        return False
 
     def count_meeting(self) -> None:
         """Count one consultation meeting held."""

@@ -22,8 +22,10 @@ from model.rules import DemandRule, Rules
 from model.scenario import Scenario, load_scenario
 from model.scenario.parameters import flat_overrides
 from model.streams import MAX_SEED, Streams
+from model.treasury import Treasury
 
 MONTH_DAYS = 30
+YEAR_DAYS = 365
 
 
 def _scenario_of(params: Scenario | str | Path, overrides: dict[str, Any]) -> Scenario:
@@ -155,25 +157,61 @@ class GovernanceModel(mesa.Model):
         self.halls: list[Hall] = []
         if self.rules.one_stop.enabled:
             self._build_halls()
+        self.treasury = Treasury(params.funds, self._fund_plan(), layout.community_street)
+        self.treasury.start_year()
+
+    def _expected_reports(self) -> np.ndarray:
+        """Cases a day residents are expected to report, by community and category.
+
+        What planners can know in advance: demand at the start and the initial trust.
+        """
+        trust = self.params.population.initial_trust
+        judgement = self.rules.judgement
+        report = np.array([judgement.report_probability(trust, c.urgency)
+                           for c in self.category_specs])
+        return self.demand.base.sum(axis=2) * report
 
     def _committee_positions(self) -> list[int]:
         """Funded positions per committee: the base plus any that follow devolved work."""
         params = self.params
-        daily = self.demand.base.sum(axis=2)  # (communities, categories)
-        trust = params.population.initial_trust
         judgement = self.rules.judgement
-        report = np.array([judgement.report_probability(trust, c.urgency)
-                           for c in self.category_specs])
         # only cases that reach the committee count: not office visits, not hotline reports
         hours = np.array([0.0 if c.admin_service else c.work_hours for c in self.category_specs])
         migrants = params.population.migrant_share
         via_committee = 1.0 - (migrants * judgement.hotline_share(True)
                                + (1 - migrants) * judgement.hotline_share(False))
-        expected = daily * report * hours * via_committee
+        expected = self._expected_reports() * hours * via_committee
         per_worker = self.rules.talent.hours_per_day()
         return [params.talent.workers_per_committee
                 + self.rules.devolution.extra_positions(expected[c], per_worker)
-                for c in range(len(daily))]
+                for c in range(len(expected))]
+
+    def _fund_plan(self) -> np.ndarray:
+        """Yearly money by community and holder (each department, then the committee).
+
+        Each category's expected material cost, times ``funds.coverage``, is split evenly
+        among the departments it needs; for a category devolved to committees the share
+        ``devolution.resources_follow`` of it goes to the committee instead (费随事转).
+        Committees also get their operating funds. A category no department's remit covers
+        has no budget line.
+        """
+        params = self.params
+        yearly = self._expected_reports() * 365.0 * params.funds.coverage
+        committee = len(self.departments)
+        plan = np.zeros((yearly.shape[0], committee + 1))
+        follow = params.devolution.resources_follow
+        for c, spec in enumerate(self.category_specs):
+            need = yearly[:, c] * spec.material_cost
+            legs = self.category_legs[c]
+            if not legs or spec.material_cost == 0.0:
+                continue
+            moved = follow if self.rules.devolution.has_authority(c) else 0.0
+            plan[:, committee] += need * moved
+            for department in legs:
+                plan[:, department] += need * (1.0 - moved) / len(legs)
+        sizes = np.asarray(self.layout.community_sizes, dtype=float)
+        plan[:, committee] += params.funds.committee_funds_per_1000_residents * sizes / 1000.0
+        return plan
 
     def _build_halls(self) -> None:
         owners = self.committees if self.rules.one_stop.at_community else self.streets
@@ -198,6 +236,11 @@ class GovernanceModel(mesa.Model):
         self.schedule_recurring(self.assessment_round, Schedule(interval=every, start=every))
         self.schedule_recurring(self.monthly_round, Schedule(
             interval=MONTH_DAYS, start=MONTH_DAYS))
+        self.schedule_recurring(self.treasury.start_year, Schedule(
+            interval=YEAR_DAYS, start=YEAR_DAYS))
+        for ngo in self.ngos:
+            days = params.procurement.contract_days
+            self.schedule_recurring(ngo.contract_end, Schedule(interval=days, start=days))
 
     # -- the day -----------------------------------------------------------------------------
     def step(self) -> None:
@@ -262,11 +305,16 @@ class GovernanceModel(mesa.Model):
             committee.assess()
 
     def monthly_round(self) -> None:
-        """Monthly processes: NGO cultivation (培育) and committees' services to residents."""
+        """Monthly processes: a tranche of funds, NGO cultivation (培育), committees' services.
+
+        Committees also account for each separate fund they spend from.
+        """
+        self.treasury.release()
         for ngo in self.ngos:
             ngo.cultivate()
         for committee in self.committees:
             committee.serve_residents()
+            committee.account_for_funds()
 
     def account(self) -> None:
         """Add today's paid hours and contracts to the cost; record backlog and stress."""
@@ -277,7 +325,8 @@ class GovernanceModel(mesa.Model):
         public_hours = (sum(d.hours_per_day for d in self.departments)
                         + sum(s.hours_per_day for s in self.streets)
                         + sum(h.hours_per_day for h in self.halls))
-        ngo_money = sum(self.rules.procurement.money_per_day(n.specialty) for n in self.ngos)
+        ngo_money = sum(self.rules.procurement.money_per_day(n.specialty) for n in self.ngos
+                        if n.under_contract())
         self.casework.pay((committee_hours + public_hours) * wage + ngo_money)
         self.backlog_history.append(self.tally.open)
         self.stress_sum += self.mean_worker_stress_today()

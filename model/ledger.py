@@ -71,6 +71,7 @@ class Tally:
     whistles: int = 0
     meetings: int = 0
     cost: float = 0.0
+    unfunded_fixes: int = 0
     flows: Counter = field(default_factory=Counter)
 
     def add_resolution(self, days: int, within: bool, multi: bool) -> None:

@@ -137,6 +137,7 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
     "group_talent": ("Talent", "人才支撑"),
     "group_services": ("Community services", "社区服务"),
     "group_response": ("Response to surges", "应急动员"),
+    "group_funds": ("Funds", "资金统筹"),
 }
 
 UI: dict[str, dict[str, str]] = {
@@ -161,13 +162,15 @@ GROUP_HELP_ZH: dict[str, str] = {
     "talent": "人才支撑：社区工作者的编制、薪酬与培训（§4.2、§6.5）。",
     "services": "社区服务：居委会以台账和诉求之外的时间服务居民（§4.2）。",
     "response": "应急动员：积压单位获得部门间调配、干部下沉和志愿者支援（§1 韧性、§4.1、§6.3）。",
+    "funds": "资金：社区事务项目资金按月拨付、办事支出、年终未用部分收回；"
+             "由各部门分别管理或统筹使用（§4.2 单独管理和核算、§6.3 资源统筹平台）。",
 }
 
 UNIT_ZH: dict[str, str] = {
     "": "", "bounces/case": "次/件", "cases": "件",
     "communities": "个社区", "day": "天", "days": "天", "days/year": "天/年",
     "departments": "个部门", "elasticity": "弹性", "entries/case": "次/件", "escalations": "次",
-    "factor": "倍", "hours": "小时", "hours/day": "小时/天",
+    "factor": "倍", "hours": "小时", "hours/day": "小时/天", "hours/month": "小时/月",
     "hours/day per 1,000 residents": "小时/天·每千人", "hours/resident-month": "小时/人·月",
     "index": "指数", "per 1,000 cases": "每千件",
     "per 1,000/year": "每千人每年", "per bounce": "每次推诿", "per case": "每件",
@@ -177,7 +180,8 @@ UNIT_ZH: dict[str, str] = {
     "probability": "概率", "ratio": "比值", "residents": "人", "shape": "形状参数",
     "score": "分", "score/hour": "分/小时", "share": "比例", "tasks/day": "件/天", "trips": "趟",
     "weight": "权重",
-    "workers": "人", "yuan": "元", "yuan/hour": "元/小时", "yuan/year": "元/年",
+    "workers": "人", "yuan": "元", "yuan/case": "元/件", "yuan/hour": "元/小时",
+    "yuan/year": "元/年",
 }
 
 

@@ -35,6 +35,9 @@ class RecordingDesk:
 
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
+        self.fixes_funded: list[tuple[int, int]] = []  # (case, holder) of each paid fix
+        self.funds_ok = True  # whether the fund a fix draws on can pay
+
 
     def forward(self, case: Case, bounced: bool = False) -> None:
         self.calls.append(("forward", case.id, bounced))
@@ -65,6 +68,11 @@ class RecordingDesk:
 
     def pay(self, amount: float) -> None:
         self.calls.append(("pay", round(amount, 6)))
+
+    def fund_fix(self, case: Case, holder: int) -> bool:
+        if self.funds_ok:
+            self.fixes_funded.append((case.id, holder))
+        return self.funds_ok
 
     def count_meeting(self) -> None:
         self.calls.append(("count_meeting",))
@@ -204,6 +212,24 @@ def test_department_does_its_part_of_an_easy_case():
     assert case.decisions is None, "an easy case in its remit leaves nothing to choose"
 
 
+def test_department_pays_its_share_of_the_fix_from_its_fund():
+    model, desk = district({"departments.housing.solve_prob": 1.0})
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.fixes_funded == [(0, HOUSING)] and desk.calls == [("leg_done", 0)]
+
+
+def test_department_closes_its_part_unsolved_when_its_fund_cannot_pay():
+    model, desk = district({"departments.housing.solve_prob": 1.0})
+    desk.funds_ok = False
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.departments[HOUSING], case)
+    model.departments[HOUSING].work_day()
+    assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)], (
+        "a fix with no money behind it is not done")
+
+
 def test_department_closes_its_part_unsolved_when_the_fix_fails():
     model, desk = district({"departments.housing.solve_prob": 0.0})
     case = scripted(model, HOUSING_REPAIR)
@@ -307,7 +333,7 @@ def test_street_pushes_down_a_case_with_no_department_left():
 
 # -- residents' committees -----------------------------------------------------------------
 def test_committee_settles_an_authorised_case_when_settling_scores_best():
-    model, desk = district({**SURE, "devolution.level": 1.0,
+    model, desk = district({**SURE, "devolution.level": 1.0, "devolution.resources_follow": 1.0,
                             "devolution.committee_solve_prob": 1.0,
                             "devolution.novice_settle_factor": 1.0})
     expecting(model.committees[0].choices, SETTLE=0.9, FORWARD=0.3)
@@ -315,6 +341,23 @@ def test_committee_settles_an_authorised_case_when_settling_scores_best():
     hand_to(model.committees[0], case)
     model.committees[0].work_day()
     assert desk.calls == [("close", 0, Status.RESOLVED, Level.COMMUNITY)]
+    assert desk.fixes_funded == [(0, model.treasury.committee_holder)], (
+        "the committee pays the repair from its own fund")
+
+
+def test_committee_without_money_for_the_fix_settles_only_as_a_makeshift():
+    model, desk = district({**SURE, "devolution.level": 1.0, "devolution.resources_follow": 1.0,
+                            "devolution.committee_solve_prob": 1.0,
+                            "devolution.novice_settle_factor": 1.0,
+                            "devolution.unauthorised_solve_prob": 0.0})
+    expecting(model.committees[0].choices, SETTLE=0.9, DECLINE=0.3)
+    model.treasury.balance[:] = 0.0
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.committees[0], case)
+    model.committees[0].work_day()
+    assert case.plan == Plan.SETTLE and desk.calls == [("forward", 0, False)], (
+        "without money the repair succeeds only as often as settling without authority")
+    assert desk.fixes_funded == []
 
 
 def test_committee_passes_up_an_authorised_case_when_forwarding_scores_best():
@@ -348,6 +391,7 @@ def test_committee_sends_back_up_a_pushed_down_case_it_cannot_settle():
     model, desk = district({**SURE, "devolution.level": 0.0,
                             "devolution.unauthorised_solve_prob": 0.0})
     expecting(model.committees[0].choices, SETTLE=0.9, FORWARD=0.3, CLOSE=0.3)
+    model.treasury.balance[:] = 1e6  # money is not what stops it
     case = scripted(model, HOUSING_REPAIR, hard=True)
     case.pushed_down = True
     hand_to(model.committees[0], case)

@@ -198,15 +198,37 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         else:
             casework.forward(case, bounced=case.pushed_down)
 
-    def _settle(self, case: Case) -> None:
+    def _can_afford(self, case: Case) -> bool:
+        """Whether the fund the committee draws on holds the money a fix of ``case`` needs."""
         model = self.model
-        authorised = model.rules.devolution.has_authority(case.category)
+        treasury = model.treasury
+        cost = model.category_specs[case.category].material_cost
+        return treasury.can_pay(self.community, treasury.committee_holder, cost)
+
+    def _settle(self, case: Case) -> None:
+        """Try to settle a worked case; without the money for it, only as a makeshift.
+
+        A committee whose fund cannot pay for the fix (有责无钱) may still get it done with
+        residents and volunteers, as often as it settles what it has no authority for.
+        """
+        model = self.model
+        funded = self._can_afford(case)
+        authorised = model.rules.devolution.has_authority(case.category) and funded
         experience = float(self.experience[self.active].mean()) if self.active.any() else 0.0
         chance = model.rules.devolution.settle_probability(authorised, experience)
-        if model.streams["handling"].random() < chance * model.rules.information.fix_factor(case):
+        solved = model.streams["handling"].random() < (
+            chance * model.rules.information.fix_factor(case))
+        if solved and (not funded or model.casework.fund_fix(
+                case, model.treasury.committee_holder)):
             model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
         else:
             model.casework.forward(case, bounced=case.pushed_down)
+
+    def account_for_funds(self) -> None:
+        """Owe the month's accounts: one report for each separate fund it spends from."""
+        model = self.model
+        funds = model.treasury.funds_per_community[self.community]
+        self.add_paperwork(model.params.funds.report_hours * funds)
 
     # -- consultation (scheduled event) ------------------------------------------------------
     def hold_meeting(self) -> None:
@@ -226,7 +248,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         for case, ticket in self.meeting_pool:
             if case.ticket != ticket:
                 continue
-            if rng.random() < settle:
+            # an agreement still needs the money to carry it out (a scheme, a renovation)
+            if rng.random() < settle and model.casework.fund_fix(
+                    case, model.treasury.committee_holder):
                 model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
             else:
                 model.casework.forward(case)

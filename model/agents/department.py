@@ -90,6 +90,8 @@ class Department(CaseQueue, mesa.Agent):
         case.joint_parts -= 1
         if model.streams["handling"].random() >= self.spec.solve_prob:
             case.plan = Plan.FAILED
+        elif not model.casework.fund_fix(case, self.index):
+            case.plan = Plan.FAILED
         if case.joint_parts == 0:
             solved = case.plan != Plan.FAILED
             case.leg = len(case.legs)
@@ -158,7 +160,9 @@ class Department(CaseQueue, mesa.Agent):
     def _complete_leg(self, case: Case) -> None:
         model = self.model
         fidelity_ok = model.rules.information.fix_factor(case)
-        if model.streams["handling"].random() >= self.spec.solve_prob * fidelity_ok:
+        solved = model.streams["handling"].random() < self.spec.solve_prob * fidelity_ok
+        # the fix needs its share of money from the fund this department draws on
+        if not (solved and model.casework.fund_fix(case, self.index)):
             model.casework.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
             return
         model.casework.leg_done(case)

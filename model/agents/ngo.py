@@ -32,15 +32,25 @@ class NGO(CaseQueue, mesa.Agent):
         self.professionalism = model.params.procurement.initial_professionalism
         self.hours_per_day = model.rules.procurement.hours_per_day(specialty)
         self.served = 0
+        self.term_served = 0
+        self.term_solved = 0
+        self.tender_until = 0  # no provider before this day while a contract is tendered
+        self.providers = 1
+
+    def under_contract(self) -> bool:
+        """Whether a provider holds the contract today (none while it is tendered anew)."""
+        return self.model.day >= self.tender_until
 
     def has_room(self) -> bool:
         """Whether the queue is short enough to accept another referral."""
         limit = self.model.params.procurement.max_queue_days * self.hours_per_day
-        return self.hours_per_day > 0 and self.queued_hours <= limit
+        return (self.hours_per_day > 0 and self.under_contract()
+                and self.queued_hours <= limit)
 
     def work_day(self) -> None:
         """Serve referred cases with the contracted hours."""
-        self.serve(self.hours_per_day)
+        if self.under_contract():
+            self.serve(self.hours_per_day)
 
     def start(self, case: Case) -> float:
         """Service hours for a referred case."""
@@ -50,12 +60,36 @@ class NGO(CaseQueue, mesa.Agent):
         """Solve the case with probability equal to professionalism, or return it."""
         model = self.model
         self.served += 1
+        self.term_served += 1
         self.professionalism = model.rules.procurement.learn(self.professionalism)
         if model.streams["ngo"].random() < self.professionalism:
+            self.term_solved += 1
             model.casework.close(case, Status.RESOLVED, Level.NGO)
         else:
             model.casework.return_to_committee(case)
 
+    def contract_end(self) -> None:
+        """The contract's term ends (a scheduled event): renew it, or drop it and tender anew.
+
+        The buyer renews a provider that solved at least ``renewal_threshold`` of the cases it
+        served in the term (or served none: nothing to judge). A dropped provider's waiting
+        cases go back to their committees, and a new provider, with the professionalism of a
+        newcomer, starts after ``tender_days``.
+        """
+        model = self.model
+        rule = model.rules.procurement
+        if not rule.renews(self.term_solved, self.term_served):
+            for case, ticket in self.queue:
+                if case.ticket == ticket and case.is_open:
+                    model.casework.return_to_committee(case)
+            self.queue.clear()
+            self.professionalism = rule.params.initial_professionalism
+            self.tender_until = model.day + rule.params.tender_days
+            self.providers += 1
+        self.term_served = 0
+        self.term_solved = 0
+
     def cultivate(self) -> None:
-        """Monthly cultivation of professionalism (a scheduled event)."""
-        self.professionalism = self.model.rules.procurement.cultivate(self.professionalism)
+        """Monthly cultivation of professionalism (a scheduled event); none without a provider."""
+        if self.under_contract():
+            self.professionalism = self.model.rules.procurement.cultivate(self.professionalism)

@@ -9,8 +9,10 @@ class ProcurementRule:
     """Converts the service budget into NGO hours and grows NGOs' professionalism.
 
     The yearly budget (per 1,000 residents) is split by specialty and buys hours at
-    ``cost_per_hour``. Professionalism (the chance a referred case is solved) grows monthly
-    toward 1 at ``cultivation_rate`` (培育) and with every case served (learning by doing).
+    ``cost_per_hour``; a contract runs ``contract_days`` and is renewed only if its provider
+    solved enough of what it served. Professionalism (the chance a referred case is solved)
+    grows monthly toward 1 at ``cultivation_rate`` (培育) and with every case served (learning
+    by doing).
     """
 
     def __init__(self, params: ProcurementParams, residents: int) -> None:
@@ -33,3 +35,7 @@ class ProcurementRule:
     def learn(self, professionalism: float) -> float:
         """Professionalism after serving one more case."""
         return professionalism + self.params.volume_learning * (1.0 - professionalism)
+
+    def renews(self, solved: int, served: int) -> bool:
+        """Whether a contract whose provider solved ``solved`` of ``served`` cases is renewed."""
+        return served == 0 or solved >= self.params.renewal_threshold * served

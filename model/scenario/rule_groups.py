@@ -316,6 +316,23 @@ class ProcurementParams(Group):
         label="Learning by doing", zh="实践学习速度",
         zh_help="每服务一件诉求带来的专业化水平提升（干中学）")
 
+    contract_days: int = param(
+        365, "Length of an NGO service contract; at its end the buyer renews it or tenders anew",
+        ge=30, le=3650, unit="days", source="§6.3 完善政府购买社会服务机制", step=30,
+        role="lever",
+        label="Contract length", zh="服务合同期限",
+        zh_help="购买社会组织服务合同的期限；期满时续签或重新招标")
+    renewal_threshold: float = param(
+        0.6, "Share of referred cases an NGO must have solved over its contract to be renewed",
+        ge=0, le=1, unit="share", source="§6.3 提高购买服务质量", step=0.05, role="lever",
+        label="Renewal threshold", zh="续约绩效门槛",
+        zh_help="社会组织在合同期内须办结的转介诉求比例，达到方可续约")
+    tender_days: int = param(
+        30, "Days without a provider while a dropped contract is tendered anew", ge=0, le=365,
+        unit="days", source="assumption", step=5, role="assumption",
+        label="Tender gap", zh="重新招标空档",
+        zh_help="合同未续约、重新招标期间无服务提供方的天数")
+
 
 class ConsultationParams(Group):
     """协商议事 (居民议事会, 四议两公开): meetings that settle collective disputes (§6.4)."""
@@ -513,3 +530,34 @@ class ResponseParams(Group):
         source="assumption", step=0.5, role="assumption",
         label="Hours per called volunteer", zh="志愿者每日工时",
         zh_help="被召集的志愿者每天提供的工时")
+
+
+class FundsParams(Group):
+    """资金: project funds for community matters as stocks, and who holds them (§4.2, §6.3)."""
+
+    pooling: Literal["department", "community", "street"] = param(
+        "department", "Who holds the project funds for community matters: each department "
+        "separately for each community (专项资金, accounted apart), one pot per community "
+        "(社区统筹), or one pot per street (街道统筹)", source="§4.2 项目资金单独管理和核算; "
+        "§6.3 社区资源统筹平台", role="lever",
+        label="Who holds project funds", zh="项目资金统筹层级",
+        zh_help="社区事务项目资金由谁掌握：各部门按社区分别管理（专项资金、单独核算）、"
+        "每个社区一个资金池（社区统筹）或每个街道一个资金池（街道统筹）")
+    coverage: float = param(
+        0.45, "Yearly project funds relative to the material cost of the cases residents are "
+        "expected to report (the plan's money per expected need)", ge=0, le=5, unit="share",
+        source="assumption", step=0.05, role="lever",
+        label="Funds per expected need", zh="项目资金覆盖率",
+        zh_help="每年项目资金相对于预期上报诉求所需物料费用的比例")
+    committee_funds_per_1000_residents: float = param(
+        5000.0, "Yearly operating funds a committee may spend on community matters, per 1,000 "
+        "residents (社区公益事业经费)", ge=0, le=1e7, unit="yuan/year",
+        source="§4.2 小马拉大车", step=500, role="lever",
+        label="Committee funds per 1,000 residents", zh="社区工作经费",
+        zh_help="居委会每年可用于社区事务的工作经费（每千名居民）")
+    report_hours: float = param(
+        2.0, "Hours a month a committee spends accounting for each separate fund it spends "
+        "from (单独管理和核算)", ge=0, le=100, unit="hours/month",
+        source="§4.2 项目资金往往要求单独管理和核算", step=0.5, role="assumption",
+        label="Accounting hours per fund", zh="每项资金核算工时",
+        zh_help="居委会每月为其使用的每一项单独资金进行核算所花的工时")

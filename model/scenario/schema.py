@@ -16,6 +16,7 @@ from model.scenario.rule_groups import (
     AssessmentParams,
     ConsultationParams,
     DevolutionParams,
+    FundsParams,
     InformationParams,
     OneStopParams,
     ProcurementParams,
@@ -305,6 +306,11 @@ class CategorySpec(Group):
     urgency: float = param(0.4, "Mean urgency of a need of this category", ge=0, le=1, unit="index",
                            role="context",
                            label="Urgency", zh="紧迫性", zh_help="该类诉求的平均紧迫性")
+    material_cost: float = param(
+        0.0, "Money a real fix needs besides staff time (materials, contractors), split evenly "
+        "among the departments it needs", ge=0, le=1e7, unit="yuan/case", role="assumption",
+        label="Material cost", zh="物料费用",
+        zh_help="真正解决一件诉求除人工外所需的费用（材料、施工），由所涉部门平均分担")
 
 
 class Scenario(Group):
@@ -335,6 +341,7 @@ class Scenario(Group):
     talent: TalentParams = Field(default_factory=TalentParams)
     services: ServiceParams = Field(default_factory=ServiceParams)
     response: ResponseParams = Field(default_factory=ResponseParams)
+    funds: FundsParams = Field(default_factory=FundsParams)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
