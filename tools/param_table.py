@@ -228,6 +228,7 @@ CATEGORY_COLUMNS = {
     "rate": "rate (per resident-year)",
     "departments": "departments",
     "claimed_by": "claimed by",
+    "nearest": "nearest (a gap in remits)",
     "devolvable": "devolvable",
     "admin_service": "admin service",
     "collective": "collective",
