@@ -73,6 +73,7 @@ class Plan(StrEnum):
 
     NONE = ""
     WORK = "work"  # department: do this department's part
+    CLAIM = "claim"  # department: take a case no department's remit covers as its own (认领)
     BOUNCE = "bounce"  # department: send it back to the street (推诿)
     PUSH_DOWN = "push_down"  # department: hand it to the committee (甩锅)
     FAILED = "failed"  # a summoned department's part did not fix the need
@@ -119,7 +120,7 @@ class Case:
         "lost", "systems", "legs", "leg", "status", "level", "closed_day", "holder",
         "ticket", "bounces", "misrouted", "trips", "duplicate_entries", "escalations",
         "whistled", "work_left", "hard", "pushed_down", "joint_parts", "channel", "plan",
-        "ngo_tried", "hard_worked", "quick_closed", "decisions",
+        "ngo_tried", "hard_worked", "quick_closed", "decisions", "refused_by",
     )
 
     def __init__(
@@ -135,7 +136,7 @@ class Case:
         self.urgency = urgency
         self.lost = Attribute(0)  # attributes of the record corrupted on the way
         self.systems = 0  # bit set of the data systems the case has been entered in
-        self.legs = legs  # departments whose work is needed, in order
+        self.legs = legs  # departments whose work is needed, in order (none: a gap in remits)
         self.leg = 0  # index of the next department leg
         self.status = Status.OPEN
         self.level = Level.NONE
@@ -160,6 +161,7 @@ class Case:
         # handling choices made on the case, scored when it ends: [expectations, plan,
         # escalations at the choice, times it came back to the chooser]
         self.decisions: list[list] | None = None
+        self.refused_by = 0  # bit set of the departments that refused it as not their remit
 
     @property
     def is_open(self) -> bool:
@@ -170,6 +172,11 @@ class Case:
     def multi_department(self) -> bool:
         """Whether the case needs the work of two or more departments."""
         return len(self.legs) >= 2
+
+    @property
+    def unclaimed(self) -> bool:
+        """Whether no department's remit covers the case and none has taken it on yet."""
+        return not self.legs
 
     @property
     def next_department(self) -> int | None:

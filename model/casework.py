@@ -43,8 +43,14 @@ class CaseDesk(Protocol):
     def whistle(self, case: Case, street: StreetOffice) -> None:
         """Street: summon every department the case still needs (吹哨)."""
 
+    def assign(self, case: Case, street: StreetOffice, department: int) -> None:
+        """Street: summon ``department`` to a case no remit covers; it must act (吹哨)."""
+
     def bounce(self, case: Case) -> None:
         """Department: send the case back to the street office (推诿)."""
+
+    def claim(self, case: Case, department: int) -> None:
+        """Department: take a case no remit covers on as its own (认领)."""
 
     def push_down(self, case: Case) -> None:
         """Department or street: hand the case down to the residents' committee (甩锅)."""
@@ -113,6 +119,7 @@ class Casework:
             resident.rate(case)
             return
         self.tally.reported += 1
+        self.tally.reported_by_category[category] += 1
         self.tally.open += 1
         model.population.open_cases[who] += 1
         if model.params.residents.max_escalations > 0:
@@ -199,8 +206,7 @@ class Casework:
     def forward(self, case: Case, bounced: bool = False) -> None:
         """Send a case up from its committee to the street; a failed push-down is a bounce."""
         if bounced:
-            case.bounces += 1
-            self.tally.bounces += 1
+            self._count_bounce(case)
         case.pushed_down = False
         self.send(case, self._street_of(case), Reason.FORWARD)
 
@@ -229,12 +235,24 @@ class Casework:
         """A department sends a case back to the street office (推诿).
 
         The department's note says what the case is not, so the street reads its category
-        again.
+        again; a case no remit covers carries the refusal, so the street asks another.
         """
         case.lost &= ~Attribute.CATEGORY
+        if case.unclaimed:
+            case.refused_by |= 1 << case.holder.index
+        self._count_bounce(case)
+        self.send(case, self._street_of(case), Reason.BOUNCE)
+
+    def _count_bounce(self, case: Case) -> None:
         case.bounces += 1
         self.tally.bounces += 1
-        self.send(case, self._street_of(case), Reason.BOUNCE)
+        self.tally.bounces_by_category[case.category] += 1
+
+    def claim(self, case: Case, department: int) -> None:
+        """A department takes a case no remit covers on as its own: its work is the case's leg."""
+        case.legs = (department,)
+        case.leg = 0
+        self.tally.claims += 1
 
     def push_down(self, case: Case) -> None:
         """A case is handed down to the residents' committee (甩锅, or no department left)."""
@@ -266,6 +284,17 @@ class Casework:
             model.departments[dept].summon(case, deadline)
         self.tally.whistles += 1
 
+    def assign(self, case: Case, street: StreetOffice, department: int) -> None:
+        """The street assigns a case no remit covers to ``department`` with the whistle.
+
+        The summoned department reports and acts like any whistled one: assignment makes the
+        case its leg, so it cannot refuse it.
+        """
+        case.legs = (department,)
+        case.leg = 0
+        self.tally.assignments += 1
+        self.whistle(case, street)
+
     # -- closure -----------------------------------------------------------------------------
     def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
         """End an open case, let its resident judge it, and record it."""
@@ -282,7 +311,11 @@ class Casework:
         if status == Status.RESOLVED:
             case.level = level
             tally.resolved += 1
+            tally.resolved_by_category[case.category] += 1
             tally.settled[level] += 1
+            if case.category in model.gap_categories and case.legs:
+                # the street remembers who took this gap on and saw it through (a learnt claim)
+                model.streets[case.street].remember_claim(case.category, case.legs[0])
             tally.add_resolution(days, on_time, case.multi_department)
         elif status == Status.CLOSED_UNSOLVED:
             tally.closed_unsolved += 1

@@ -128,8 +128,11 @@ class GovernanceModel(mesa.Model):
         self.department_names = list(params.departments)
         index = {name: i for i, name in enumerate(self.department_names)}
         self.category_legs = [tuple(index[d] for d in c.departments) for c in self.category_specs]
+        # a gap in remits (职责真空) has no legs until a department claims it or is assigned it
+        self._nearest = [tuple(index[d] for d in c.nearest) for c in self.category_specs]
+        self.gap_categories = frozenset(i for i, legs in enumerate(self.category_legs) if not legs)
         self._claimants = [
-            sorted({index[d] for d in (*c.departments, *c.claimed_by)})
+            sorted({index[d] for d in (*c.departments, *c.claimed_by, *c.nearest)})
             for c in self.category_specs
         ]
         self.mean_department_solve_prob = float(
@@ -284,8 +287,12 @@ class GovernanceModel(mesa.Model):
 
     # -- what units look up -------------------------------------------------------------------
     def claimants(self, category: int) -> list[int]:
-        """Departments that need or claim a category (candidates when routing goes wrong)."""
+        """Departments that need, claim or lie nearest a category (where misroutes go)."""
         return self._claimants[category]
+
+    def nearest(self, category: int) -> tuple[int, ...]:
+        """Departments nearest a category no remit covers, nearest first (empty otherwise)."""
+        return self._nearest[category]
 
     def ngo_node(self, specialty: str) -> Node:
         """Where cases of an NGO specialty are referred."""

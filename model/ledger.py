@@ -69,10 +69,21 @@ class Tally:
     hotline_reports: int = 0
     callbacks_satisfied: int = 0
     whistles: int = 0
+    claims: int = 0  # cases no remit covers that a department took on (认领)
+    assignments: int = 0  # such cases the street assigned with the whistle
     meetings: int = 0
     cost: float = 0.0
     unfunded_fixes: int = 0
     flows: Counter = field(default_factory=Counter)
+    # by category index: what the outcomes of a group of categories (gaps in remits) sum over
+    reported_by_category: Counter = field(default_factory=Counter)
+    resolved_by_category: Counter = field(default_factory=Counter)
+    bounces_by_category: Counter = field(default_factory=Counter)
+
+    def share_of(self, counts: Counter, categories: frozenset[int]) -> float | None:
+        """``counts`` summed over ``categories`` per reported case of them (None before any)."""
+        reported = sum(self.reported_by_category[c] for c in categories)
+        return sum(counts[c] for c in categories) / reported if reported else None
 
     def add_resolution(self, days: int, within: bool, multi: bool) -> None:
         """Record one really resolved case taking ``days``."""

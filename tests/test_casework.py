@@ -51,8 +51,14 @@ class RecordingDesk:
     def whistle(self, case: Case, street: Any) -> None:
         self.calls.append(("whistle", case.id, street.index))
 
+    def assign(self, case: Case, street: Any, department: int) -> None:
+        self.calls.append(("assign", case.id, street.index, department))
+
     def bounce(self, case: Case) -> None:
         self.calls.append(("bounce", case.id))
+
+    def claim(self, case: Case, department: int) -> None:
+        self.calls.append(("claim", case.id, department))
 
     def push_down(self, case: Case) -> None:
         self.calls.append(("push_down", case.id))

@@ -51,11 +51,13 @@ FILES = {
                        "(allowed: none defined)"),
     "category_without_departments": (
         b'extends = "baseline"\n[categories.noise]\ndepartments = []\n',
-        f"{{path}}: categories.noise.departments: a category needs at least one department "
+        f"{{path}}: categories.noise.departments: a category needs at least one department, "
+        f"or, for a gap in remits (departments = []), the departments nearest it in nearest "
         f"(allowed: {DEPARTMENTS})"),
     "new_category_without_departments": (
         b'extends = "baseline"\n[categories.fresh]\nrate = 0.1\n',
-        f"{{path}}: categories.fresh.departments: a category needs at least one department "
+        f"{{path}}: categories.fresh.departments: a category needs at least one department, "
+        f"or, for a gap in remits (departments = []), the departments nearest it in nearest "
         f"(allowed: {DEPARTMENTS})"),
 }
 

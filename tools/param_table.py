@@ -228,6 +228,7 @@ CATEGORY_COLUMNS = {
     "rate": "rate (per resident-year)",
     "departments": "departments",
     "claimed_by": "claimed by",
+    "nearest": "nearest (a gap in remits)",
     "devolvable": "devolvable",
     "admin_service": "admin service",
     "collective": "collective",
@@ -237,6 +238,7 @@ CATEGORY_COLUMNS = {
     "hard_share": "hard share",
     "hard_extra_hours": "hard extra hours",
     "urgency": "urgency",
+    "material_cost": "material cost (yuan)",
 }
 MULTIPLIERS = ("elderly_multiplier", "migrant_multiplier")
 

@@ -18,13 +18,16 @@ class Department(CaseQueue, mesa.Agent):
     """A functional department: a queue of cases, summonses to answer, and habits to adapt.
 
     On taking a case it screens it: a case sent to the wrong department goes back to the
-    street. Otherwise it chooses (see :mod:`model.rules.assessment`) between working the case
-    and, where it can, bouncing a case whose remit it shares with another department (推诿) or
-    pushing a hard devolvable case down to the committee (甩锅); once a hard case's first work
-    is done, between its extra work and closing it unsolved (应付). Each choice weighs what it
-    expects the option to score at assessment, learnt from its rounds, against the hours it
-    costs while the department is behind. Summonses from a whistle are answered with spare
-    hours, and by their deadline in overtime if need be (报到).
+    street. A case no department's remit covers (职责真空), sent to it as one of the departments
+    nearest the gap, it claims as its own (认领, working it) or refuses as not its remit (a
+    bounce), or, if hard and devolvable, pushes down. Otherwise it chooses (see
+    :mod:`model.rules.assessment`) between working the case and, where it can, bouncing a case
+    whose remit it shares with another department (推诿) or pushing a hard devolvable case down
+    to the committee (甩锅); once a hard case's first work is done, between its extra work and
+    closing it unsolved (应付). Each choice weighs what it expects the option to score at
+    assessment, learnt from its rounds, against the hours it costs while the department is
+    behind. Summonses from a whistle are answered with spare hours, and by their deadline in
+    overtime if need be (报到).
     """
 
     model: GovernanceModel
@@ -41,6 +44,7 @@ class Department(CaseQueue, mesa.Agent):
         self.borrowed_hours = 0.0  # today's hours moved in (or, negative, lent out)
         self.screening = model.rules.assessment.expectations()
         self.hard_cases = model.rules.assessment.expectations()
+        self.claiming = model.rules.assessment.expectations()
         self.summons: list[tuple[Case, int, int]] = []
         self.overtime_hours = 0.0
         self.bounced = 0
@@ -104,18 +108,22 @@ class Department(CaseQueue, mesa.Agent):
         model = self.model
         spec = model.category_specs[case.category]
         screening = self.spec.screening_hours
-        if case.next_department != self.index:
+        gap = case.unclaimed and self.index in model.nearest(case.category)
+        if case.next_department != self.index and not gap:
             case.plan = Plan.BOUNCE
             return screening
         work = spec.work_hours * model.rules.information.work_factor(case)
-        options = {Plan.WORK: work + (self._extra_hours(case) if case.hard else 0.0)}
-        if spec.claimed_by:
+        keep = Plan.CLAIM if gap else Plan.WORK
+        options = {keep: work + (self._extra_hours(case) if case.hard else 0.0)}
+        if spec.claimed_by or gap:
             options[Plan.BOUNCE] = 0.0
         if case.hard and spec.devolvable and case.channel != Channel.VISIT:
             options[Plan.PUSH_DOWN] = 0.0
-        case.plan = self._choose(self.screening, case, options)
-        if case.plan != Plan.WORK:
+        case.plan = self._choose(self.claiming if gap else self.screening, case, options)
+        if case.plan != keep:
             return screening
+        if gap:
+            model.casework.claim(case, self.index)
         return screening + work + model.rules.information.visit_hours(case)
 
     def enqueue(self, case: Case, front: bool = False) -> None:
@@ -173,3 +181,4 @@ class Department(CaseQueue, mesa.Agent):
         rate = self.model.params.assessment.learning_rate
         self.screening.learn(rate)
         self.hard_cases.learn(rate)
+        self.claiming.learn(rate)

@@ -19,9 +19,12 @@ class StreetOffice(CaseQueue, mesa.Agent):
     """A street office: screens and routes cases to departments, and coordinates joint work.
 
     Routing goes wrong when the case's category was lost on the way, and sometimes when
-    departments' remits overlap (the case then bounces back). With the whistle on, it summons every
-    department a case needs at once (吹哨) for multi-department, stuck or escalated cases;
-    each summons costs coordination hours.
+    departments' remits overlap (the case then bounces back). A case no department's remit covers
+    (职责真空) is sent to ask one of the departments nearest it, which may claim or refuse it;
+    the street remembers which department last saw such a category through and asks it first.
+    With the whistle on, it summons every department a case needs at once (吹哨) for
+    multi-department, stuck or escalated cases, and assigns a refused gap case to a nearest
+    department, which must act; each summons costs coordination hours.
     """
 
     model: GovernanceModel
@@ -35,6 +38,7 @@ class StreetOffice(CaseQueue, mesa.Agent):
         self.hall: Hall | None = None
         self.whistles = 0
         self.to_whistle: deque[tuple[Case, int]] = deque()
+        self.claims: dict[int, int] = {}  # gap category -> department that last saw one through
 
     def work_day(self) -> None:
         """Screen and route waiting cases, whistle with the hours left, then run the hall."""
@@ -58,18 +62,45 @@ class StreetOffice(CaseQueue, mesa.Agent):
         """Screening and routing hours (a whistle's coordination comes later in the day)."""
         model = self.model
         whistle = model.rules.whistle.on_arrival(case, model.day)
-        case.plan = Plan.WHISTLE if whistle and case.next_department is not None else Plan.ROUTE
+        someone = case.next_department is not None or case.unclaimed
+        case.plan = Plan.WHISTLE if whistle and someone else Plan.ROUTE
         return model.params.district.routing_hours
 
     def finish(self, case: Case) -> None:
-        """Whistle, or route the case to the department it needs next."""
+        """Whistle, or route the case to the department it needs next (or a nearest one)."""
         target = case.next_department
-        if target is None:
-            self.model.casework.push_down(case)
-        elif case.plan == Plan.WHISTLE:
+        if case.plan == Plan.WHISTLE:
             self.to_whistle.append((case, case.ticket))
-        else:
+        elif target is not None:
             self._route(case, target)
+        elif case.unclaimed:
+            self._route(case, self._nearest_for(case))
+        else:
+            self.model.casework.push_down(case)
+
+    def _nearest_for(self, case: Case) -> int:
+        """The department to ask (or assign) a case no remit covers.
+
+        The department that last saw this category through here comes first, unless it has
+        refused this case (then the street forgets it); then the nearest one that has not
+        refused the case, in the order the category lists them; once all have refused, the
+        street asks them again in turn.
+        """
+        nearest = self.model.nearest(case.category)
+        claimant = self.claims.get(case.category)
+        if claimant is not None and case.refused_by >> claimant & 1:
+            del self.claims[case.category]
+            claimant = None
+        if claimant is not None:
+            return claimant
+        for department in nearest:
+            if not case.refused_by >> department & 1:
+                return department
+        return nearest[case.bounces % len(nearest)]
+
+    def remember_claim(self, category: int, department: int) -> None:
+        """Remember that ``department`` saw a case of a gap ``category`` through."""
+        self.claims[category] = department
 
     def _route(self, case: Case, target: int) -> None:
         """Send a case to its department, or to a wrong one when its record misleads."""
@@ -87,6 +118,9 @@ class StreetOffice(CaseQueue, mesa.Agent):
         model.casework.route(case, target, misrouted)
 
     def whistle(self, case: Case) -> None:
-        """Summon every department the case still needs to act on it together (吹哨)."""
-        self.model.casework.whistle(case, self)
+        """Summon every department the case still needs, or assign a gap case (吹哨)."""
+        if case.unclaimed:
+            self.model.casework.assign(case, self, self._nearest_for(case))
+        else:
+            self.model.casework.whistle(case, self)
         self.whistles += 1

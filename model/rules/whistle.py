@@ -11,8 +11,10 @@ class WhistleRule:
 
     The street whistles at once for a case needing at least ``min_departments`` departments,
     and for any case that has waited ``stuck_days`` at a department or whose resident has
-    escalated. Every whistle costs ``coordination_hours`` of the street's time, so whistling
-    at everything has a price; summoned departments must act within the deadline.
+    escalated, and for a case no department's remit covers (职责真空) once nearest departments
+    have refused it ``assign_after_refusals`` times: the street then assigns it. Every whistle
+    costs ``coordination_hours`` of the street's time, so whistling at everything has a price;
+    summoned departments must act within the deadline.
     """
 
     def __init__(self, params: WhistleParams) -> None:
@@ -28,7 +30,8 @@ class WhistleRule:
         if not self.params.enabled or case.whistled:
             return False
         remaining = len(case.legs) - case.leg
-        return (remaining >= self.params.min_departments or case.escalations > 0
+        refused = case.unclaimed and case.bounces >= self.params.assign_after_refusals
+        return (remaining >= self.params.min_departments or case.escalations > 0 or refused
                 or case.days_open(today) >= self.params.stuck_days)
 
     def stuck_check_after(self) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from model.scenario.schema import Scenario
+    from model.scenario.schema import CategorySpec, Scenario
 
 
 class DanglingReferenceError(ValueError):
@@ -25,17 +25,52 @@ def _allowed(names: list[str] | set[str]) -> str:
     return ", ".join(sorted(names)) or "none defined"
 
 
+def _check_remit(name: str, category: CategorySpec, departments: set[str]) -> None:
+    """Refuse a category that no department holds and none is near, or that mixes the two.
+
+    A category lists the departments whose remit it is (``departments``, with overlaps in
+    ``claimed_by``), or none of them and the departments nearest the gap (``nearest``, 职责真空).
+    """
+    key = f"categories.{name}"
+    if not category.departments and not category.nearest:
+        raise DanglingReferenceError(
+            f"{key}.departments",
+            "a category needs at least one department, or, for a gap in remits (departments = "
+            f"[]), the departments nearest it in nearest (allowed: {_allowed(departments)})",
+        )
+    if category.departments and category.nearest:
+        raise DanglingReferenceError(
+            f"{key}.nearest",
+            "nearest is for a gap in remits (departments = []); departments that share a remit "
+            "go in claimed_by (allowed: [] when departments are listed)",
+        )
+    if not category.departments and category.claimed_by:
+        raise DanglingReferenceError(
+            f"{key}.claimed_by",
+            "a gap in remits (departments = []) has no remit to share; the departments that "
+            "might be asked go in nearest (allowed: [] when departments = [])",
+        )
+    if not category.departments and category.admin_service:
+        raise DanglingReferenceError(
+            f"{key}.admin_service",
+            "an administrative service is done at a department's counter, so it needs "
+            "departments (allowed: false when departments = [])",
+        )
+    repeated = sorted({d for d in category.nearest if category.nearest.count(d) > 1})
+    if repeated:
+        raise DanglingReferenceError(
+            f"{key}.nearest",
+            f"'{repeated[0]}' is listed more than once (allowed: each department once)",
+        )
+
+
 def check_references(scenario: Scenario) -> None:
     """Raise :class:`DanglingReferenceError` for the first dangling reference in ``scenario``."""
     departments = set(scenario.departments)
     specialties = set(scenario.procurement.specialty_shares)
     for name, category in scenario.categories.items():
-        if not category.departments:
-            raise DanglingReferenceError(
-                f"categories.{name}.departments",
-                f"a category needs at least one department (allowed: {_allowed(departments)})",
-            )
-        for field in ("departments", "claimed_by"):
+        _check_remit(name, category, departments)
+        for field in ("departments", "claimed_by", "nearest"):
             for dept in getattr(category, field):
                 if dept not in departments:
                     raise DanglingReferenceError(

@@ -228,6 +228,12 @@ class WhistleParams(Group):
         source="§4.2 协调机制", step=0.5, role="assumption",
         label="Coordination hours per whistle", zh="每次吹哨协调工时",
         zh_help="每次吹哨耗费的街道协调工时")
+    assign_after_refusals: int = param(
+        1, "Refusals after which the street assigns a case no department's remit covers "
+        "(职责真空) to a nearest department, which must act", ge=0, le=20, unit="refusals",
+        source="§2 职责交叉或真空; §4.1", role="lever",
+        label="Assign a gap case after refusals", zh="真空事项指派阈值",
+        zh_help="无部门职责覆盖的诉求被拒收多少次后，街道吹哨指派给职责相近的部门（该部门必须办理）")
 
 
 class OneStopParams(Group):

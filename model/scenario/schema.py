@@ -274,6 +274,13 @@ class CategorySpec(Group):
         "Other departments whose remit overlaps (职责交叉)", default_factory=list,
         label="Overlapping departments", zh="职责交叉部门",
         zh_help="职责与之重叠的其他部门（职责交叉）")
+    nearest: list[str] = data_field(
+        "Departments whose remit lies nearest a category no department's remit covers "
+        "(职责真空), nearest first: those the street may ask to claim it; required when "
+        "departments is empty", default_factory=list,
+        label="Nearest departments", zh="职责相近部门",
+        zh_help="无任何部门职责覆盖（职责真空）的类别中，职责最相近、街道可请其认领的部门"
+        "（最相近者在前）；办理部门为空时必填")
     devolvable: bool = param(False, "Committees may be given authority to settle it",
                              role="context",
                              label="Devolvable", zh="可下放社区",
