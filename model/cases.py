@@ -77,6 +77,8 @@ class Plan(StrEnum):
     BOUNCE = "bounce"  # department: send it back to the street (推诿)
     PUSH_DOWN = "push_down"  # department: hand it to the committee (甩锅)
     FAILED = "failed"  # a summoned department's part did not fix the need
+    REPORT = "report"  # summoned department: report and do its part (报到)
+    TOKEN = "token"  # summoned department: answer in name only, leaving its part undone (走过场)
     CLOSE = "close"  # department or committee: close a hard case unsolved (应付)
     ROUTE = "route"  # street: send it to the department it needs next
     WHISTLE = "whistle"  # street: summon every department it needs at once (吹哨)

@@ -270,8 +270,9 @@ def test_department_works_a_hard_case_through_when_that_scores_best():
 
 
 def test_summoned_department_answers_at_its_deadline_in_overtime():
-    model, desk = district({"departments.health.hours_per_1000_residents": 0.5})
+    model, desk = district({**SURE, "departments.health.hours_per_1000_residents": 0.5})
     health = model.departments[HEALTH]
+    expecting(health.answering, REPORT=0.9, TOKEN=0.1)
     case = scripted(model, HEALTH_SERVICE)
     case.joint_parts = 1
     health.summon(case, deadline=model.day)
@@ -282,6 +283,22 @@ def test_summoned_department_answers_at_its_deadline_in_overtime():
         "the hours beyond the day's should be paid as overtime")
     assert without_pay(desk.calls)[0][:2] == ("close", 0)
     assert without_pay(desk.calls)[0][3] == Level.STREET, "a joint case is settled at the street"
+
+
+@pytest.mark.parametrize("rated", [True, False])
+def test_summoned_department_answers_in_name_only_when_that_scores_best(rated):
+    model, desk = district({**SURE, "whistle.street_rates_answers": rated})
+    health = model.departments[HEALTH]
+    expecting(health.answering, REPORT=0.3, TOKEN=0.9)
+    case = scripted(model, HEALTH_SERVICE)
+    case.joint_parts = 1
+    health.summon(case, deadline=model.day)
+    health.work_day()
+    assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.STREET)], (
+        "a part answered in name only is left undone")
+    assert [record[1] for record in case.decisions] == [Plan.TOKEN]
+    assert case.decisions[0][3] == int(rated), (
+        "the street's rating blames an answer in name only when the rating counts")
 
 
 def test_summoned_department_waits_for_spare_hours_before_its_deadline():

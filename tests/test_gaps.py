@@ -18,7 +18,7 @@ from scipy import stats
 from test_casework import SURE, district, expecting, hand_to, scripted
 
 from model import GovernanceModel, ScenarioError, load_scenario
-from model.cases import Level, Status
+from model.cases import Level, Plan, Status
 from model.outcomes import outcome_value
 
 SEEDS = range(1, 7)
@@ -121,7 +121,10 @@ def test_with_the_whistle_the_street_assigns_a_refused_gap_case():
 
 def test_an_assigned_department_must_act():
     model = GovernanceModel(small_scenario("whistle", {
-        "departments.urban_management.solve_prob": 1.0}), rng=1)
+        "departments.urban_management.solve_prob": 1.0,
+        "assessment.choice_temperature": 0.001}), rng=1)
+    # reporting (报到) is the choice it expects to score best, as it learns when rated
+    model.departments[URBAN_MANAGEMENT].answering.expected = {Plan.REPORT: 0.9, Plan.TOKEN: 0.1}
     case = scripted(model, category(model, "stairwell_clutter"))
     model.casework.tally.open += 1  # as intake would
     model.population.open_cases[case.resident] += 1
@@ -129,7 +132,7 @@ def test_an_assigned_department_must_act():
     model.departments[URBAN_MANAGEMENT].summons[0] = (case, case.ticket, model.day)
     model.departments[URBAN_MANAGEMENT].work_day()
     assert case.status == Status.RESOLVED and case.level == Level.STREET, (
-        "a summoned department cannot refuse: it reports and does the work")
+        "a summoned department cannot refuse the case: it reports and does the work")
     assert model.streets[0].claims == {case.category: URBAN_MANAGEMENT}, (
         "the street should remember who saw the gap through")
 

@@ -45,6 +45,7 @@ class Department(CaseQueue, mesa.Agent):
         self.screening = model.rules.assessment.expectations()
         self.hard_cases = model.rules.assessment.expectations()
         self.claiming = model.rules.assessment.expectations()
+        self.answering = model.rules.assessment.expectations()
         self.summons: list[tuple[Case, int, int]] = []
         self.overtime_hours = 0.0
         self.bounced = 0
@@ -64,21 +65,34 @@ class Department(CaseQueue, mesa.Agent):
         self.summons.append((case, case.ticket, deadline))
 
     def _answer_summons(self, hours: float) -> float:
+        """Answer each summons it has the hours for, or whose deadline is today.
+
+        Answering is a choice (see :mod:`model.rules.assessment`): report and do the part,
+        in overtime if the spare hours fall short, or answer in name only (走过场) with a
+        screening's hours and leave the part undone.
+        """
         model = self.model
         waiting = []
         for case, ticket, deadline in self.summons:
             if case.ticket != ticket:
                 continue
             need = self._part_hours(case)
-            if need <= hours:
-                hours -= need
-            elif deadline <= model.day:
-                self.overtime_hours += need - hours
-                model.casework.pay((need - hours) * model.params.talent.wage_per_hour)
-                hours = 0.0
-            else:
+            if need > hours and deadline > model.day:
                 waiting.append((case, ticket, deadline))
                 continue
+            token = self.spec.screening_hours
+            if self._choose(self.answering, case, {Plan.REPORT: need, Plan.TOKEN: token}) \
+                    == Plan.TOKEN:
+                model.rules.whistle.rate_token_answer(model.rules.assessment, case)
+                spent = min(hours, token)
+                hours -= spent
+                self.hours_worked += spent
+                self._finish_part(case, done=False)
+                continue
+            if need > hours:
+                self.overtime_hours += need - hours
+                model.casework.pay((need - hours) * model.params.talent.wage_per_hour)
+            hours = max(hours - need, 0.0)
             self.hours_worked += need
             self._finish_part(case)
         self.summons = waiting
@@ -89,10 +103,10 @@ class Department(CaseQueue, mesa.Agent):
         extra = spec.hard_extra_hours if case.hard else 0.0
         return (spec.work_hours + extra) * self.model.rules.information.work_factor(case)
 
-    def _finish_part(self, case: Case) -> None:
+    def _finish_part(self, case: Case, done: bool = True) -> None:
         model = self.model
         case.joint_parts -= 1
-        if model.streams["handling"].random() >= self.spec.solve_prob:
+        if not done or model.streams["handling"].random() >= self.spec.solve_prob:
             case.plan = Plan.FAILED
         elif not model.casework.fund_fix(case, self.index):
             case.plan = Plan.FAILED
@@ -182,3 +196,4 @@ class Department(CaseQueue, mesa.Agent):
         self.screening.learn(rate)
         self.hard_cases.learn(rate)
         self.claiming.learn(rate)
+        self.answering.learn(rate)

@@ -130,6 +130,12 @@ class AssessmentRule:
                 record[3] += 1  # the case came back to a unit that had already chosen
         records.append([expectations, plan, case.escalations, 0])
 
+    @staticmethod
+    def blame_last_choice(case: Case) -> None:
+        """Count one blame against the latest choice made on ``case`` (a rater saw it)."""
+        if case.decisions:
+            case.decisions[-1][3] += 1
+
     def score(self, plan: Plan, on_time: bool, judgement: float, blame: int) -> float:
         """Assessment score of one case handled with ``plan``.
 

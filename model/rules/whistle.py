@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from model.cases import Case
 from model.scenario.rule_groups import WhistleParams
+
+if TYPE_CHECKING:
+    from model.rules.assessment import AssessmentRule
 
 
 class WhistleRule:
@@ -14,7 +19,8 @@ class WhistleRule:
     escalated, and for a case no department's remit covers (职责真空) once nearest departments
     have refused it ``assign_after_refusals`` times: the street then assigns it. Every whistle
     costs ``coordination_hours`` of the street's time, so whistling at everything has a price;
-    summoned departments must act within the deadline.
+    summoned departments answer by the deadline, choosing to report and do their part or to
+    answer in name only, which the street may rate down.
     """
 
     def __init__(self, params: WhistleParams) -> None:
@@ -37,6 +43,15 @@ class WhistleRule:
     def stuck_check_after(self) -> int | None:
         """Days after routing to a department at which a still-waiting case is whistled."""
         return self.params.stuck_days if self.params.enabled else None
+
+    def rate_token_answer(self, assessment: AssessmentRule, case: Case) -> None:
+        """The street, having seen a department answer a summons in name only, rates it down.
+
+        Whether the street's rating counts in departments' assessment is the setting
+        ``street_rates_answers`` (赋予街道统筹协调权: the street judges who reported).
+        """
+        if self.params.street_rates_answers:
+            assessment.blame_last_choice(case)
 
     def deadline(self, today: int) -> int:
         """Last day a summoned department may act on its part."""

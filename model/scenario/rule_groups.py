@@ -228,6 +228,12 @@ class WhistleParams(Group):
         source="§4.2 协调机制", step=0.5, role="assumption",
         label="Coordination hours per whistle", zh="每次吹哨协调工时",
         zh_help="每次吹哨耗费的街道协调工时")
+    street_rates_answers: bool = param(
+        True, "The street's rating of how departments answered its summonses counts in their "
+        "assessment: an answer in name only is blamed", source="§4.1 赋予街道更大的统筹协调权",
+        role="lever",
+        label="Street rates departments' answers", zh="街道评价部门报到",
+        zh_help="街道对部门报到情况的评价计入部门考核：走过场的报到会被扣分")
     assign_after_refusals: int = param(
         1, "Refusals after which the street assigns a case no department's remit covers "
         "(职责真空) to a nearest department, which must act", ge=0, le=20, unit="refusals",
@@ -550,7 +556,7 @@ class FundsParams(Group):
         zh_help="社区事务项目资金由谁掌握：各部门按社区分别管理（专项资金、单独核算）、"
         "每个社区一个资金池（社区统筹）或每个街道一个资金池（街道统筹）")
     coverage: float = param(
-        0.45, "Yearly project funds relative to the material cost of the cases residents are "
+        1.0, "Yearly project funds relative to the material cost of the cases residents are "
         "expected to report (the plan's money per expected need)", ge=0, le=5, unit="share",
         source="assumption", step=0.05, role="lever",
         label="Funds per expected need", zh="项目资金覆盖率",
