@@ -305,9 +305,11 @@ class GovernanceModel(mesa.Model):
 
     # -- periodic processes (Mesa scheduled events) ----------------------------------------------
     def assessment_round(self) -> None:
-        """Assessment round: departments and committees learn what their choices scored."""
+        """Assessment round: departments, streets and committees learn what their choices scored."""
         for department in self.departments:
             department.assess()
+        for street in self.streets:
+            street.assess()
         for committee in self.committees:
             committee.assess()
 

@@ -329,12 +329,23 @@ def test_street_misroutes_a_case_whose_category_was_lost():
         "a case with no information left should go to the other claimant of its category")
 
 
-def test_street_whistles_for_a_multi_department_case_when_it_may():
-    model, desk = district(scenario="whistle")
+def test_street_whistles_for_a_multi_department_case_when_whistling_scores_best():
+    model, desk = district(SURE, scenario="whistle")
+    expecting(model.streets[0].whistling, WHISTLE=0.9, ROUTE=0.3)
     case = scripted(model, PARKING)
     hand_to(model.streets[0], case)
     model.streets[0].work_day()
     assert desk.calls == [("whistle", 0, 0)] and model.streets[0].whistles == 1
+    assert [record[1] for record in case.decisions] == [Plan.WHISTLE]
+
+
+def test_street_routes_a_case_the_whistle_could_take_when_routing_scores_best():
+    model, desk = district({**SURE, "information.overlap_misroute": 0.0}, scenario="whistle")
+    expecting(model.streets[0].whistling, WHISTLE=0.3, ROUTE=0.9)
+    case = scripted(model, PARKING)
+    hand_to(model.streets[0], case)
+    model.streets[0].work_day()
+    assert desk.calls == [("route", 0, URBAN_MANAGEMENT, False)] and not model.streets[0].whistles
 
 
 def test_street_routes_a_multi_department_case_without_the_whistle():

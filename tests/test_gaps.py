@@ -106,8 +106,9 @@ def test_the_street_asks_the_department_that_last_saw_the_gap_through():
 
 
 def test_with_the_whistle_the_street_assigns_a_refused_gap_case():
-    model, desk = district(scenario="whistle")
+    model, desk = district({"assessment.choice_temperature": 0.001}, scenario="whistle")
     street = model.streets[0]
+    street.whistling.expected = {Plan.WHISTLE: 0.9, Plan.ROUTE: 0.3}  # whistling pays here
     case = scripted(model, category(model, "stairwell_clutter"))
     hand_to(street, case)
     street.work_day()

@@ -22,9 +22,10 @@ class StreetOffice(CaseQueue, mesa.Agent):
     departments' remits overlap (the case then bounces back). A case no department's remit covers
     (职责真空) is sent to ask one of the departments nearest it, which may claim or refuse it;
     the street remembers which department last saw such a category through and asks it first.
-    With the whistle on, it summons every department a case needs at once (吹哨) for
-    multi-department, stuck or escalated cases, and assigns a refused gap case to a nearest
-    department, which must act; each summons costs coordination hours.
+    With the whistle on, it may summon every department a case needs at once (吹哨) for
+    multi-department, stuck or escalated cases, or assign a refused gap case to a nearest
+    department, which must act; it chooses between whistling and routing by what each is
+    expected to score against the coordination hours a summons costs.
     """
 
     model: GovernanceModel
@@ -39,6 +40,7 @@ class StreetOffice(CaseQueue, mesa.Agent):
         self.whistles = 0
         self.to_whistle: deque[tuple[Case, int]] = deque()
         self.claims: dict[int, int] = {}  # gap category -> department that last saw one through
+        self.whistling = model.rules.assessment.expectations()
 
     def work_day(self) -> None:
         """Screen and route waiting cases, whistle with the hours left, then run the hall."""
@@ -63,8 +65,27 @@ class StreetOffice(CaseQueue, mesa.Agent):
         model = self.model
         whistle = model.rules.whistle.on_arrival(case, model.day)
         someone = case.next_department is not None or case.unclaimed
-        case.plan = Plan.WHISTLE if whistle and someone else Plan.ROUTE
+        case.plan = self._whistle_or_route(case) if whistle and someone else Plan.ROUTE
         return model.params.district.routing_hours
+
+    def _whistle_or_route(self, case: Case) -> Plan:
+        """Choose whether to whistle for a case the whistle may take, or route it as usual.
+
+        Whistling costs coordination hours, priced by how far behind the street is (its queue
+        and the whistles already waiting); what each option is expected to score is learnt
+        from the district's assessment rounds (see :mod:`model.rules.assessment`).
+        """
+        model = self.model
+        rule = model.rules.assessment
+        cost = model.params.whistle.coordination_hours
+        pressure = rule.pressure(self.queued_hours + cost * len(self.to_whistle),
+                                 self.hours_per_day)
+        return rule.decide(self.whistling, case, {Plan.WHISTLE: cost, Plan.ROUTE: 0.0},
+                           pressure, model.streams["choice"])
+
+    def assess(self) -> None:
+        """End the district's assessment round: learn what whistling and routing scored."""
+        self.whistling.learn(self.model.params.assessment.learning_rate)
 
     def finish(self, case: Case) -> None:
         """Whistle, or route the case to the department it needs next (or a nearest one)."""
