@@ -98,4 +98,4 @@ class Treasury:
 
     def unspent(self) -> float:
         """Money released and not spent: lapsed at past year ends plus what the stocks hold."""
-        return self.lapsed + float(self.balance.sum())
+        return self.released - self.spent

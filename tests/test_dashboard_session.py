@@ -154,7 +154,7 @@ def test_backlog_finds_every_open_case(name):
         # a whistled case waits at each department summoned, so it may be counted twice
         if not run.model.params.whistle.enabled:
             assert sum(n["value"] or 0 for n in district.nodes) == run.model.tally.open
-    delayed = run_for(60)
+    delayed = run_for(62)  # between two paper batches (every 5 days, on days 60 and 65)
     assert delayed.network().in_transit > 0, "siloed hops take days: some cases are in transit"
 
 

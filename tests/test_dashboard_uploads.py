@@ -17,9 +17,10 @@ from model.dashboard.limits import (
     upload_problems,
 )
 from model.dashboard.session import DashboardRun
-from model.scenario import load_scenario_text
+from model.scenario import load_scenario, load_scenario_text
 
 BIG = b'extends = "baseline"\n[district]\nresidents = 5000000\nresidents_per_community = 100\n'
+BASELINE_CATEGORIES = len(load_scenario("baseline").categories)
 MANY_CATEGORIES = ('extends = "baseline"\n' + "".join(
     f'[categories.c{i}]\nrate = 40.0\ndepartments = ["health"]\n' for i in range(1150))).encode()
 UNKNOWN_KEYS = ('extends = "baseline"\n[whistle]\n' + "".join(
@@ -37,8 +38,9 @@ HOSTILE = {
                   "(communities): 50,000 is more than this server takes (at most 400; set by "
                   "whoever runs it)"]),
     "many_categories": (MANY_CATEGORIES, [
-        "up.toml: categories: 1,165 is more than this server takes (at most 100; set by "
-        "whoever runs it)", "up.toml: categories.*.rate (needs a day at the peak): "]),
+        f"up.toml: categories: {1150 + BASELINE_CATEGORIES:,} is more than this server takes "
+        "(at most 100; set by whoever runs it)",
+        "up.toml: categories.*.rate (needs a day at the peak): "]),
 }
 
 
