@@ -53,6 +53,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.paperwork_rate = 0.0  # recent paperwork handed to it per day
         self._added_today = 0.0
         self.help_hours = 0.0  # today's cadres and called volunteers
+        self._documentation: dict[tuple[int, ...], float] = {}  # hours, by departments
         self.admin_hours_per_day = self._admin_hours_per_day()
         self._posts_changed()
 
@@ -147,9 +148,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             hours *= 1.0 - model.params.information.automated_share
         return hours
 
-    def document(self, departments: Iterable[int] = ()) -> None:
+    def document(self, departments: tuple[int, ...] = ()) -> None:
         """Owe the documentation of one activity an inspection of records counts."""
-        self.add_paperwork(self.documentation_hours(departments))
+        hours = self._documentation.get(departments)
+        if hours is None:  # the same few sets of departments, for every case of the run
+            hours = self._documentation[departments] = self.documentation_hours(departments)
+        self.add_paperwork(hours)
 
     def _admin_hours_per_day(self) -> float:
         """Daily hours of the administrative tasks departments hand down, documented.
