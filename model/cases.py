@@ -136,7 +136,7 @@ class Case:
         self.street = street
         self.raised_day = day
         self.urgency = urgency
-        self.lost = Attribute(0)  # attributes of the record corrupted on the way
+        self.lost = 0  # bits of the record's Attributes corrupted on the way (a plain int)
         self.systems = 0  # bit set of the data systems the case has been entered in
         self.legs = legs  # departments whose work is needed, in order (none: a gap in remits)
         self.leg = 0  # index of the next department leg

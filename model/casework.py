@@ -18,6 +18,7 @@ import numpy as np
 
 from model.cases import Attribute, Case, Channel, Level, Node, NodeKind, Reason, Status
 from model.ledger import Calendar, Tally
+from model.streams import ScalarDraws
 
 if TYPE_CHECKING:
     from model.agents import NGO, Department, ResidentsCommittee, StreetOffice
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
 HOTLINE = Node(NodeKind.HOTLINE, 0)
+COMMITTEE = NodeKind.COMMITTEE
+RESOLVED, CLOSED_UNSOLVED = Status.RESOLVED, Status.CLOSED_UNSOLVED
+_CATEGORY_BIT = int(Attribute.CATEGORY)  # ``case.lost`` is a plain int of Attribute bits
 
 
 class CaseDesk(Protocol):
@@ -86,48 +90,105 @@ class Casework:
         self.tally = Tally()
         self.calendar = Calendar()
         self.next_case_id = 0
+        # who raised a need: bounded integers drawn on the demand stream, between its arrays
+        self._picks = ScalarDraws(model.streams["demand"], block=1)
+        self._members_flat: np.ndarray | None = None  # see _member_cells
         self._units: dict[NodeKind, list] | None = None
+        # looked up on every hop of every case
+        self._information = model.rules.information
+        self._records = model.streams["records"]
 
     # -- intake ------------------------------------------------------------------------------
     def intake_day(self) -> None:
-        """Draw today's new needs and send each on its way (or leave it silent)."""
-        model = self.model
-        counts = model.demand.draw(model.day, model.streams["demand"])
-        rng = model.streams["demand"]
-        for community, category, group in zip(*np.nonzero(counts), strict=True):
-            members = model.population.members[community][group]
-            for who in members[rng.integers(0, len(members), counts[community, category, group])]:
-                self._new_case(int(community), int(category), int(who), rng)
+        """Draw today's new needs and send each on its way (or leave it silent).
 
-    def _new_case(self, community: int, category: int, who: int,
-                  rng: np.random.Generator) -> None:
+        The day's needs are drawn together (:meth:`_draw_needs`), then whether each is hard
+        and whether it is reported, for the whole day at once: each stream gives the same
+        numbers in the same order as one draw per need, so the results are those of handling
+        the needs one by one.
+        """
         model = self.model
-        spec = model.category_specs[category]
+        communities, categories, people, urgencies = self._draw_needs()
+        count = len(people)
+        self.tally.raised += count
+        hard_draws = model.streams["hardness"].randoms(count)
+        report_draws = model.streams["reporting"].randoms(count)
+        residents = model.residents
+        for community, category, who, urgency, hard_draw, report_draw in zip(
+                communities, categories, people, urgencies, hard_draws, report_draws,
+                strict=True):
+            case_id = self.next_case_id
+            self.next_case_id += 1
+            resident = residents[who]
+            if not resident.reports(urgency, report_draw):
+                self.tally.silent += 1
+                resident.stay_silent()  # a silent need leaves nothing to follow: no case object
+                continue
+            case = Case(case_id, category, who, community, model.committees[community].street,
+                        model.day, urgency, model.category_legs[category])
+            case.hard = hard_draw < model.category_specs[category].hard_share
+            self._open(case, resident)
+
+    def _draw_needs(self) -> tuple[list[int], list[int], list[int], list[float]]:
+        """Today's needs in order: the community, category, resident and urgency of each.
+
+        Counts come per (community, category, group) cell; each cell then draws who raised
+        its needs (among the cell's residents) and a standard normal per need for urgency.
+        NumPy's ``normal(mean, spread)`` is ``mean + spread`` x a standard normal, so the
+        urgencies are computed for the whole day at once from the same numbers.
+        """
+        model = self.model
+        rng = model.streams["demand"]
+        counts = model.demand.draw(model.day, rng)
+        cells = np.nonzero(counts)
+        per_cell = counts[cells]
+        first, sizes = self._member_cells()
+        picks: list[int] = []
+        normals: list[float] = []
+        draw_int = self._picks.integers
+        for size, count in zip(sizes[cells[0], cells[2]].tolist(), per_cell.tolist(),
+                               strict=True):
+            if count == 1:  # most cells: a scalar call costs half of an array call
+                picks.append(draw_int(size))
+                normals.append(rng.standard_normal())
+            else:
+                picks += self._picks.integers_list(size, count)
+                normals += rng.standard_normal(count).tolist()
+        categories = np.repeat(cells[1], per_cell)
+        people = self._members_flat[np.repeat(first[cells[0], cells[2]], per_cell)
+                                    + np.asarray(picks, dtype=np.int64)]
         spread = model.params.population.urgency_spread
-        urgency = min(1.0, max(0.0, float(rng.normal(spec.urgency, spread))))
-        street = model.committees[community].street
-        case = Case(self.next_case_id, category, who, community, street, model.day, urgency,
-                    model.category_legs[category])
-        self.next_case_id += 1
-        case.hard = bool(model.streams["hardness"].random() < spec.hard_share)
-        self.tally.raised += 1
-        resident = model.residents[who]
-        if not resident.reports(urgency):
-            case.status = Status.SILENT
-            case.closed_day = model.day
-            self.tally.silent += 1
-            resident.rate(case)
-            return
+        urgency = self._category_urgency[categories] + spread * np.array(normals)
+        urgency = np.minimum(1.0, np.maximum(0.0, urgency))
+        return (np.repeat(cells[0], per_cell).tolist(), categories.tolist(), people.tolist(),
+                urgency.tolist())
+
+    def _member_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each (community, group)'s residents start in one flat array, and how many."""
+        if self._members_flat is None:  # the population is built after its casework
+            members = self.model.population.members
+            sizes = np.array([[len(m) for m in groups] for groups in members], dtype=np.int64)
+            self._member_start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).reshape(
+                sizes.shape)
+            self._member_size = sizes
+            self._members_flat = np.concatenate([m for groups in members for m in groups])
+            self._category_urgency = np.array([c.urgency for c in self.model.category_specs])
+        return self._member_start, self._member_size
+
+    def _open(self, case: Case, resident: Resident) -> None:
+        """Open a reported case: count it, set its resident's timers, dispatch it."""
+        model = self.model
         self.tally.reported += 1
-        self.tally.reported_by_category[category] += 1
+        self.tally.reported_by_category[case.category] += 1
         self.tally.open += 1
-        model.population.open_cases[who] += 1
-        if model.params.residents.max_escalations > 0:
-            patience = int(model.population.patience[who])
+        model.population.open_cases[case.resident] += 1
+        residents = model.params.residents
+        if residents.max_escalations > 0:
+            patience = int(model.population.patience[case.resident])
             self.calendar.add(model.day + patience, self.escalate, case, same_ticket=False)
-        self.calendar.add(model.day + model.params.residents.abandon_days, self.abandon, case,
+        self.calendar.add(model.day + residents.abandon_days, self.abandon, case,
                           same_ticket=False)
-        self._dispatch(case, spec.admin_service, resident)
+        self._dispatch(case, model.category_specs[case.category].admin_service, resident)
 
     def _dispatch(self, case: Case, admin: bool, resident: Resident) -> None:
         model = self.model
@@ -157,28 +218,32 @@ class Casework:
     # -- transport ---------------------------------------------------------------------------
     def handler(self, node: Node) -> ResidentsCommittee | StreetOffice | Department | NGO | Hall:
         """The agent or facility that holds cases at ``node``."""
-        if self._units is None:  # the district is built after its casework
-            model = self.model
-            self._units = {NodeKind.COMMITTEE: model.committees, NodeKind.STREET: model.streets,
-                           NodeKind.DEPARTMENT: model.departments, NodeKind.NGO: model.ngos,
-                           NodeKind.HALL: model.halls}
-        units = self._units.get(node.kind)
+        units = (self._units or self._map_units()).get(node.kind)
         if units is None:
             raise KeyError(f"no handler at {node}")
         return units[node.index]
 
+    def _map_units(self) -> dict[NodeKind, list]:
+        """The units of each kind of place (the district is built after its casework)."""
+        model = self.model
+        self._units = {NodeKind.COMMITTEE: model.committees, NodeKind.STREET: model.streets,
+                       NodeKind.DEPARTMENT: model.departments, NodeKind.NGO: model.ngos,
+                       NodeKind.HALL: model.halls}
+        return self._units
+
     def send(self, case: Case, target: Node, reason: Reason) -> None:
         """Hop ``case`` to ``target``: re-entry (and what it corrupts), batches, duplicates."""
         model = self.model
+        tally = self.tally
         source = case.holder
-        delay, reentry, duplicate = model.rules.information.hop(
-            case, source, target, model.day, model.streams["records"])
-        self.tally.duplicate_entries += duplicate
-        if reentry and source.kind == NodeKind.COMMITTEE:
+        delay, reentry, duplicate = self._information.hop(case, source, target, model.day,
+                                                          self._records)
+        tally.duplicate_entries += duplicate
+        if reentry and source.kind == COMMITTEE:
             model.committees[source.index].add_paperwork(model.params.information.entry_hours)
-        self.tally.flows[(source, target)] += 1
+        tally.flows[(source, target)] += 1
         case.move(target)
-        handler = self.handler(target)
+        handler = (self._units or self._map_units())[target.kind][target.index]
         if delay <= 0:
             handler.enqueue(case)
         else:
@@ -237,7 +302,7 @@ class Casework:
         The department's note says what the case is not, so the street reads its category
         again; a case no remit covers carries the refusal, so the street asks another.
         """
-        case.lost &= ~Attribute.CATEGORY
+        case.lost &= ~_CATEGORY_BIT
         if case.unclaimed:
             case.refused_by |= 1 << case.holder.index
         self._count_bounce(case)
@@ -275,7 +340,7 @@ class Casework:
         model = self.model
         whistle = model.rules.whistle
         case.whistled = True
-        case.lost = Attribute(0)  # the departments hear the case together, from its source
+        case.lost = 0  # the departments hear the case together, from its source
         case.move(street.node)
         deadline = whistle.deadline(model.day)
         remaining = case.legs[case.leg:]
@@ -306,9 +371,9 @@ class Casework:
         tally.open -= 1
         model.population.open_cases[case.resident] -= 1
         spec = model.category_specs[case.category]
-        days = case.days_open(model.day)
+        days = model.day - case.raised_day  # case.days_open, now that it has closed today
         on_time = days <= spec.time_limit_days
-        if status == Status.RESOLVED:
+        if status == RESOLVED:
             case.level = level
             tally.resolved += 1
             tally.resolved_by_category[case.category] += 1
@@ -316,8 +381,8 @@ class Casework:
             if case.category in model.gap_categories and case.legs:
                 # the street remembers who took this gap on and saw it through (a learnt claim)
                 model.streets[case.street].remember_claim(case.category, case.legs[0])
-            tally.add_resolution(days, on_time, case.multi_department)
-        elif status == Status.CLOSED_UNSOLVED:
+            tally.add_resolution(days, on_time, len(case.legs) >= 2)
+        elif status == CLOSED_UNSOLVED:
             tally.closed_unsolved += 1
         else:
             tally.abandoned += 1

@@ -329,7 +329,7 @@ class GovernanceModel(mesa.Model):
         """Add today's paid hours and contracts to the cost; record backlog and stress."""
         params = self.params
         wage = params.talent.wage_per_hour
-        committee_hours = sum(int(c.active.sum()) for c in self.committees) * (
+        committee_hours = sum(c.in_post for c in self.committees) * (
             params.talent.hours_per_day * params.talent.pay_index)
         public_hours = (sum(d.hours_per_day for d in self.departments)
                         + sum(s.hours_per_day for s in self.streets)
@@ -342,7 +342,7 @@ class GovernanceModel(mesa.Model):
 
     def mean_worker_stress_today(self) -> float:
         """Mean stress of the workers in post today."""
-        stress = [c.stress[c.active] for c in self.committees]
+        stress = [c.stress_in_post() for c in self.committees]
         values = np.concatenate(stress) if stress else np.zeros(0)
         return float(values.mean()) if len(values) else 0.0
 

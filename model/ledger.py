@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.cases import Case, Level
+from model.cases import Case, Level, Status
+
+OPEN = Status.OPEN
 
 
 class Calendar:
@@ -33,7 +35,7 @@ class Calendar:
         entries = self._due.pop(day, None)
         while entries:
             for action, case, ticket in entries:
-                if case.is_open and (ticket < 0 or case.ticket == ticket):
+                if case.status == OPEN and (ticket < 0 or case.ticket == ticket):
                     action(case)
             entries = self._due.pop(day, None)
 

@@ -60,13 +60,14 @@ class Population:
 
     def set_state(self, index: int, satisfaction: float, trust: float) -> None:
         """Set one resident's satisfaction and trust, keeping the sums right."""
-        d_sat = satisfaction - self.satisfaction[index]
+        # Python floats: the same double arithmetic as NumPy scalars, at a third of the cost
+        d_sat = satisfaction - float(self.satisfaction[index])
         self.sum_satisfaction += d_sat
         if self.elderly[index]:
             self.sum_satisfaction_elderly += d_sat
         if self.migrant[index]:
             self.sum_satisfaction_migrant += d_sat
-        self.sum_trust += trust - self.trust[index]
+        self.sum_trust += trust - float(self.trust[index])
         self.satisfaction[index] = satisfaction
         self.trust[index] = trust
 

@@ -53,7 +53,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.paperwork_rate = 0.0  # recent paperwork handed to it per day
         self._added_today = 0.0
         self.help_hours = 0.0  # today's cadres and called volunteers
+        self._documentation: dict[tuple[int, ...], float] = {}  # hours, by departments
         self.admin_hours_per_day = self._admin_hours_per_day()
+        self._posts_changed()
 
     @property
     def positions(self) -> int:
@@ -67,9 +69,34 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     def capacity(self) -> float:
         """Staff hours available today, weighted by each worker's productivity."""
-        talent = self.model.rules.talent
-        productivity = talent.productivity(self.experience[self.active], self.stress[self.active])
-        return talent.hours_per_day() * float(np.sum(productivity))
+        if self._capacity is None:  # asked for every case; the workers change once a day
+            talent = self.model.rules.talent
+            posts = self._posts
+            productivity = talent.productivity(self.experience[posts], self.stress[posts])
+            self._capacity = talent.hours_per_day() * float(np.sum(productivity))
+        return self._capacity
+
+    def mean_experience(self) -> float:
+        """Mean experience of the workers in post (0 with nobody in post)."""
+        if self._mean_experience is None:
+            self._mean_experience = (float(self.experience[self._posts].mean())
+                                     if self.active.any() else 0.0)
+        return self._mean_experience
+
+    def _workers_changed(self) -> None:
+        """Forget what was computed from the workers' arrays (they have just changed)."""
+        self._capacity = None
+        self._mean_experience = None
+
+    def _posts_changed(self) -> None:
+        """Note who is in post: a slice while no position is vacant (cheaper than an index)."""
+        self._posts = slice(None) if self.active.all() else np.flatnonzero(self.active)
+        self.in_post = int(self.active.sum())
+        self._workers_changed()
+
+    def stress_in_post(self) -> np.ndarray:
+        """The stress of each worker in post, in position order."""
+        return self.stress[self._posts]
 
     def work_day(self) -> None:
         """Paperwork first (what the inspection checks), then meetings' overhead, then cases."""
@@ -121,9 +148,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             hours *= 1.0 - model.params.information.automated_share
         return hours
 
-    def document(self, departments: Iterable[int] = ()) -> None:
+    def document(self, departments: tuple[int, ...] = ()) -> None:
         """Owe the documentation of one activity an inspection of records counts."""
-        self.add_paperwork(self.documentation_hours(departments))
+        hours = self._documentation.get(departments)
+        if hours is None:  # the same few sets of departments, for every case of the run
+            hours = self._documentation[departments] = self.documentation_hours(departments)
+        self.add_paperwork(hours)
 
     def _admin_hours_per_day(self) -> float:
         """Daily hours of the administrative tasks departments hand down, documented.
@@ -214,8 +244,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         model = self.model
         funded = self._can_afford(case)
         authorised = model.rules.devolution.has_authority(case.category) and funded
-        experience = float(self.experience[self.active].mean()) if self.active.any() else 0.0
-        chance = model.rules.devolution.settle_probability(authorised, experience)
+        chance = model.rules.devolution.settle_probability(authorised, self.mean_experience())
         solved = model.streams["handling"].random() < (
             chance * model.rules.information.fix_factor(case))
         if solved and (not funded or model.casework.fund_fix(
@@ -293,15 +322,25 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         model = self.model
         talent = model.rules.talent
         rng = model.streams["talent"]
-        active = np.flatnonzero(self.active)
-        for i in active:
-            self.stress[i] = talent.next_stress(self.stress[i], self.load_ratio)
-            self.experience[i] = talent.next_experience(self.experience[i])
-            if rng.random() < talent.quit_probability(self.stress[i]):
+        posts = self._posts
+        # every worker in post at once (the rule's arithmetic works on arrays as on floats)
+        self.stress[posts] = talent.next_stress(self.stress[posts], self.load_ratio)
+        self.experience[posts] = talent.next_experience(self.experience[posts])
+        stresses = self.stress[posts].tolist()
+        draws = rng.randoms(len(stresses))
+        # quitting is rare: when no draw is below the chance of the most stressed, none quits
+        if not draws or min(draws) >= talent.quit_ceiling(max(stresses)):
+            self._workers_changed()
+            return
+        chances = talent.quit_probabilities(stresses)
+        for i, chance, draw in zip(np.flatnonzero(self.active).tolist(), chances, draws,
+                                   strict=True):
+            if draw < chance:
                 self.active[i] = False
                 self.quits += 1
                 model.schedule_event(self.fill_vacancy,
                                      after=max(1, model.params.talent.hiring_delay_days))
+        self._posts_changed()
 
     def fill_vacancy(self) -> None:
         """Hire a newcomer into the first vacant position (a scheduled event)."""
@@ -311,3 +350,4 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             self.active[i] = True
             self.experience[i] = self.model.params.talent.newcomer_experience
             self.stress[i] = 0.0
+            self._posts_changed()

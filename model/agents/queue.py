@@ -54,21 +54,23 @@ class CaseQueue(ABC):
     def serve(self, hours: float) -> float:
         """Work through the queue with ``hours``; return the hours left unused."""
         queue = self.queue
+        start, finish = self.start, self.finish  # the loop runs for every case, every day
         while queue and hours > 1e-9:
             case, ticket = queue[0]
             if case.ticket != ticket:
                 queue.popleft()
                 continue
             if case.work_left <= 0.0:
-                case.work_left = self.start(case)
+                case.work_left = start(case)
                 self._mean_hours += 0.02 * (case.work_left - self._mean_hours)
-            spent = min(hours, case.work_left)
-            case.work_left -= spent
+            work_left = case.work_left
+            spent = work_left if work_left < hours else hours
+            case.work_left = work_left - spent
             hours -= spent
             self.hours_worked += spent
             if case.work_left > 1e-9:
                 break
             queue.popleft()
             self.cases_done += 1
-            self.finish(case)
+            finish(case)
         return hours

@@ -52,11 +52,16 @@ class Resident(mesa.Agent):
         """Index of the resident's community."""
         return int(self.model.population.community[self.index])
 
-    def reports(self, urgency: float) -> bool:
-        """Decide whether to report a new need (or stay silent)."""
-        rule = self.model.rules.judgement
-        chance = rule.report_probability(self.trust, urgency)
-        return bool(self.model.streams["reporting"].random() < chance)
+    def reports(self, urgency: float, draw: float | None = None) -> bool:
+        """Decide whether to report a new need (or stay silent).
+
+        ``draw`` is this decision's number from the reporting stream, when the caller drew
+        the day's numbers at once; otherwise it is drawn here.
+        """
+        chance = self.model.rules.judgement.report_probability(self.trust, urgency)
+        if draw is None:
+            draw = self.model.streams["reporting"].random()
+        return draw < chance
 
     def uses_hotline(self) -> bool:
         """Decide whether to report through the hotline rather than the committee."""
@@ -68,13 +73,17 @@ class Resident(mesa.Agent):
         model = self.model
         rule = model.rules.judgement
         if case.status == Status.SILENT:
-            score = 0.0
-            sat, trust = rule.after_silence(self.satisfaction, self.trust)
-        else:
-            score = rule.experience(case, model.category_specs[case.category])
-            sat, trust = rule.updated(self.satisfaction, self.trust, score)
+            self.stay_silent()
+            return 0.0
+        score = rule.experience(case, model.category_specs[case.category])
+        sat, trust = rule.updated(self.satisfaction, self.trust, score)
         model.population.set_state(self.index, sat, trust)
         return score
+
+    def stay_silent(self) -> None:
+        """Leave a need unreported and unmet: satisfaction and trust fall."""
+        sat, trust = self.model.rules.judgement.after_silence(self.satisfaction, self.trust)
+        self.model.population.set_state(self.index, sat, trust)
 
     def escalate(self) -> None:
         """Lose patience with an open case: satisfaction and trust fall."""

@@ -107,7 +107,8 @@ class AssessmentRule:
         p = self.params
         price = p.hour_price * pressure
         plans = list(options)
-        utility = [expectations.of(plan) - price * options[plan] for plan in plans]
+        expected, prior = expectations.expected, expectations.prior  # expectations.of, inlined
+        utility = [expected.get(plan, prior) - price * options[plan] for plan in plans]
         best = max(utility)
         weights = [math.exp((u - best) / p.choice_temperature) for u in utility]
         draw = rng.random() * sum(weights)

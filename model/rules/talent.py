@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from model.scenario.rule_groups import TalentParams
 
 
@@ -37,17 +39,29 @@ class TalentRule:
         p = self.params
         return min(1.0, max(0.0, (load_ratio - p.stress_onset) / (p.stress_full - p.stress_onset)))
 
-    def next_stress(self, stress: float, load_ratio: float) -> float:
-        """Stress after one day."""
+    def next_stress(self, stress: float | np.ndarray, load_ratio: float) -> float | np.ndarray:
+        """Stress after one day (of one worker, or elementwise of an array of them)."""
         return stress + self.params.stress_adaptation * (self.stress_target(load_ratio) - stress)
 
     def quit_probability(self, stress: float) -> float:
         """Chance a worker quits today."""
-        p = self.params
-        yearly = p.base_quit_rate * (1.0 + (p.stress_quit_factor - 1.0) * stress)
-        yearly /= p.pay_index ** p.pay_elasticity
-        return 1.0 - math.exp(-yearly / 365.0)
+        return self.quit_probabilities([stress])[0]
 
-    def next_experience(self, experience: float) -> float:
-        """Experience after one more day on the job."""
+    def quit_ceiling(self, stress: float) -> float:
+        """A chance of quitting no worker with at most ``stress`` exceeds.
+
+        Quitting rises with stress (``stress_quit_factor`` >= 1); the margin covers rounding.
+        """
+        return self.quit_probability(stress) * (1.0 + 1e-9)
+
+    def quit_probabilities(self, stresses: list[float]) -> list[float]:
+        """Chance each of several workers quits today (one rule look-up for a whole team)."""
+        p = self.params
+        base, factor = p.base_quit_rate, p.stress_quit_factor - 1.0
+        pay = p.pay_index ** p.pay_elasticity
+        return [1.0 - math.exp(-(base * (1.0 + factor * stress) / pay) / 365.0)
+                for stress in stresses]
+
+    def next_experience(self, experience: float | np.ndarray) -> float | np.ndarray:
+        """Experience after one more day on the job (one worker's, or elementwise)."""
         return experience + (1.0 - experience) / self.params.learning_days
