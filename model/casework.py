@@ -14,11 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 from model.cases import Attribute, Case, Channel, Level, Node, NodeKind, Reason, Status
 from model.ledger import Calendar, Tally
-from model.streams import ScalarDraws
+from model.needs import NeedDraws
 
 if TYPE_CHECKING:
     from model.agents import NGO, Department, ResidentsCommittee, StreetOffice
@@ -90,9 +88,7 @@ class Casework:
         self.tally = Tally()
         self.calendar = Calendar()
         self.next_case_id = 0
-        # who raised a need: bounded integers drawn on the demand stream, between its arrays
-        self._picks = ScalarDraws(model.streams["demand"], block=1)
-        self._members_flat: np.ndarray | None = None  # see _member_cells
+        self.needs = NeedDraws(model)
         self._units: dict[NodeKind, list] | None = None
         # looked up on every hop of every case
         self._information = model.rules.information
@@ -102,13 +98,13 @@ class Casework:
     def intake_day(self) -> None:
         """Draw today's new needs and send each on its way (or leave it silent).
 
-        The day's needs are drawn together (:meth:`_draw_needs`), then whether each is hard
-        and whether it is reported, for the whole day at once: each stream gives the same
+        The day's needs are drawn together (:class:`model.needs.NeedDraws`), then whether each
+        is hard and whether it is reported, for the whole day at once: each stream gives the same
         numbers in the same order as one draw per need, so the results are those of handling
         the needs one by one.
         """
         model = self.model
-        communities, categories, people, urgencies = self._draw_needs()
+        communities, categories, people, urgencies = self.needs.today()
         count = len(people)
         self.tally.raised += count
         hard_draws = model.streams["hardness"].randoms(count)
@@ -128,52 +124,6 @@ class Casework:
                         model.day, urgency, model.category_legs[category])
             case.hard = hard_draw < model.category_specs[category].hard_share
             self._open(case, resident)
-
-    def _draw_needs(self) -> tuple[list[int], list[int], list[int], list[float]]:
-        """Today's needs in order: the community, category, resident and urgency of each.
-
-        Counts come per (community, category, group) cell; each cell then draws who raised
-        its needs (among the cell's residents) and a standard normal per need for urgency.
-        NumPy's ``normal(mean, spread)`` is ``mean + spread`` x a standard normal, so the
-        urgencies are computed for the whole day at once from the same numbers.
-        """
-        model = self.model
-        rng = model.streams["demand"]
-        counts = model.demand.draw(model.day, rng)
-        cells = np.nonzero(counts)
-        per_cell = counts[cells]
-        first, sizes = self._member_cells()
-        picks: list[int] = []
-        normals: list[float] = []
-        draw_int = self._picks.integers
-        for size, count in zip(sizes[cells[0], cells[2]].tolist(), per_cell.tolist(),
-                               strict=True):
-            if count == 1:  # most cells: a scalar call costs half of an array call
-                picks.append(draw_int(size))
-                normals.append(rng.standard_normal())
-            else:
-                picks += self._picks.integers_list(size, count)
-                normals += rng.standard_normal(count).tolist()
-        categories = np.repeat(cells[1], per_cell)
-        people = self._members_flat[np.repeat(first[cells[0], cells[2]], per_cell)
-                                    + np.asarray(picks, dtype=np.int64)]
-        spread = model.params.population.urgency_spread
-        urgency = self._category_urgency[categories] + spread * np.array(normals)
-        urgency = np.minimum(1.0, np.maximum(0.0, urgency))
-        return (np.repeat(cells[0], per_cell).tolist(), categories.tolist(), people.tolist(),
-                urgency.tolist())
-
-    def _member_cells(self) -> tuple[np.ndarray, np.ndarray]:
-        """Where each (community, group)'s residents start in one flat array, and how many."""
-        if self._members_flat is None:  # the population is built after its casework
-            members = self.model.population.members
-            sizes = np.array([[len(m) for m in groups] for groups in members], dtype=np.int64)
-            self._member_start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).reshape(
-                sizes.shape)
-            self._member_size = sizes
-            self._members_flat = np.concatenate([m for groups in members for m in groups])
-            self._category_urgency = np.array([c.urgency for c in self.model.category_specs])
-        return self._member_start, self._member_size
 
     def _open(self, case: Case, resident: Resident) -> None:
         """Open a reported case: count it, set its resident's timers, dispatch it."""
