@@ -6,14 +6,19 @@ Only this module moves a case between units, sets and fires its timers, ends it 
 the running tallies (:class:`model.ledger.Tally`) that outcomes are computed from, so a change
 to how cases travel or are counted is made here and nowhere else.
 
-The methods agents call form a narrow interface (:class:`CaseDesk`); tests drive one agent
-with scripted cases against a recording stand-in for it.
+The methods agents call form a narrow interface (:class:`model.casedesk.CaseDesk`, also
+importable from here); tests drive one agent with scripted cases against a recording stand-in
+for it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from model.casedesk import CaseDesk
 from model.cases import Attribute, Case, Channel, Level, Node, NodeKind, Reason, Status
 from model.ledger import Calendar, Tally
 from model.needs import NeedDraws
@@ -29,51 +34,7 @@ COMMITTEE = NodeKind.COMMITTEE
 RESOLVED, CLOSED_UNSOLVED = Status.RESOLVED, Status.CLOSED_UNSOLVED
 _CATEGORY_BIT = int(Attribute.CATEGORY)  # ``case.lost`` is a plain int of Attribute bits
 
-
-class CaseDesk(Protocol):
-    """What agents may ask of the case system: the only ways they move or end a case."""
-
-    def forward(self, case: Case, bounced: bool = False) -> None:
-        """Committee: send the case up to its street office."""
-
-    def refer(self, case: Case, specialty: str) -> None:
-        """Committee: refer the case to the NGO of ``specialty``."""
-
-    def route(self, case: Case, department: int, misrouted: bool) -> None:
-        """Street: send the case to a department (the wrong one when ``misrouted``)."""
-
-    def whistle(self, case: Case, street: StreetOffice) -> None:
-        """Street: summon every department the case still needs (吹哨)."""
-
-    def assign(self, case: Case, street: StreetOffice, department: int) -> None:
-        """Street: summon ``department`` to a case no remit covers; it must act (吹哨)."""
-
-    def bounce(self, case: Case) -> None:
-        """Department: send the case back to the street office (推诿)."""
-
-    def claim(self, case: Case, department: int) -> None:
-        """Department: take a case no remit covers on as its own (认领)."""
-
-    def push_down(self, case: Case) -> None:
-        """Department or street: hand the case down to the residents' committee (甩锅)."""
-
-    def leg_done(self, case: Case) -> None:
-        """Department: its part is done; the case goes on to the next department or closes."""
-
-    def return_to_committee(self, case: Case) -> None:
-        """NGO: the referred case was not solved and goes back to the committee."""
-
-    def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
-        """End an open case at ``level`` with ``status``."""
-
-    def pay(self, amount: float) -> None:
-        """Add ``amount`` yuan of spending (overtime, contracts) to the run's cost."""
-
-    def fund_fix(self, case: Case, holder: int) -> bool:
-        """Pay ``holder``'s share of the case's material cost from its fund; False if empty."""
-
-    def count_meeting(self) -> None:
-        """Count one consultation meeting held."""
+__all__ = ["CaseDesk", "Casework"]
 
 
 class Casework:
@@ -93,6 +54,12 @@ class Casework:
         # looked up on every hop of every case
         self._information = model.rules.information
         self._records = model.streams["records"]
+        self._entry_hours = model.params.information.entry_hours
+        # timers hold one shared bound method each, not a new one per case (fewer objects
+        # for the closing collection to scan)
+        self._escalate, self._abandon, self._stuck = self.escalate, self.abandon, self.stuck_check
+        self._enqueue: dict[Node, Callable[[Case], None]] = {}  # each place's enqueue, once
+        self._stuck_after = model.rules.whistle.stuck_check_after()
 
     # -- intake ------------------------------------------------------------------------------
     def intake_day(self) -> None:
@@ -110,33 +77,45 @@ class Casework:
         hard_draws = model.streams["hardness"].randoms(count)
         report_draws = model.streams["reporting"].randoms(count)
         residents = model.residents
-        for community, category, who, urgency, hard_draw, report_draw in zip(
-                communities, categories, people, urgencies, hard_draws, report_draws,
-                strict=True):
-            case_id = self.next_case_id
-            self.next_case_id += 1
+        # each need's chance of being reported at its resident's trust this morning; only
+        # staying silent changes trust during intake, so a resident silent earlier today
+        # decides again at the trust it has now
+        chances = model.rules.judgement.report_probabilities(
+            model.population.trust[people], np.asarray(urgencies))
+        silenced: set[int] = set()
+        first_id = self.next_case_id  # every need has an id, silent ones too
+        self.next_case_id += count
+        day, committees = model.day, model.committees
+        legs, specs = model.category_legs, model.category_specs
+        for case_id, community, category, who, urgency, hard_draw, report_draw, chance in zip(
+                range(first_id, first_id + count), communities, categories, people, urgencies,
+                hard_draws, report_draws, chances, strict=True):
             resident = residents[who]
-            if not resident.reports(urgency, report_draw):
+            if not resident.reports(urgency, report_draw,
+                                    None if who in silenced else chance):
                 self.tally.silent += 1
+                silenced.add(who)
                 resident.stay_silent()  # a silent need leaves nothing to follow: no case object
                 continue
-            case = Case(case_id, category, who, community, model.committees[community].street,
-                        model.day, urgency, model.category_legs[category])
-            case.hard = hard_draw < model.category_specs[category].hard_share
+            case = Case(case_id, category, who, community, committees[community].street, day,
+                        urgency, legs[category])
+            case.hard = hard_draw < specs[category].hard_share
             self._open(case, resident)
 
     def _open(self, case: Case, resident: Resident) -> None:
         """Open a reported case: count it, set its resident's timers, dispatch it."""
         model = self.model
-        self.tally.reported += 1
-        self.tally.reported_by_category[case.category] += 1
-        self.tally.open += 1
-        model.population.open_cases[case.resident] += 1
+        tally = self.tally
+        tally.reported += 1
+        tally.reported_by_category[case.category] += 1
+        tally.open += 1
+        population = model.population
+        population.open_cases[case.resident] += 1
         residents = model.params.residents
         if residents.max_escalations > 0:
-            patience = int(model.population.patience[case.resident])
-            self.calendar.add(model.day + patience, self.escalate, case, same_ticket=False)
-        self.calendar.add(model.day + residents.abandon_days, self.abandon, case,
+            patience = population.patience.item(case.resident)
+            self.calendar.add(model.day + patience, self._escalate, case, same_ticket=False)
+        self.calendar.add(model.day + residents.abandon_days, self._abandon, case,
                           same_ticket=False)
         self._dispatch(case, model.category_specs[case.category].admin_service, resident)
 
@@ -186,18 +165,25 @@ class Casework:
         model = self.model
         tally = self.tally
         source = case.holder
-        delay, reentry, duplicate = self._information.hop(case, source, target, model.day,
+        day = model.day
+        delay, reentry, duplicate = self._information.hop(case, source, target, day,
                                                           self._records)
         tally.duplicate_entries += duplicate
         if reentry and source.kind == COMMITTEE:
-            model.committees[source.index].add_paperwork(model.params.information.entry_hours)
+            model.committees[source.index].add_paperwork(self._entry_hours)
         tally.flows[(source, target)] += 1
-        case.move(target)
-        handler = (self._units or self._map_units())[target.kind][target.index]
+        case.holder = target  # case.move(target), inlined: every hop of every case
+        case.ticket += 1
+        enqueue = self._enqueue.get(target) or self._enqueue_at(target)
         if delay <= 0:
-            handler.enqueue(case)
+            enqueue(case)
         else:
-            self.calendar.add(model.day + delay, handler.enqueue, case)
+            self.calendar.add(day + delay, enqueue, case)
+
+    def _enqueue_at(self, node: Node) -> Callable[[Case], None]:
+        """The ``enqueue`` of the unit at ``node``, remembered."""
+        found = self._enqueue[node] = self.handler(node).enqueue
+        return found
 
     def visit(self, case: Case, department: int) -> None:
         """The resident goes in person to a department's office (no one-stop hall)."""
@@ -242,9 +228,8 @@ class Casework:
             self.tally.misroutes += 1
         self.tally.routings += 1
         self.send(case, model.departments[department].node, Reason.ROUTE)
-        stuck = model.rules.whistle.stuck_check_after()
-        if stuck is not None:
-            self.calendar.add(model.day + stuck, self.stuck_check, case)
+        if self._stuck_after is not None:
+            self.calendar.add(model.day + self._stuck_after, self._stuck, case)
 
     def bounce(self, case: Case) -> None:
         """A department sends a case back to the street office (推诿).
@@ -336,12 +321,12 @@ class Casework:
             tally.closed_unsolved += 1
         else:
             tally.abandoned += 1
-        resident = model.residents[case.resident]
-        score = resident.rate(case)
+        score = model.residents[case.resident].rate(case)
         # the hotline's callback (回访): the resident answers from where the case left them
+        # (its satisfaction read from the population's column, as Resident.satisfaction does)
         tally.callbacks += 1
-        tally.callbacks_satisfied += (
-            resident.satisfaction >= model.params.residents.satisfied_threshold)
+        tally.callbacks_satisfied += (model.population.satisfaction.item(case.resident)
+                                      >= model.params.residents.satisfied_threshold)
         if spec.admin_service:
             tally.admin_closed += 1
             tally.admin_trips += case.trips
@@ -358,7 +343,7 @@ class Casework:
         model.residents[case.resident].escalate()
         if case.escalations < model.params.residents.max_escalations:
             patience = int(model.population.patience[case.resident])
-            self.calendar.add(model.day + patience, self.escalate, case, same_ticket=False)
+            self.calendar.add(model.day + patience, self._escalate, case, same_ticket=False)
         if model.rules.whistle.enabled and not case.whistled and case.holder.kind in (
                 NodeKind.COMMITTEE, NodeKind.DEPARTMENT):
             self.send(case, self._street_of(case), Reason.ESCALATE)

@@ -11,7 +11,8 @@ import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
 from mesa.time import Schedule
 
-from model.agents import NGO, Department, Hall, Resident, ResidentsCommittee, StreetOffice
+from model.agents import NGO, Department, Hall, ResidentsCommittee, StreetOffice
+from model.agents.resident import create_residents
 from model.cases import Level, Node, NodeKind
 from model.casework import Casework
 from model.layout import district_layout
@@ -23,6 +24,7 @@ from model.scenario import Scenario, load_scenario
 from model.scenario.parameters import flat_overrides
 from model.streams import MAX_SEED, Streams
 from model.treasury import Treasury
+from model.workforce import Workforce
 
 MONTH_DAYS = 30
 YEAR_DAYS = 365
@@ -143,17 +145,16 @@ class GovernanceModel(mesa.Model):
         self.layout = layout = district_layout(params)
         sizes = list(layout.community_sizes)
         self.population = Population(params.population, sizes, self.streams["population"])
-        self.residents = [Resident(self, i) for i in range(self.population.size)]
+        self.residents = create_residents(self, self.population.size)
         self.demand = DemandRule(params, self.population.group_counts())
         self.streets = [StreetOffice(self, s, layout.street_hours[s])
                         for s in range(layout.streets)]
         self.departments = [Department(self, i, name, layout.department_hours[i])
                             for i, name in enumerate(self.department_names)]
-        positions = self._committee_positions()
-        self.committees = [
-            ResidentsCommittee(self, c, layout.community_street[c], positions[c])
-            for c in range(layout.communities)
-        ]
+        self.workforce = Workforce(self._committee_positions(), self.rules.talent,
+                                   params.talent.initial_experience)
+        self.committees = [ResidentsCommittee(self, c, layout.community_street[c])
+                           for c in range(layout.communities)]
         specialties = list(params.procurement.specialty_shares)
         self.ngos = [NGO(self, i, name) for i, name in enumerate(specialties)]
         self._ngo_by_specialty = {ngo.specialty: ngo for ngo in self.ngos}
@@ -263,11 +264,20 @@ class GovernanceModel(mesa.Model):
         for committee in self.committees:
             if committee.hall is not None:
                 committee.hall.work_day()
-        for committee in self.committees:
-            committee.workforce_day()
+        self.workforce_day()
         self.account()
         self.datacollector.collect(self)
         self.running = self.day < self.params.run.days
+
+    def workforce_day(self) -> None:
+        """Committee workers' stress and experience move on; some quit (district-wide)."""
+        committees, workforce = self.committees, self.workforce
+        quits = workforce.day([c.load_ratio for c in committees], self.streams["talent"])
+        for position in quits:  # in committee order, then position order
+            committee = committees[int(workforce.committee_of[position])]
+            committee.quit(position - workforce.bounds[committee.community])
+        for committee in committees:
+            committee.workers_changed()
 
     def mobilise(self) -> None:
         """Send today's help to units that are behind (see :mod:`model.rules.response`)."""
@@ -342,8 +352,8 @@ class GovernanceModel(mesa.Model):
 
     def mean_worker_stress_today(self) -> float:
         """Mean stress of the workers in post today."""
-        stress = [c.stress_in_post() for c in self.committees]
-        values = np.concatenate(stress) if stress else np.zeros(0)
+        workforce = self.workforce
+        values = workforce.stress[workforce.active]  # committee by committee, as in post
         return float(values.mean()) if len(values) else 0.0
 
     def positions(self) -> int:

@@ -47,15 +47,26 @@ class NeedDraws:
         first, sizes = self._member_cells()
         picks: list[int] = []
         normals: list[float] = []
-        draw_int = self._picks.integers
+        # normals owed: drawn together just before the picks next need a raw output of the
+        # generator, so they take the same numbers as a call per cell right after its picks
+        owed = 0
+        spare, draw_int = self._picks.integers_from_spare, self._picks.integers
         for size, count in zip(sizes[cells[0], cells[2]].tolist(), per_cell.tolist(),
                                strict=True):
-            if count == 1:  # most cells: a scalar call costs half of an array call
-                picks.append(draw_int(size))
-                normals.append(rng.standard_normal())
-            else:
-                picks += self._picks.integers_list(size, count)
-                normals += rng.standard_normal(count).tolist()
+            pick = spare(size) if count == 1 else None  # most cells: one need
+            if pick is None:
+                if owed:
+                    normals += rng.standard_normal(owed).tolist()
+                    owed = 0
+                if count == 1:
+                    pick = draw_int(size)
+                else:
+                    picks += self._picks.integers_list(size, count)
+            if pick is not None:
+                picks.append(pick)
+            owed += count
+        if owed:
+            normals += rng.standard_normal(owed).tolist()
         categories = np.repeat(cells[1], per_cell)
         people = self._members_flat[np.repeat(first[cells[0], cells[2]], per_cell)
                                     + np.asarray(picks, dtype=np.int64)]

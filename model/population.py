@@ -28,6 +28,7 @@ class Population:
         self.elderly = rng.random(n) < params.elderly_share
         self.migrant = rng.random(n) < params.migrant_share
         self.group = self.elderly.astype(int) * 2 + self.migrant.astype(int)
+        self._groups = self.group.tolist()  # read for every changed resident: a list is cheaper
         spread = params.spread
         self.satisfaction = np.clip(rng.normal(params.initial_satisfaction, spread, n), 0, 1)
         self.trust = np.clip(rng.normal(params.initial_trust, spread, n), 0, 1)
@@ -61,13 +62,14 @@ class Population:
     def set_state(self, index: int, satisfaction: float, trust: float) -> None:
         """Set one resident's satisfaction and trust, keeping the sums right."""
         # Python floats: the same double arithmetic as NumPy scalars, at a third of the cost
-        d_sat = satisfaction - float(self.satisfaction[index])
+        d_sat = satisfaction - self.satisfaction.item(index)
         self.sum_satisfaction += d_sat
-        if self.elderly[index]:
+        group = self._groups[index]  # elderly x 2 + migrant
+        if group & 2:
             self.sum_satisfaction_elderly += d_sat
-        if self.migrant[index]:
+        if group & 1:
             self.sum_satisfaction_migrant += d_sat
-        self.sum_trust += trust - float(self.trust[index])
+        self.sum_trust += trust - self.trust.item(index)
         self.satisfaction[index] = satisfaction
         self.trust[index] = trust
 

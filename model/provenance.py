@@ -67,7 +67,9 @@ def git_commit(repo_dir: Path = REPO_DIR) -> str | None:
 #: the calibration's fit are computed. Reports, the command line and the dashboard are not.
 RESULT_SOURCES = (
     "model/agents/*.py", "model/rules/*.py", "model/scenario/*.py", "model/cases.py",
-    "model/governance.py", "model/ledger.py", "model/outcomes.py", "model/population.py",
+    "model/casedesk.py", "model/casework.py", "model/needs.py", "model/treasury.py",
+    "model/workforce.py", "model/governance.py", "model/ledger.py", "model/outcomes.py",
+    "model/population.py",
     "model/simulate.py", "model/streams.py", "model/compare.py", "model/experiment/design.py",
     "model/experiment/factors.py", "model/experiment/backends.py",
     "model/calibration/emulator.py", "model/calibration/run.py", "model/calibration/spec.py",

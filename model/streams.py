@@ -109,6 +109,26 @@ class ScalarDraws:
                 leftover = product & _LOW32
         return product >> 32
 
+    def integers_from_spare(self, n: int) -> int | None:
+        """:meth:`integers` if the spare half of the last raw output alone makes it; else None.
+
+        With None nothing is drawn: the draw would need a new raw output (no spare half, or a
+        rejection), so a caller sharing the generator can first draw what it owes before it.
+        """
+        if not 0 < n <= 2**32:
+            raise ValueError(f"integers: n={n} is out of range (allowed: 1 to 2**32)")
+        if n == 1:
+            return 0
+        half = self._half
+        if half is None:
+            return None
+        product = half * n
+        leftover = product & _LOW32
+        if leftover < n and leftover < (_LOW32 - (n - 1)) % n:
+            return None  # Lemire's rejection: integers() would draw again
+        self._half = None
+        return product >> 32
+
     def integers_list(self, n: int, size: int) -> list[int]:
         """``size`` integers in [0, n), as ``Generator.integers(0, n, size)``."""
         return [self.integers(n) for _ in range(size)]

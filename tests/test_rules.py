@@ -351,3 +351,43 @@ def test_service_quality_rises_with_hours():
         "more service hours per resident, better service (saturating)")
     after = rule.satisfaction_after(np.array([0.2, 0.9]), quality[2])
     assert after[0] > 0.2 and after[1] < 0.9, "satisfaction should move toward quality"
+
+
+class _Draws:
+    """Hands out fixed uniform draws, as a stream's ``random()`` would."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = list(values)
+
+    def random(self) -> float:
+        return self.values.pop(0)
+
+
+def _logit_pick(utility: list[float], draw: float, plans: list[Plan]) -> Plan:
+    """The general logit pick, written out: max, weights, their sum, then walk the weights."""
+    best = max(utility)
+    weights = [math.exp((u - best) / 0.1) for u in utility]
+    draw *= sum(weights)
+    for plan, weight in zip(plans, weights, strict=True):
+        draw -= weight
+        if draw < 0:
+            return plan
+    return plans[-1]
+
+
+def test_a_choice_of_two_picks_as_the_general_logit_rule():
+    rule = AssessmentRule(AssessmentParams(choice_temperature=0.1, hour_price=0.05))
+    rng = np.random.default_rng(7)
+    plans = [Plan.WORK, Plan.BOUNCE]
+    for _ in range(2000):
+        expectations = Expectations(0.5)
+        expectations.expected = dict(zip(plans, rng.random(2).tolist(), strict=True))
+        hours, draw, pressure = rng.random(2).tolist(), float(rng.random()), float(rng.random())
+        case = Case(0, 0, 0, 0, 0, 0, 0.5, (0,))
+        chosen = rule.decide(expectations, case, dict(zip(plans, hours, strict=True)),
+                             pressure, _Draws([draw]))
+        price = 0.05 * pressure
+        utility = [expectations.expected[p] - price * h for p, h in zip(plans, hours,
+                                                                        strict=True)]
+        assert chosen == _logit_pick(utility, draw, plans), (
+            "the two-option shortcut should pick what the general rule picks")

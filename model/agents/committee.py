@@ -30,15 +30,13 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     model: GovernanceModel
 
-    def __init__(self, model: GovernanceModel, community: int, street: int, positions: int) -> None:
+    def __init__(self, model: GovernanceModel, community: int, street: int) -> None:
         super().__init__(model)
         self.init_queue()
         self.community = community
         self.street = street
         self.node = Node(NodeKind.COMMITTEE, community)
-        self.experience = np.full(positions, model.params.talent.initial_experience)
-        self.stress = np.zeros(positions)
-        self.active = np.ones(positions, dtype=bool)
+        self.workforce = model.workforce  # its workers are its span of the district's arrays
         self.paperwork_due = 0.0
         self.overhead_due = 0.0
         self.volunteer_hours_per_day = 0.0
@@ -55,7 +53,23 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.help_hours = 0.0  # today's cadres and called volunteers
         self._documentation: dict[tuple[int, ...], float] = {}  # hours, by departments
         self.admin_hours_per_day = self._admin_hours_per_day()
+        self._quit_today = False
         self._posts_changed()
+
+    @property
+    def experience(self) -> np.ndarray:
+        """Experience of each position's worker, in [0, 1] (a view: writes go through)."""
+        return self.workforce.experience[self.workforce.span(self.community)]
+
+    @property
+    def stress(self) -> np.ndarray:
+        """Stress of each position's worker, in [0, 1] (a view: writes go through)."""
+        return self.workforce.stress[self.workforce.span(self.community)]
+
+    @property
+    def active(self) -> np.ndarray:
+        """Whether each position is filled (a view: writes go through)."""
+        return self.workforce.active[self.workforce.span(self.community)]
 
     @property
     def positions(self) -> int:
@@ -70,10 +84,8 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
     def capacity(self) -> float:
         """Staff hours available today, weighted by each worker's productivity."""
         if self._capacity is None:  # asked for every case; the workers change once a day
-            talent = self.model.rules.talent
-            posts = self._posts
-            productivity = talent.productivity(self.experience[posts], self.stress[posts])
-            self._capacity = talent.hours_per_day() * float(np.sum(productivity))
+            productivity = self.workforce.productivity(self.community, self._posts)
+            self._capacity = self.model.rules.talent.hours_per_day() * float(np.sum(productivity))
         return self._capacity
 
     def mean_experience(self) -> float:
@@ -90,8 +102,10 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     def _posts_changed(self) -> None:
         """Note who is in post: a slice while no position is vacant (cheaper than an index)."""
-        self._posts = slice(None) if self.active.all() else np.flatnonzero(self.active)
-        self.in_post = int(self.active.sum())
+        active = self.active
+        self._posts = slice(None) if active.all() else np.flatnonzero(active)
+        self.in_post = int(active.sum())
+        self.workforce.changed()
         self._workers_changed()
 
     def stress_in_post(self) -> np.ndarray:
@@ -316,31 +330,22 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         """End the street's assessment round: learn what its choices scored."""
         self.choices.learn(self.model.params.assessment.learning_rate)
 
-    # -- workforce -----------------------------------------------------------------------------
-    def workforce_day(self) -> None:
-        """Update stress and experience; some workers quit and leave vacancies."""
+    # -- workforce (the daily update is district-wide: model.workforce) -------------------------
+    def quit(self, position: int) -> None:
+        """The worker in ``position`` (within its committee) quits; hiring starts."""
         model = self.model
-        talent = model.rules.talent
-        rng = model.streams["talent"]
-        posts = self._posts
-        # every worker in post at once (the rule's arithmetic works on arrays as on floats)
-        self.stress[posts] = talent.next_stress(self.stress[posts], self.load_ratio)
-        self.experience[posts] = talent.next_experience(self.experience[posts])
-        stresses = self.stress[posts].tolist()
-        draws = rng.randoms(len(stresses))
-        # quitting is rare: when no draw is below the chance of the most stressed, none quits
-        if not draws or min(draws) >= talent.quit_ceiling(max(stresses)):
+        self.active[position] = False
+        self.quits += 1
+        self._quit_today = True
+        model.schedule_event(self.fill_vacancy, after=max(1, model.params.talent.hiring_delay_days))
+
+    def workers_changed(self) -> None:
+        """Take note of the day's workforce update (and of who quit)."""
+        if self._quit_today:
+            self._quit_today = False
+            self._posts_changed()
+        else:
             self._workers_changed()
-            return
-        chances = talent.quit_probabilities(stresses)
-        for i, chance, draw in zip(np.flatnonzero(self.active).tolist(), chances, draws,
-                                   strict=True):
-            if draw < chance:
-                self.active[i] = False
-                self.quits += 1
-                model.schedule_event(self.fill_vacancy,
-                                     after=max(1, model.params.talent.hiring_delay_days))
-        self._posts_changed()
 
     def fill_vacancy(self) -> None:
         """Hire a newcomer into the first vacant position (a scheduled event)."""

@@ -50,6 +50,7 @@ class Department(CaseQueue, mesa.Agent):
         self.overtime_hours = 0.0
         self.bounced = 0
         self.pushed_down = 0
+        self._information = model.rules.information
 
     # -- daily work --------------------------------------------------------------------------
     def work_day(self) -> None:
@@ -122,11 +123,13 @@ class Department(CaseQueue, mesa.Agent):
         model = self.model
         spec = model.category_specs[case.category]
         screening = self.spec.screening_hours
-        gap = case.unclaimed and self.index in model.nearest(case.category)
-        if case.next_department != self.index and not gap:
+        legs = case.legs
+        gap = not legs and self.index in model.nearest(case.category)
+        # case.next_department, inlined (every case a department takes)
+        if (legs[case.leg] if case.leg < len(legs) else None) != self.index and not gap:
             case.plan = Plan.BOUNCE
             return screening
-        work = spec.work_hours * model.rules.information.work_factor(case)
+        work = spec.work_hours * self._information.work_factor(case)
         keep = Plan.CLAIM if gap else Plan.WORK
         options = {keep: work + (self._extra_hours(case) if case.hard else 0.0)}
         if spec.claimed_by or gap:
@@ -142,7 +145,12 @@ class Department(CaseQueue, mesa.Agent):
 
     def enqueue(self, case: Case, front: bool = False) -> None:
         """Queue a case; one the record shows as urgent goes to the front."""
-        super().enqueue(case, front or self.model.rules.information.urgent_on_record(case))
+        # CaseQueue.enqueue, inlined: most hops of most cases end here
+        case.work_left = 0.0
+        if front or self._information.urgent_on_record(case):
+            self.queue.appendleft((case, case.ticket))
+        else:
+            self.queue.append((case, case.ticket))
 
     def _extra_hours(self, case: Case) -> float:
         spec = self.model.category_specs[case.category]
@@ -153,7 +161,7 @@ class Department(CaseQueue, mesa.Agent):
         if len(options) == 1:
             return next(iter(options))
         rule = self.model.rules.assessment
-        pressure = rule.pressure(self.queued_hours, self.hours_per_day)
+        pressure = rule.pressure(len(self.queue) * self._mean_hours, self.hours_per_day)
         return rule.decide(expectations, case, options, pressure, self.model.streams["choice"])
 
     def finish(self, case: Case) -> None:

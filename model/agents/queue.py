@@ -55,22 +55,26 @@ class CaseQueue(ABC):
         """Work through the queue with ``hours``; return the hours left unused."""
         queue = self.queue
         start, finish = self.start, self.finish  # the loop runs for every case, every day
+        # start() and finish() never read these two, so they are summed here and stored once
+        worked, done = self.hours_worked, self.cases_done
+        popleft = queue.popleft
         while queue and hours > 1e-9:
             case, ticket = queue[0]
             if case.ticket != ticket:
-                queue.popleft()
+                popleft()
                 continue
-            if case.work_left <= 0.0:
-                case.work_left = start(case)
-                self._mean_hours += 0.02 * (case.work_left - self._mean_hours)
             work_left = case.work_left
+            if work_left <= 0.0:
+                work_left = case.work_left = start(case)
+                self._mean_hours += 0.02 * (work_left - self._mean_hours)
             spent = work_left if work_left < hours else hours
-            case.work_left = work_left - spent
+            work_left = case.work_left = work_left - spent
             hours -= spent
-            self.hours_worked += spent
-            if case.work_left > 1e-9:
+            worked += spent
+            if work_left > 1e-9:
                 break
-            queue.popleft()
-            self.cases_done += 1
+            popleft()
+            done += 1
             finish(case)
+        self.hours_worked, self.cases_done = worked, done
         return hours

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+from mesa.experimental.mesa_signals import ModelSignals
 
 from model.cases import Case, Status
 
@@ -30,12 +31,13 @@ class Resident(mesa.Agent):
     @property
     def satisfaction(self) -> float:
         """Satisfaction with public services, in [0, 1]."""
-        return float(self.model.population.satisfaction[self.index])
+        # item(): a Python float, as float() of the element, at half the cost
+        return self.model.population.satisfaction.item(self.index)
 
     @property
     def trust(self) -> float:
         """Trust in government, in [0, 1]."""
-        return float(self.model.population.trust[self.index])
+        return self.model.population.trust.item(self.index)
 
     @property
     def elderly(self) -> bool:
@@ -52,13 +54,16 @@ class Resident(mesa.Agent):
         """Index of the resident's community."""
         return int(self.model.population.community[self.index])
 
-    def reports(self, urgency: float, draw: float | None = None) -> bool:
+    def reports(self, urgency: float, draw: float | None = None,
+                chance: float | None = None) -> bool:
         """Decide whether to report a new need (or stay silent).
 
         ``draw`` is this decision's number from the reporting stream, when the caller drew
-        the day's numbers at once; otherwise it is drawn here.
+        the day's numbers at once; otherwise it is drawn here. ``chance`` is the chance of
+        reporting at the resident's current trust, when the caller computed the day's at once.
         """
-        chance = self.model.rules.judgement.report_probability(self.trust, urgency)
+        if chance is None:
+            chance = self.model.rules.judgement.report_probability(self.trust, urgency)
         if draw is None:
             draw = self.model.streams["reporting"].random()
         return draw < chance
@@ -89,3 +94,62 @@ class Resident(mesa.Agent):
         """Lose patience with an open case: satisfaction and trust fall."""
         sat, trust = self.model.rules.judgement.after_escalation(self.satisfaction, self.trust)
         self.model.population.set_state(self.index, sat, trust)
+
+
+def create_residents(model: GovernanceModel, count: int) -> list[Resident]:
+    """Create the residents of population rows ``0 .. count - 1``, registered with ``model``.
+
+    Mesa registers an agent one at a time (``Agent.__init__`` calls ``model.register_agent``,
+    which emits a signal and logs): about 4 s for a million residents who never step. When
+    nothing can observe the difference (no one listens for added agents and Resident is in
+    no data set), the residents are made and registered in bulk: the same ``unique_id``, the
+    same order in ``model.agents`` and ``model.agents_by_type``. That path uses Mesa's
+    internal registry (checked against Mesa's own path by tests/test_mesa_registry.py); if
+    Mesa's internals are not as expected, each resident is created the public way.
+    """
+    registry = _bulk_registry(model)
+    if registry is None:
+        return [Resident(model, index) for index in range(count)]
+    all_agents, by_type = registry
+    first = model.agent_id_counter
+    new = Resident.__new__
+    residents = []
+    append = residents.append
+    for index in range(count):
+        # what Agent.__init__ and Resident.__init__ set, in the same order; set right after
+        # creation, so each resident keeps its attributes inline (a dict apiece costs 200 MB)
+        resident = new(Resident)
+        resident.model = model
+        resident.unique_id = first + index
+        resident.pos = None
+        resident.index = index
+        append(resident)
+    model.agent_id_counter = first + count
+    by_type.update(dict.fromkeys(residents))
+    all_agents.update(by_type)  # from a dict: no temporary copy of a million keys
+    return residents
+
+
+def _bulk_registry(model: GovernanceModel) -> tuple[dict, dict] | None:
+    """Mesa's dicts of all agents and of residents, if bulk registration is safe (else None).
+
+    Safe when Mesa keeps its registry as this code expects (Mesa 3.5), nothing listens for
+    added agents and no data set tracks residents.
+    """
+    all_agents = getattr(model, "_all_agents", None)
+    by_type = getattr(model, "_agents_by_type", None)
+    subscribers = getattr(model, "subscribers", None)
+    if (not isinstance(getattr(all_agents, "_agents", None), dict)
+            or not isinstance(by_type, dict) or Resident in by_type
+            or not isinstance(getattr(model, "agent_id_counter", None), int)
+            or not isinstance(subscribers, dict)
+            or ("agents", ModelSignals.AGENT_ADDED) in subscribers
+            or getattr(model, "_batch_context", None) is not None
+            or Resident._datasets):
+        return None
+    # Mesa's own type set, made as register_agent makes it for a type's first agent
+    agent_set = type(all_agents)([], random=model.random)
+    if not isinstance(getattr(agent_set, "_agents", None), dict):
+        return None
+    by_type[Resident] = agent_set
+    return all_agents._agents, agent_set._agents

@@ -41,6 +41,11 @@ class StreetOffice(CaseQueue, mesa.Agent):
         self.to_whistle: deque[tuple[Case, int]] = deque()
         self.claims: dict[int, int] = {}  # gap category -> department that last saw one through
         self.whistling = model.rules.assessment.expectations()
+        # looked up for every case the street routes
+        self._whistle_rule = model.rules.whistle
+        self._information = model.rules.information
+        self._routing = model.streams["routing"]
+        self._routing_hours = model.params.district.routing_hours
 
     def work_day(self) -> None:
         """Screen and route waiting cases, whistle with the hours left, then run the hall."""
@@ -62,11 +67,12 @@ class StreetOffice(CaseQueue, mesa.Agent):
 
     def start(self, case: Case) -> float:
         """Screening and routing hours (a whistle's coordination comes later in the day)."""
-        model = self.model
-        whistle = model.rules.whistle.on_arrival(case, model.day)
-        someone = case.next_department is not None or case.unclaimed
-        case.plan = self._whistle_or_route(case) if whistle and someone else Plan.ROUTE
-        return model.params.district.routing_hours
+        if self._whistle_rule.on_arrival(case, self.model.day) and (
+                case.leg < len(case.legs) or not case.legs):  # a department is next, or a gap
+            case.plan = self._whistle_or_route(case)
+        else:
+            case.plan = Plan.ROUTE
+        return self._routing_hours
 
     def _whistle_or_route(self, case: Case) -> Plan:
         """Choose whether to whistle for a case the whistle may take, or route it as usual.
@@ -89,12 +95,12 @@ class StreetOffice(CaseQueue, mesa.Agent):
 
     def finish(self, case: Case) -> None:
         """Whistle, or route the case to the department it needs next (or a nearest one)."""
-        target = case.next_department
+        legs = case.legs
         if case.plan == Plan.WHISTLE:
             self.to_whistle.append((case, case.ticket))
-        elif target is not None:
-            self._route(case, target)
-        elif case.unclaimed:
+        elif case.leg < len(legs):  # case.next_department, inlined (every routed case)
+            self._route(case, legs[case.leg])
+        elif not legs:
             self._route(case, self._nearest_for(case))
         else:
             self.model.casework.push_down(case)
@@ -127,9 +133,9 @@ class StreetOffice(CaseQueue, mesa.Agent):
         """Send a case to its department, or to a wrong one when its record misleads."""
         model = self.model
         spec = model.category_specs[case.category]
-        rng = model.streams["routing"]
+        rng = self._routing
         misrouted = False
-        if model.rules.information.misroutes(case, bool(spec.claimed_by), rng):
+        if self._information.misroutes(case, bool(spec.claimed_by), rng):
             wrong = [d for d in model.claimants(case.category) if d != target]
             if not wrong:
                 wrong = [d for d in range(len(model.departments)) if d != target]

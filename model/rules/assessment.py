@@ -90,7 +90,10 @@ class AssessmentRule:
 
     def pressure(self, queued_hours: float, capacity: float) -> float:
         """How far behind a unit is, in [0, 1]: queued work over ``pressure_days`` of capacity."""
-        return min(1.0, queued_hours / max(capacity * self.params.pressure_days, 1e-9))
+        days = capacity * self.params.pressure_days
+        # conditionals rather than min() and max(): the same values, asked for every choice
+        behind = queued_hours / (days if days >= 1e-9 else 1e-9)
+        return behind if behind < 1.0 else 1.0
 
     def decide(self, expectations: Expectations, case: Case, options: dict[Plan, float],
                pressure: float, rng: np.random.Generator) -> Plan:
@@ -106,30 +109,54 @@ class AssessmentRule:
         """
         p = self.params
         price = p.hour_price * pressure
-        plans = list(options)
         expected, prior = expectations.expected, expectations.prior  # expectations.of, inlined
-        utility = [expected.get(plan, prior) - price * options[plan] for plan in plans]
-        best = max(utility)
-        weights = [math.exp((u - best) / p.choice_temperature) for u in utility]
-        draw = rng.random() * sum(weights)
-        chosen = plans[-1]
-        for plan, weight in zip(plans, weights, strict=True):
-            draw -= weight
-            if draw < 0:
-                chosen = plan
-                break
+        temperature = p.choice_temperature
+        if len(options) == 2:
+            chosen = self._pick_of_two(options, expected, prior, price, temperature, rng)
+        else:
+            utility = [expected.get(plan, prior) - price * hours
+                       for plan, hours in options.items()]
+            best = max(utility)
+            weights = [math.exp((u - best) / temperature) for u in utility]
+            draw = rng.random() * sum(weights)
+            chosen = Plan.NONE
+            for plan, weight in zip(options, weights):  # noqa: B905 (weights from options)
+                chosen = plan  # if rounding leaves the draw above every weight: the last one
+                draw -= weight
+                if draw < 0:
+                    break
         self._remember(case, expectations, chosen)
         return chosen
 
     @staticmethod
+    def _pick_of_two(options: dict[Plan, float], expected: dict[Plan, float], prior: float,
+                     price: float, temperature: float, rng: np.random.Generator) -> Plan:
+        """:meth:`decide`'s logit pick between two options, the same arithmetic without lists.
+
+        ``max`` of two keeps the first of equals, and ``sum`` of two floats (compensated since
+        Python 3.12) is their rounded sum, so the numbers are those of the general case.
+        """
+        (first, first_hours), (second, second_hours) = options.items()
+        u_first = expected.get(first, prior) - price * first_hours
+        u_second = expected.get(second, prior) - price * second_hours
+        best = u_first if u_first >= u_second else u_second
+        w_first = math.exp((u_first - best) / temperature)
+        w_second = math.exp((u_second - best) / temperature)
+        draw = rng.random() * (w_first + w_second)
+        return first if draw - w_first < 0 else second
+
+    @staticmethod
     def _remember(case: Case, expectations: Expectations, plan: Plan) -> None:
-        records = case.decisions
-        if records is None:
-            records = case.decisions = []
-        for record in records:
-            if record[0] is expectations:
-                record[3] += 1  # the case came back to a unit that had already chosen
-        records.append([expectations, plan, case.escalations, 0])
+        """Add a choice to the case's record: chooser, plan, escalations so far, blames.
+
+        Times the case came back to the chooser are counted when the case is scored
+        (:meth:`credit`), not by revisiting every earlier record at each choice.
+        """
+        record = [expectations, plan, case.escalations, 0]
+        if case.decisions is None:
+            case.decisions = [record]
+        else:
+            case.decisions.append(record)
 
     @staticmethod
     def blame_last_choice(case: Case) -> None:
@@ -154,7 +181,25 @@ class AssessmentRule:
                 - self.params.blame_weight * blame)
 
     def credit(self, case: Case, on_time: bool, judgement: float) -> None:
-        """Score an ended case for every unit that made a handling choice on it."""
-        for expectations, plan, escalations, returns in case.decisions or ():
-            blame = case.escalations - escalations + returns
+        """Score an ended case for every unit that made a handling choice on it.
+
+        A choice's blame is the escalations since it, the blames it drew, and the times the
+        case came back to the same unit (its later choices on the case).
+        """
+        records = case.decisions or ()
+        came_back = _later_choices_by_same_unit(records)
+        for (expectations, plan, escalations, blamed), returns in zip(records, came_back,
+                                                                       strict=True):
+            blame = case.escalations - escalations + blamed + returns
             expectations.record(plan, self.score(plan, on_time, judgement, blame))
+
+
+def _later_choices_by_same_unit(records: list[list] | tuple) -> list[int]:
+    """For each choice record, how many later records the same unit's expectations made."""
+    counts: dict[int, int] = {}
+    later = [0] * len(records)
+    for i in range(len(records) - 1, -1, -1):
+        key = id(records[i][0])
+        later[i] = counts.get(key, 0)
+        counts[key] = later[i] + 1
+    return later

@@ -47,6 +47,7 @@ class InformationRule:
         # every place's system id and connection once known: both are asked on every hop
         self._system_of: dict[Node, int] = {}
         self._connected: dict[Node, bool] = {}
+        self._targets: dict[Node, tuple[bool, int]] = {}  # connection and system bit
 
     def connected(self, node: Node) -> bool:
         """Whether a place's data system is part of the shared platform."""
@@ -67,10 +68,21 @@ class InformationRule:
             self._system_of[node] = found
         return found
 
+    def _target(self, node: Node) -> tuple[bool, int]:
+        """Whether a place is connected, and the bit of its system in a case's ``systems``."""
+        found = self._targets[node] = (self._is_connected(node), 1 << self.system(node))
+        return found
+
+    def _is_connected(self, node: Node) -> bool:
+        """:meth:`connected`, remembered per place (asked on every hop)."""
+        found = self._connected.get(node)
+        if found is None:
+            found = self._connected[node] = self.connected(node)
+        return found
+
     def record(self, case: Case, node: Node) -> bool:
         """Enter ``case`` in the system of ``node``; return whether that system is new to it."""
-        system = self._system_of.get(node)
-        bit = 1 << (self.system(node) if system is None else system)
+        bit = (self._targets.get(node) or self._target(node))[1]
         systems = case.systems
         case.systems = systems | bit
         return not systems & bit and systems | bit != bit
@@ -85,19 +97,19 @@ class InformationRule:
             reads the shared record at once; any other hop is keyed in again, may corrupt one
             attribute, and waits for the next batch of paper.
         """
-        connected = self._connected
-        source_on = connected.get(source)
+        # record(), inlined: this runs for every hop of every case
+        target_on, bit = self._targets.get(target) or self._target(target)
+        systems = case.systems
+        case.systems = systems | bit
+        duplicate = not systems & bit and systems | bit != bit
+        source_on = self._connected.get(source)
         if source_on is None:
-            source_on = connected[source] = self.connected(source)
-        if source_on:
-            target_on = connected.get(target)
-            if target_on is None:
-                target_on = connected[target] = self.connected(target)
-            if target_on:
-                return 0, False, self.record(case, target)
+            source_on = self._is_connected(source)
+        if source_on and target_on:
+            return 0, False, duplicate
         if rng.random() < self.params.reentry_error:
             case.lost |= _ATTRIBUTE_BITS[rng.integers(len(_ATTRIBUTE_BITS))]
-        return (-today) % self.params.batch_days, True, self.record(case, target)
+        return (-today) % self.params.batch_days, True, duplicate
 
     def misroutes(self, case: Case, overlapping: bool, rng: ScalarDraws) -> bool:
         """Whether the street sends a case to the wrong department.

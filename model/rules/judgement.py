@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from model.cases import Case, Status
 from model.scenario.schema import CategorySpec, ResidentParams
 
@@ -24,6 +26,12 @@ class JudgementRule:
         return min(1.0, p.report_base + p.report_trust_weight * trust
                    + p.report_urgency_weight * urgency)
 
+    def report_probabilities(self, trust: np.ndarray, urgency: np.ndarray) -> list[float]:
+        """:meth:`report_probability` of each element (the same arithmetic, elementwise)."""
+        p = self.params
+        chance = p.report_base + p.report_trust_weight * trust + p.report_urgency_weight * urgency
+        return np.minimum(1.0, chance).tolist()
+
     def hotline_share(self, migrant: bool) -> float:
         """Share of reports made through the hotline rather than the committee."""
         return self.params.hotline_share_migrant if migrant else self.params.hotline_share_local
@@ -32,11 +40,13 @@ class JudgementRule:
         """Experience score in [0, 1] of a case that has ended."""
         p = self.params
         score = 1.0 if case.status == Status.RESOLVED else 0.0
-        late = max(0, case.days_open(case.closed_day) - category.time_limit_days)
-        score -= p.delay_penalty * late / category.time_limit_days
-        score -= p.trip_penalty * max(0, case.trips - 1)
+        # conditionals rather than max() and min(): the same values, for every closed case
+        late = case.closed_day - case.raised_day - category.time_limit_days
+        score -= p.delay_penalty * (late if late > 0 else 0) / category.time_limit_days
+        extra_trips = case.trips - 1
+        score -= p.trip_penalty * (extra_trips if extra_trips > 0 else 0)
         score -= p.bounce_penalty * case.bounces
-        return min(1.0, max(0.0, score))
+        return 1.0 if score > 1.0 else (score if score > 0.0 else 0.0)
 
     def updated(self, satisfaction: float, trust: float, score: float) -> tuple[float, float]:
         """Satisfaction and trust after an experience with ``score``."""
