@@ -200,7 +200,7 @@ class GovernanceModel(mesa.Model):
         has no budget line.
         """
         params = self.params
-        yearly = self._expected_reports() * 365.0 * params.funds.coverage
+        yearly = self._expected_reports() * YEAR_DAYS * params.funds.coverage
         committee = len(self.departments)
         plan = np.zeros((yearly.shape[0], committee + 1))
         follow = params.devolution.resources_follow

@@ -259,13 +259,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         funded = self._can_afford(case)
         authorised = model.rules.devolution.has_authority(case.category) and funded
         chance = model.rules.devolution.settle_probability(authorised, self.mean_experience())
-        solved = model.streams["handling"].random() < (
-            chance * model.rules.information.fix_factor(case))
-        if solved and (not funded or model.casework.fund_fix(
-                case, model.treasury.committee_holder)):
-            model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
-        else:
+        if model.streams["handling"].random() >= chance * model.rules.information.fix_factor(case):
             model.casework.forward(case, bounced=case.pushed_down)
+            return
+        if funded:  # the fund was just seen to hold the money: the draw goes through
+            model.casework.fund_fix(case, model.treasury.committee_holder)
+        model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
 
     def account_for_funds(self) -> None:
         """Owe the month's accounts: one report for each separate fund it spends from."""

@@ -82,8 +82,8 @@ class Department(CaseQueue, mesa.Agent):
                 waiting.append((case, ticket, deadline))
                 continue
             token = self.spec.screening_hours
-            if self._choose(self.answering, case, {Plan.REPORT: need, Plan.TOKEN: token}) \
-                    == Plan.TOKEN:
+            answer = self._choose(self.answering, case, {Plan.REPORT: need, Plan.TOKEN: token})
+            if answer == Plan.TOKEN:
                 model.rules.whistle.rate_token_answer(model.rules.assessment, case)
                 spent = min(hours, token)
                 hours -= spent

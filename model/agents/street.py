@@ -24,7 +24,7 @@ class StreetOffice(CaseQueue, mesa.Agent):
     the street remembers which department last saw such a category through and asks it first.
     With the whistle on, it may summon every department a case needs at once (吹哨) for
     multi-department, stuck or escalated cases, or assign a refused gap case to a nearest
-    department, which must act; it chooses between whistling and routing by what each is
+    department, which must answer; it chooses between whistling and routing by what each is
     expected to score against the coordination hours a summons costs.
     """
 
