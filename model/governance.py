@@ -20,13 +20,13 @@ from model.ledger import Tally
 from model.outcomes import build_datacollector
 from model.population import Population
 from model.rules import DemandRule, Rules
+from model.rules.services import MONTH_DAYS
 from model.scenario import Scenario, load_scenario
 from model.scenario.parameters import flat_overrides
 from model.streams import MAX_SEED, Streams
 from model.treasury import Treasury
 from model.workforce import Workforce
 
-MONTH_DAYS = 30
 YEAR_DAYS = 365
 
 
@@ -111,6 +111,7 @@ class GovernanceModel(mesa.Model):
         self.casework = Casework(self)
         self.backlog_history: list[int] = []
         self.stress_sum = 0.0
+        self.vacancy_sum = 0.0  # vacant committee positions, summed over days
         self._index_data()
         self._build_district()
         self._schedule_periodic()
@@ -284,7 +285,7 @@ class GovernanceModel(mesa.Model):
         rule = self.rules.response
         rule.redeploy(self.departments, self.rules.information)
         behind = [c for c in self.committees
-                  if rule.behind(c.queued_hours + c.paperwork_due, c.capacity())]
+                  if rule.behind(c.workload(), c.capacity())]
         if not behind:
             return
         cadres = rule.cadre_hours(self.population.size) / len(behind)
@@ -336,11 +337,12 @@ class GovernanceModel(mesa.Model):
             committee.account_for_funds()
 
     def account(self) -> None:
-        """Add today's paid hours and contracts to the cost; record backlog and stress."""
+        """Add today's paid hours and contracts to the cost; record backlog, stress, vacancies."""
         params = self.params
         wage = params.talent.wage_per_hour
-        committee_hours = sum(c.in_post for c in self.committees) * (
-            params.talent.hours_per_day * params.talent.pay_index)
+        in_post = sum(c.in_post for c in self.committees)
+        self.vacancy_sum += len(self.workforce.active) - in_post
+        committee_hours = in_post * (params.talent.hours_per_day * params.talent.pay_index)
         public_hours = (sum(d.hours_per_day for d in self.departments)
                         + sum(s.hours_per_day for s in self.streets)
                         + sum(h.hours_per_day for h in self.halls))

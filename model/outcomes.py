@@ -196,8 +196,8 @@ OUTCOMES: tuple[Outcome, ...] = (
             "per year", "lower", _turnover, headlines=_in("table", "kpi")),
     Outcome("mean_worker_stress", "Mean worker stress (time average)", "社工平均压力", "index",
             "lower", lambda m: m.stress_sum / max(m.day, 1), headlines=_in("table")),
-    Outcome("vacancies", "Vacant worker positions", "社工空缺数", "positions", "lower",
-            lambda m: sum(c.vacancies for c in m.committees)),
+    Outcome("vacancies", "Vacant worker positions (time average)", "社工平均空缺数", "positions",
+            "lower", lambda m: m.vacancy_sum / max(m.day, 1)),
     Outcome("backlog_end", "Open cases (backlog)", "积压诉求数", "cases", "lower",
             lambda m: m.tally.open, headlines=_in("table", "daily")),
     # What process assessment costs and what it is told: ledger paperwork and the reported

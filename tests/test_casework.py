@@ -109,6 +109,14 @@ def hand_to(agent: Any, case: Case) -> None:
     agent.enqueue(case)
 
 
+def work_through(committee: Any, days: int = 10) -> None:
+    """Work the committee's days until its case queue is empty (its cases get a share a day)."""
+    for _ in range(days):
+        committee.work_day()
+        if not committee.queue:
+            return
+
+
 def without_pay(calls: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return [call for call in calls if call[0] != "pay"]
 
@@ -373,7 +381,7 @@ def test_committee_settles_an_authorised_case_when_settling_scores_best():
     expecting(model.committees[0].choices, SETTLE=0.9, FORWARD=0.3)
     case = scripted(model, HOUSING_REPAIR)
     hand_to(model.committees[0], case)
-    model.committees[0].work_day()
+    work_through(model.committees[0])
     assert desk.calls == [("close", 0, Status.RESOLVED, Level.COMMUNITY)]
     assert desk.fixes_funded == [(0, model.treasury.committee_holder)], (
         "the committee pays the repair from its own fund")
@@ -388,7 +396,7 @@ def test_committee_without_money_for_the_fix_settles_only_as_a_makeshift():
     model.treasury.balance[:] = 0.0
     case = scripted(model, HOUSING_REPAIR)
     hand_to(model.committees[0], case)
-    model.committees[0].work_day()
+    work_through(model.committees[0])
     assert case.plan == Plan.SETTLE and desk.calls == [("forward", 0, False)], (
         "without money the repair succeeds only as often as settling without authority")
     assert desk.fixes_funded == []
@@ -399,7 +407,7 @@ def test_committee_passes_up_an_authorised_case_when_forwarding_scores_best():
     expecting(model.committees[0].choices, SETTLE=0.3, DECLINE=0.9)
     case = scripted(model, HOUSING_REPAIR)
     hand_to(model.committees[0], case)
-    model.committees[0].work_day()
+    work_through(model.committees[0])
     assert desk.calls == [("forward", 0, False)] and case.plan == Plan.DECLINE, (
         "passing up a devolved case is declining a duty")
 
@@ -409,7 +417,7 @@ def test_committee_closes_a_hard_case_unsolved_when_closing_scores_best():
     expecting(model.committees[0].choices, SETTLE=0.3, DECLINE=0.3, CLOSE=0.9)
     case = scripted(model, HOUSING_REPAIR, hard=True)
     hand_to(model.committees[0], case)
-    model.committees[0].work_day()
+    work_through(model.committees[0])
     assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.COMMUNITY)]
 
 
@@ -417,7 +425,7 @@ def test_committee_forwards_what_it_has_no_authority_for():
     model, desk = district({"devolution.level": 0.0})
     case = scripted(model, HEALTH_SERVICE)
     hand_to(model.committees[0], case)
-    model.committees[0].work_day()
+    work_through(model.committees[0])
     assert desk.calls == [("forward", 0, False)]
 
 
@@ -429,7 +437,7 @@ def test_committee_sends_back_up_a_pushed_down_case_it_cannot_settle():
     case = scripted(model, HOUSING_REPAIR, hard=True)
     case.pushed_down = True
     hand_to(model.committees[0], case)
-    model.committees[0].work_day()
+    work_through(model.committees[0])
     assert desk.calls == [("forward", 0, True)], "a failed push-down goes back up as a bounce"
 
 
@@ -437,7 +445,7 @@ def test_committee_refers_a_case_an_ngo_can_take():
     model, desk = district({"devolution.level": 0.0})
     case = scripted(model, ELDERLY_CARE)
     hand_to(model.committees[0], case)
-    model.committees[0].work_day()
+    work_through(model.committees[0])
     assert desk.calls == [("refer", 0, "elderly_care")]
 
 
@@ -447,7 +455,7 @@ def test_committee_holds_a_collective_dispute_for_its_meeting():
     committee.next_meeting_day = model.day + 1
     case = scripted(model, PROPERTY_DISPUTE)
     hand_to(committee, case)
-    committee.work_day()
+    work_through(committee)
     assert desk.calls == [] and case.plan == Plan.MEETING, "the dispute should wait"
     committee.hold_meeting()
     assert desk.calls == [("forward", 0, False), ("count_meeting",)], (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from model.agents.queue import CaseQueue
 from model.cases import Case, Level, Node, NodeKind, Plan, Status
+from model.rules.services import MONTH_DAYS
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
@@ -21,11 +23,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
     Paperwork is produced: departments hand it administrative tasks every day, and every
     activity an inspection of records counts (a task, a case it handled, a meeting) must be
     documented in each separate data system it touches (see :mod:`model.rules.assessment`).
-    Each day it does its paperwork first (what the inspection checks), then its meetings'
-    overhead, then its cases: settling those it may and chooses to, holding collective
-    disputes for the next consultation meeting, referring cases to NGOs, passing the rest up.
-    Hours left serve residents. Its workers' stress follows load over capacity; stressed and
-    underpaid workers quit, and vacancies wait for hiring.
+    Each day it chooses how to divide its hours among that administration, its cases and
+    self-governance (meetings' overhead, then services), by what the street's assessment rounds
+    found it losing (see :mod:`model.rules.time_use`). With its cases it settles those it may
+    and chooses to, holds collective disputes for the next consultation meeting, refers cases
+    to NGOs and passes the rest up. Its workers' stress follows the work coming in over
+    capacity; stressed and underpaid workers quit, and vacancies wait for hiring.
     """
 
     model: GovernanceModel
@@ -40,6 +43,10 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.paperwork_due = 0.0
         self.overhead_due = 0.0
         self.volunteer_hours_per_day = 0.0
+        self.attention = model.rules.time_use.attention()
+        self.records_owed = 0.0  # this round's administrative hours, owed and done
+        self.records_done = 0.0
+        self.records_missed = 0.0  # hours the inspections found undone, over the run
         self.meeting_pool: list[tuple[Case, int]] = []
         self.paperwork_hours = 0.0
         self.quits = 0
@@ -48,11 +55,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.next_meeting_day = 0
         self.service_hours = 0.0
         self.choices = model.rules.assessment.expectations()
-        self.paperwork_rate = 0.0  # recent paperwork handed to it per day
         self._added_today = 0.0
         self.help_hours = 0.0  # today's cadres and called volunteers
         self._documentation: dict[tuple[int, ...], float] = {}  # hours, by departments
         self.admin_hours_per_day = self._admin_hours_per_day()
+        self.paperwork_rate = self.admin_hours_per_day  # recent paperwork handed to it per day
+        self.service_rate: float | None = None  # recent hours a day on residents' services
         self._quit_today = False
         self._posts_changed()
 
@@ -113,31 +121,44 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         return self.stress[self._posts]
 
     def work_day(self) -> None:
-        """Paperwork first (what the inspection checks), then meetings' overhead, then cases."""
+        """Divide the day's hours among administration, cases and self-governance, and work."""
         self.add_paperwork(self.admin_hours_per_day)
-        # a recent daily average: what meetings see as the committee's paperwork load
+        # a recent daily average: the administrative work coming in
         self.paperwork_rate += 0.1 * (self._added_today - self.paperwork_rate)
         self._added_today = 0.0
-        hours = self.capacity()
-        paperwork = min(self.paperwork_due, hours)
-        self.paperwork_due -= paperwork
-        self.paperwork_hours += paperwork
-        self.hours_worked += paperwork
-        hours -= paperwork
-        overhead = min(self.overhead_due, hours)
+        workload = self.workload()
+        admin, cases, own_time = self.model.rules.time_use.allocate(
+            self.capacity(), [self.paperwork_due, self.queued_hours, math.inf], self.attention)
+        self.paperwork_due -= admin
+        self.paperwork_hours += admin
+        self.records_done += admin
+        helpers = self.volunteer_hours_per_day + self.help_hours
+        self.load_ratio = workload / max(self.capacity() + helpers, 1e-9)
+        # volunteers and cadres sent down help with cases; what cases leave goes to residents
+        own_time += self.serve(cases + helpers)
+        overhead = min(self.overhead_due, own_time)
         self.overhead_due -= overhead
-        self.hours_worked += overhead
-        hours -= overhead
-        demanded = paperwork + self.paperwork_due + overhead + self.queued_hours
-        available = self.capacity() + self.volunteer_hours_per_day + self.help_hours
-        self.load_ratio = demanded / max(available, 1e-9)
-        self.service_hours += self.serve(hours + self.volunteer_hours_per_day + self.help_hours)
+        self.hours_worked += admin + overhead
+        services = own_time - overhead
+        self.service_hours += services
+        if self.service_rate is None:
+            self.service_rate = services
+        self.service_rate += 0.1 * (services - self.service_rate)
         self.help_hours = 0.0
+
+    def workload(self) -> float:
+        """Hours of work on the committee's desk: a day's paperwork, overhead owed, queued cases.
+
+        A day's paperwork is what is handed to it per day (a recent average), not the records
+        it chose to leave, which the next inspection writes off.
+        """
+        return self.paperwork_rate + self.overhead_due + self.queued_hours
 
     # -- paperwork -----------------------------------------------------------------------------
     def add_paperwork(self, hours: float) -> None:
         """Owe ``hours`` more paperwork (tasks handed down, documentation, re-entries)."""
         self.paperwork_due += hours
+        self.records_owed += hours
         self._added_today += hours
 
     def systems(self, departments: Iterable[int]) -> int:
@@ -222,7 +243,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         options = {Plan.SETTLE: work, passing_up: 0.0}
         if case.hard:
             options[Plan.CLOSE] = 0.0
-        pressure = rule.pressure(self.queued_hours + self.paperwork_due, self.capacity())
+        pressure = rule.pressure(self.workload(), self.capacity())
         case.plan = rule.decide(self.choices, case, options, pressure, model.streams["choice"])
         return work if case.plan == Plan.SETTLE else model.params.district.intake_hours
 
@@ -283,7 +304,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         size = part.stop - part.start
         invited = rule.invite(size, rng) + part.start
         attended = invited[rule.attendance(population.participation[invited],
-                                           population.trust[invited], self.paperwork_load(), rng)]
+                                           population.trust[invited], self.reach(), rng)]
         population.last_attended[attended] = model.day
         rate = len(attended) / len(invited) if len(invited) else 0.0
         settle = rule.settle_probability(rate)
@@ -307,9 +328,15 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.document()
         model.casework.count_meeting()
 
-    def paperwork_load(self) -> float:
-        """Share of the committee's capacity that the paperwork handed to it takes (自治行政化)."""
-        return min(1.0, self.paperwork_rate / max(self.capacity(), 1e-9))
+    def reach(self) -> float:
+        """How well the committee's recent visits and services reach its residents, in [0, 1).
+
+        The service quality a month of its recent daily service hours gives: what it chose to
+        spend on self-governance, not on records, is what brings residents to its meetings.
+        """
+        part = self.model.population.community_slice(self.community)
+        hours = (self.service_rate or 0.0) * MONTH_DAYS
+        return self.model.rules.services.quality(hours, part.stop - part.start)
 
     # -- services (scheduled event) -------------------------------------------------------------
     def serve_residents(self) -> None:
@@ -326,8 +353,27 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     # -- assessment (scheduled event) -----------------------------------------------------------
     def assess(self) -> None:
-        """End the street's assessment round: learn what its choices scored."""
-        self.choices.learn(self.model.params.assessment.learning_rate)
+        """End the street's assessment round: learn what its choices and its time use scored.
+
+        The inspection counts the round's administrative work done; what is still undone is
+        recorded as missing and written off.
+        """
+        model = self.model
+        rate = model.params.assessment.learning_rate
+        records = self.records_done / self.records_owed if self.records_owed > 0 else 1.0
+        scored = [total for total, _ in self.choices.seen.values()]
+        count = sum(n for _, n in self.choices.seen.values())
+        part = model.population.community_slice(self.community)
+        satisfaction = float(model.population.satisfaction[part].mean()) if (
+            part.stop > part.start) else model.params.assessment.prior_score
+        found = model.rules.time_use.losses(
+            records, sum(scored) / count if count else 1.0 - self.attention.losses[1],
+            satisfaction)
+        self.attention.learn(found, rate)
+        self.choices.learn(rate)
+        self.records_missed += self.paperwork_due
+        self.paperwork_due = 0.0
+        self.records_owed = self.records_done = 0.0
 
     # -- workforce (the daily update is district-wide: model.workforce) -------------------------
     def quit(self, position: int) -> None:

@@ -19,6 +19,7 @@ from model.rules.procurement import ProcurementRule
 from model.rules.response import ResponseRule
 from model.rules.services import ServiceRule
 from model.rules.talent import TalentRule
+from model.rules.time_use import TimeUseRule
 from model.rules.whistle import WhistleRule
 from model.scenario.schema import Scenario
 
@@ -38,6 +39,7 @@ class Rules:
     judgement: JudgementRule
     services: ServiceRule
     response: ResponseRule
+    time_use: TimeUseRule
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Rules:
@@ -56,6 +58,7 @@ class Rules:
             judgement=JudgementRule(scenario.residents),
             services=ServiceRule(scenario.services),
             response=ResponseRule(scenario.response),
+            time_use=TimeUseRule(scenario.assessment),
         )
 
 

@@ -10,24 +10,30 @@ from model.scenario.rule_groups import ConsultationParams
 class ConsultationRule:
     """Attendance, settlement and trust effects of a community consultation meeting.
 
-    An invited resident attends with probability participation x (floor + (1 - floor) trust), scaled
-    down as the committee's time goes to paperwork (自治行政化). A collective dispute on the
-    agenda is settled with probability ``settle_max * a / (a + attendance_half)`` at attendance
-    rate ``a``. Publishing decisions and accounts (四议两公开) moves every resident's trust
-    toward 1 by ``transparency * trust_gain``.
+    An invited resident attends with probability participation x (floor + (1 - floor) trust) x
+    the committee's mobilisation: attendance rests on the committee's visits and services, so it
+    falls when the committee chooses to spend its hours on records (自治行政化). A collective
+    dispute on the agenda is settled with probability ``settle_max * a / (a + attendance_half)``
+    at attendance rate ``a``. Publishing decisions and accounts (四议两公开) moves every
+    resident's trust toward 1 by ``transparency * trust_gain``.
     """
 
     def __init__(self, params: ConsultationParams) -> None:
         self.params = params
 
     def attendance(
-        self, participation: np.ndarray, trust: np.ndarray, paperwork_share: float,
+        self, participation: np.ndarray, trust: np.ndarray, reach: float,
         rng: np.random.Generator,
     ) -> np.ndarray:
-        """Boolean mask of attendees among the invited residents given."""
-        crowding = max(0.0, 1.0 - self.params.admin_crowding * paperwork_share)
+        """Boolean mask of attendees among the invited residents given.
+
+        ``reach`` in [0, 1] is how well the committee's visits and services reach residents;
+        the share ``mobilisation_weight`` of attendance depends on it.
+        """
+        weight = self.params.mobilisation_weight
+        mobilised = 1.0 - weight + weight * reach
         floor = self.params.trust_attendance_floor
-        chance = participation * (floor + (1.0 - floor) * trust) * crowding
+        chance = participation * (floor + (1.0 - floor) * trust) * mobilised
         return rng.random(len(chance)) < chance
 
     def invite(self, size: int, rng: np.random.Generator) -> np.ndarray:

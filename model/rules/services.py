@@ -13,6 +13,9 @@ import numpy as np
 
 from model.scenario.rule_groups import ServiceParams
 
+#: Days in a month of services (and of every monthly process).
+MONTH_DAYS = 30
+
 
 class ServiceRule:
     """Turns a month of a committee's spare hours into residents' satisfaction."""

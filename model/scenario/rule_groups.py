@@ -349,6 +349,11 @@ class ProcurementParams(Group):
 class ConsultationParams(Group):
     """协商议事 (居民议事会, 四议两公开): meetings that settle collective disputes (§6.4)."""
 
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "admin_crowding": ("mobilisation_weight", "attendance rests on the hours the committee "
+                           "chooses to spend on visits and services, not on a paperwork formula"),
+    }
+
     interval_days: int = param(
         90, "Days between consultation meetings in each community", ge=7, le=365, unit="days",
         source="§6.4 完善社区议事协商制度", role="lever",
@@ -386,11 +391,11 @@ class ConsultationParams(Group):
         unit="share", source="§5.3 信任与沟通", step=0.05, role="assumption",
         label="Attendance at zero trust", zh="零信任出席系数",
         zh_help="零信任的受邀居民的出席率，相对于完全信任时")
-    admin_crowding: float = param(
-        1.0, "How strongly committee paperwork deters attendance (自治行政化)", ge=0, le=3,
-        unit="factor", source="§4.2 社区自治的行政化倾向", step=0.1, role="assumption",
-        label="Crowding out by paperwork", zh="行政化挤出系数",
-        zh_help="居委会行政事务对居民出席的抑制强度（自治行政化）")
+    mobilisation_weight: float = param(
+        1.0, "Share of meeting attendance that rests on the committee's visits and services",
+        ge=0, le=1, unit="share", source="§4.2 社区自治的行政化倾向; §6.4", step=0.05,
+        role="assumption", label="Attendance from mobilisation", zh="动员对出席的影响",
+        zh_help="居民议事会出席中依赖居委会走访与服务动员的比例（行政化挤占动员时间）")
     max_wait_days: int = param(
         20, "Longest a collective dispute waits for the next meeting before going up", ge=0, le=180,
         unit="days", source="assumption", role="lever",
@@ -482,7 +487,7 @@ class TalentParams(Group):
         role="assumption",
         label="Newcomer experience", zh="新人经验", zh_help="新入职工作者的经验水平")
     stress_onset: float = param(
-        0.7, "Load over capacity at which stress starts", ge=0, le=5, unit="ratio",
+        0.6, "Load over capacity at which stress starts", ge=0, le=5, unit="ratio",
         source="§4.2 小马拉大车", step=0.05, role="assumption",
         label="Load at stress onset", zh="压力起点负荷", zh_help="开始产生压力时的负荷与能力之比")
     stress_full: float = param(
