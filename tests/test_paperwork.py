@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from conftest import small_scenario
+from scipy import stats
 
-from model import GovernanceModel
+from model import GovernanceModel, simulate
 from model.cases import Case
 from model.rules.time_use import Attention, TimeUseRule, Work
 from model.scenario.rule_groups import AssessmentParams
@@ -115,3 +117,21 @@ def test_the_inspection_scores_records_done_and_writes_off_the_rest():
     assert committee.records_missed == 25.0, "the undone records are found missing"
     assert committee.paperwork_due == 0.0, "and no longer asked for"
     assert (committee.records_owed, committee.records_done) == (0.0, 0.0), "a new round starts"
+
+
+@pytest.mark.slow
+def test_process_weight_puts_records_first_by_choice_even_when_it_produces_no_more_of_them():
+    # record_hours 0: no documentation, so both assessments hand down the same paperwork (the
+    # tasks); only the committee's choice of where its hours go can make the shares differ
+    def shares(process_weight: float) -> np.ndarray:
+        scenario = small_scenario("baseline", {"assessment.record_hours": 0.0,
+                                               "assessment.process_weight": process_weight})
+        return np.array([simulate(scenario, seed=seed)["paperwork_share"]
+                         for seed in range(1, 7)])
+
+    process, outcome = shares(0.7), shares(0.2)
+    result = stats.ttest_ind(process, outcome, equal_var=False, alternative="greater")
+    assert result.pvalue < 0.01, (
+        f"expected more committee time on records under process weight ({process.mean():.3f}) "
+        f"than under outcome weight ({outcome.mean():.3f}); one-sided Welch p = "
+        f"{result.pvalue:.3g}")
