@@ -441,12 +441,35 @@ def test_committee_sends_back_up_a_pushed_down_case_it_cannot_settle():
     assert desk.calls == [("forward", 0, True)], "a failed push-down goes back up as a bounce"
 
 
-def test_committee_refers_a_case_an_ngo_can_take():
-    model, desk = district({"devolution.level": 0.0})
+def test_committee_refers_a_case_an_ngo_can_take_when_referring_scores_best():
+    model, desk = district({**SURE, "devolution.level": 0.0})
+    expecting(model.committees[0].choices, REFER=0.9, FORWARD=0.3)
     case = scripted(model, ELDERLY_CARE)
     hand_to(model.committees[0], case)
     work_through(model.committees[0])
-    assert desk.calls == [("refer", 0, "elderly_care")]
+    assert desk.calls == [("refer", 0, "elderly_care")] and case.decisions, (
+        "a referral is a choice the assessment scores")
+
+
+def test_committee_passes_up_a_case_an_ngo_could_take_when_that_scores_best():
+    model, desk = district({**SURE, "devolution.level": 0.0})
+    expecting(model.committees[0].choices, REFER=0.3, FORWARD=0.9)
+    case = scripted(model, ELDERLY_CARE)
+    hand_to(model.committees[0], case)
+    work_through(model.committees[0])
+    assert desk.calls == [("forward", 0, False)]
+
+
+def test_committee_cannot_refer_when_the_ngo_has_no_room():
+    model, desk = district({**SURE, "devolution.level": 0.0})
+    expecting(model.committees[0].choices, REFER=0.9, FORWARD=0.3)
+    for ngo in model.ngos:
+        ngo.hours_per_day = 0.0
+    case = scripted(model, ELDERLY_CARE)
+    hand_to(model.committees[0], case)
+    work_through(model.committees[0])
+    assert desk.calls == [("forward", 0, False)] and not case.decisions, (
+        "with no NGO to refer to there is nothing to choose: the case goes up")
 
 
 def test_committee_holds_a_collective_dispute_for_its_meeting():

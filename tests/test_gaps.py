@@ -21,7 +21,7 @@ from model import GovernanceModel, ScenarioError, load_scenario
 from model.cases import Level, Plan, Status
 from model.outcomes import outcome_value
 
-SEEDS = range(1, 7)
+SEEDS = range(1, 11)
 GAPS = ("stairwell_clutter", "flying_wire_charging")
 # the same two needs, each written into one department's remit
 COVERED = {"categories.stairwell_clutter.departments": ["housing"],

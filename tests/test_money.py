@@ -156,10 +156,15 @@ def contracts(threshold: float) -> GovernanceModel:
 
 
 def test_a_provider_that_falls_short_loses_its_contract_and_a_tender_follows():
-    model = contracts(threshold=1.0)
-    served = [ngo for ngo in model.ngos if ngo.served]
-    assert served, "some NGO should have served referred cases in 60 days"
-    for ngo in served:
+    scenario = small_scenario("procurement", {
+        "procurement.contract_days": 60, "procurement.renewal_threshold": 1.0,
+        "procurement.tender_days": 20})
+    model = stepped(scenario, seed=1, days=59)  # the term ends during the 60th day
+    short = [ngo for ngo in model.ngos if ngo.term_solved < ngo.term_served]
+    assert short, "some NGO should have failed a referred case in its first term"
+    for _ in range(5):
+        model.step()
+    for ngo in short:
         assert ngo.providers == 2 and not ngo.under_contract() and not ngo.has_room()
         assert ngo.professionalism == model.params.procurement.initial_professionalism
         assert not ngo.queue, "a dropped provider's waiting cases go back to the committees"

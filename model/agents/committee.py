@@ -121,30 +121,54 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         return self.stress[self._posts]
 
     def work_day(self) -> None:
-        """Divide the day's hours among administration, cases and self-governance, and work."""
+        """Divide the day's hours among administration, cases and self-governance, and work.
+
+        Volunteers' and cadres' hours go to cases first and what they leave to services. What
+        cases leave of the committee's own share is divided again between records and
+        self-governance, by the same choice.
+        """
         self.add_paperwork(self.admin_hours_per_day)
         # a recent daily average: the administrative work coming in
         self.paperwork_rate += 0.1 * (self._added_today - self.paperwork_rate)
         self._added_today = 0.0
-        workload = self.workload()
-        admin, cases, own_time = self.model.rules.time_use.allocate(
-            self.capacity(), [self.paperwork_due, self.queued_hours, math.inf], self.attention)
+        time_use, attention = self.model.rules.time_use, self.attention
+        capacity = self.capacity()
+        admin, cases, own_time = time_use.allocate(
+            capacity, [self.paperwork_due, self.case_hours_needed(), math.inf], attention)
+        helpers = self.volunteer_hours_per_day + self.help_hours
+        self.load_ratio = self.workload() / max(capacity + helpers, 1e-9)
+        worked_before = self.hours_worked
+        left = self.serve(helpers + cases)
+        own_left = min(left, cases)  # helpers' hours were spent first
+        helpers_left = left - own_left
+        # serve() counted every case hour; the committee's own are those not the helpers'
+        self.hours_worked = worked_before + (cases - own_left)
+        if own_left > 0.0:
+            more_admin, _, more_time = time_use.allocate(
+                own_left, [self.paperwork_due - admin, 0.0, math.inf], attention)
+            admin += more_admin
+            own_time += more_time
         self.paperwork_due -= admin
         self.paperwork_hours += admin
         self.records_done += admin
-        helpers = self.volunteer_hours_per_day + self.help_hours
-        self.load_ratio = workload / max(self.capacity() + helpers, 1e-9)
-        # volunteers and cadres sent down help with cases; what cases leave goes to residents
-        own_time += self.serve(cases + helpers)
         overhead = min(self.overhead_due, own_time)
         self.overhead_due -= overhead
-        self.hours_worked += admin + overhead
         services = own_time - overhead
-        self.service_hours += services
+        self.hours_worked += admin + overhead + services
+        self.service_hours += services + helpers_left
         if self.service_rate is None:
-            self.service_rate = services
-        self.service_rate += 0.1 * (services - self.service_rate)
+            self.service_rate = services + helpers_left
+        self.service_rate += 0.1 * (services + helpers_left - self.service_rate)
         self.help_hours = 0.0
+
+    def case_hours_needed(self) -> float:
+        """Hours its queued cases still need: work left on those started, a mean for the rest."""
+        needed = 0.0
+        mean = self._mean_hours
+        for case, ticket in self.queue:
+            if case.ticket == ticket:
+                needed += case.work_left if case.work_left > 0.0 else mean
+        return needed
 
     def workload(self) -> float:
         """Hours of work on the committee's desk: a day's paperwork, overhead owed, queued cases.
@@ -209,40 +233,46 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         model = self.model
         spec = model.category_specs[case.category]
         authorised = model.rules.devolution.has_authority(case.category)
-        intake = model.params.district.intake_hours
         if case.pushed_down:
-            return self._settle_or_forward(case)
+            return self._choose(case, authorised, referable=False)
         if spec.collective and model.rules.consultation.waits_for_meeting(
             self.next_meeting_day - model.day
         ):
             case.plan = Plan.MEETING
-            return intake
-        if spec.ngo_specialty and not case.ngo_tried and model.ngo_has_room(spec.ngo_specialty):
-            case.plan = Plan.REFER
-            return intake
-        if authorised:
-            return self._settle_or_forward(case)
+            return model.params.district.intake_hours
+        referable = (bool(spec.ngo_specialty) and not case.ngo_tried
+                     and model.ngo_has_room(spec.ngo_specialty))
+        if authorised or referable:
+            return self._choose(case, authorised, referable)
         case.plan = Plan.FORWARD
-        return intake
+        return model.params.district.intake_hours
 
-    def _settle_or_forward(self, case: Case) -> float:
-        """Choose how to handle a case it may settle; return the hours the choice takes.
+    def _choose(self, case: Case, authorised: bool, referable: bool) -> float:
+        """Choose how to handle a case it may settle or refer; return the hours it takes.
 
-        The committee settles it, passes it up, or (a hard case) closes it unsolved (应付),
-        weighing what the street's assessment is expected to give each option against the
-        hours it costs while the committee is behind (see :mod:`model.rules.assessment`). A
-        pushed-down case passed back up counts as a bounce; a case devolved to the committee
-        passed up is a duty declined, which the assessment counts as missed.
+        With authority (or a case pushed down to it) the committee may settle it, pass it up,
+        or (a hard case) close it unsolved (应付); when the NGO of its specialty has room it
+        may refer it instead. It weighs what the street's assessment is expected to give each
+        option against the hours it costs while the committee is behind (see
+        :mod:`model.rules.assessment`). A pushed-down case passed back up counts as a bounce; a
+        case devolved to the committee passed up is a duty declined, which the assessment
+        counts as missed; a referral that comes back unsolved counts against it.
         """
         model = self.model
         rule = model.rules.assessment
-        work = (model.category_specs[case.category].work_hours
-                * model.rules.information.work_factor(case))
-        authorised = model.rules.devolution.has_authority(case.category)
-        passing_up = Plan.DECLINE if authorised else Plan.FORWARD
-        options = {Plan.SETTLE: work, passing_up: 0.0}
-        if case.hard:
-            options[Plan.CLOSE] = 0.0
+        options: dict[Plan, float] = {}
+        work = 0.0
+        if authorised or case.pushed_down:
+            work = (model.category_specs[case.category].work_hours
+                    * model.rules.information.work_factor(case))
+            options[Plan.SETTLE] = work
+            options[Plan.DECLINE if authorised else Plan.FORWARD] = 0.0
+            if case.hard:
+                options[Plan.CLOSE] = 0.0
+        else:
+            options[Plan.FORWARD] = 0.0
+        if referable:
+            options[Plan.REFER] = 0.0
         pressure = rule.pressure(self.workload(), self.capacity())
         case.plan = rule.decide(self.choices, case, options, pressure, model.streams["choice"])
         return work if case.plan == Plan.SETTLE else model.params.district.intake_hours
@@ -340,7 +370,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     # -- services (scheduled event) -------------------------------------------------------------
     def serve_residents(self) -> None:
-        """Spend the month's spare hours on residents' services (a monthly event)."""
+        """Turn the month's service hours into residents' satisfaction (a monthly event)."""
         population = self.model.population
         part = population.community_slice(self.community)
         quality = self.model.rules.services.quality(self.service_hours, part.stop - part.start)
@@ -348,7 +378,6 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         population.satisfaction[part] = self.model.rules.services.satisfaction_after(
             population.satisfaction[part], quality)
         population.refresh_community(self.community, old_sat, old_trust)
-        self.hours_worked += self.service_hours
         self.service_hours = 0.0
 
     # -- assessment (scheduled event) -----------------------------------------------------------

@@ -1,9 +1,10 @@
-"""社区服务 rule: what committee time left after paperwork and cases does for residents (§4.2).
+"""社区服务 rule: what the committee's hours of service do for residents (§4.2).
 
 The source says process-weighted assessment and pushed-down administrative work pull the
-committee's effort away from serving residents (偏离了服务居民、促进自治的本源). Hours a
-committee has left after paperwork, meetings and cases go to residents' services (visits,
-activities, help); each month the community's satisfaction moves toward a service quality
+committee's effort away from serving residents (偏离了服务居民、促进自治的本源). The hours a
+committee chooses to give self-governance beyond meetings' overhead, and what volunteers and
+cadres leave of theirs, go to residents' services (visits, activities, help; see
+:mod:`model.rules.time_use`); each month the community's satisfaction moves toward a service quality
 that saturates with service hours per resident: q = h / (h + half_hours).
 """
 
@@ -18,7 +19,7 @@ MONTH_DAYS = 30
 
 
 class ServiceRule:
-    """Turns a month of a committee's spare hours into residents' satisfaction."""
+    """Turns a month of a committee's service hours into residents' satisfaction."""
 
     def __init__(self, params: ServiceParams) -> None:
         self.params = params
