@@ -44,8 +44,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.overhead_due = 0.0
         self.volunteer_hours_per_day = 0.0
         self.attention = model.rules.time_use.attention()
-        self.records_owed = 0.0  # this round's administrative hours, owed and done
-        self.records_done = 0.0
+        # this round's administrative hours; what is still due of them is paperwork_due, since
+        # the inspection writes off what is left at the round's end
+        self.records_owed = 0.0
         self.records_missed = 0.0  # hours the inspections found undone, over the run
         self.meeting_pool: list[tuple[Case, int]] = []
         self.paperwork_hours = 0.0
@@ -150,7 +151,6 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             own_time += more_time
         self.paperwork_due -= admin
         self.paperwork_hours += admin
-        self.records_done += admin
         overhead = min(self.overhead_due, own_time)
         self.overhead_due -= overhead
         services = own_time - overhead
@@ -389,20 +389,20 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         """
         model = self.model
         rate = model.params.assessment.learning_rate
-        records = self.records_done / self.records_owed if self.records_owed > 0 else 1.0
-        scored = [total for total, _ in self.choices.seen.values()]
-        count = sum(n for _, n in self.choices.seen.values())
+        owed = self.records_owed
+        records = (owed - self.paperwork_due) / owed if owed > 0 else 1.0
+        case_score = self.choices.round_mean()
         part = model.population.community_slice(self.community)
         satisfaction = float(model.population.satisfaction[part].mean()) if (
             part.stop > part.start) else model.params.assessment.prior_score
         found = model.rules.time_use.losses(
-            records, sum(scored) / count if count else 1.0 - self.attention.losses[1],
+            records, 1.0 - self.attention.losses[1] if case_score is None else case_score,
             satisfaction)
         self.attention.learn(found, rate)
         self.choices.learn(rate)
         self.records_missed += self.paperwork_due
         self.paperwork_due = 0.0
-        self.records_owed = self.records_done = 0.0
+        self.records_owed = 0.0
 
     # -- workforce (the daily update is district-wide: model.workforce) -------------------------
     def quit(self, position: int) -> None:

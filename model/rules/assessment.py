@@ -55,6 +55,11 @@ class Expectations:
         totals[0] += score
         totals[1] += 1.0
 
+    def round_mean(self) -> float | None:
+        """The mean score of every case scored this round, whatever its option (None if none)."""
+        count = sum(n for _, n in self.seen.values())
+        return sum(total for total, _ in self.seen.values()) / count if count else None
+
     def learn(self, rate: float) -> None:
         """End a round: move each tried option's expectation toward what the round gave."""
         for plan, (total, count) in self.seen.items():
