@@ -210,7 +210,7 @@ class GovernanceModel(mesa.Model):
             legs = self.category_legs[c]
             if not legs or spec.material_cost == 0.0:
                 continue
-            moved = follow if self.rules.devolution.has_authority(c) else 0.0
+            moved = follow if self.rules.devolution.is_duty(c) else 0.0
             plan[:, committee] += need * moved
             for department in legs:
                 plan[:, department] += need * (1.0 - moved) / len(legs)

@@ -412,6 +412,22 @@ def test_committee_passes_up_an_authorised_case_when_forwarding_scores_best():
         "passing up a devolved case is declining a duty")
 
 
+def test_committee_works_a_duty_without_power_and_settles_it_only_as_seldom_as_that_allows():
+    model, desk = district({**SURE, "devolution.level": 1.0,
+                            "devolution.authority_follows": 0.0,
+                            "devolution.committee_solve_prob": 1.0,
+                            "devolution.novice_settle_factor": 1.0,
+                            "devolution.unauthorised_solve_prob": 0.0})
+    expecting(model.committees[0].choices, SETTLE=0.9, DECLINE=0.3)
+    model.treasury.balance[:] = 1e6  # money is not what stops it
+    case = scripted(model, HOUSING_REPAIR)
+    hand_to(model.committees[0], case)
+    work_through(model.committees[0])
+    assert case.plan == Plan.SETTLE and desk.calls == [("forward", 0, False)], (
+        "a duty devolved without the power to settle it (有责无权) is worked, then passed up")
+    assert model.committees[0].hours_worked > 0, "the attempt took the committee's hours"
+
+
 def test_committee_closes_a_hard_case_unsolved_when_closing_scores_best():
     model, desk = district({**SURE, "devolution.level": 1.0})
     expecting(model.committees[0].choices, SETTLE=0.3, DECLINE=0.3, CLOSE=0.9)

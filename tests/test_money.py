@@ -129,6 +129,7 @@ def test_earmarked_funds_leave_fixes_undone_while_money_lapses():
 
 def test_a_committee_without_money_settles_no_case_that_needs_it_but_as_a_makeshift():
     scenario = small_scenario("unfunded_devolution", {
+        "devolution.authority_follows": 1.0,  # the power to settle, but not the money
         "funds.committee_funds_per_1000_residents": 0.0,
         "devolution.unauthorised_solve_prob": 0.0})  # no makeshift fixes either
     model = GovernanceModel(scenario, rng=3)

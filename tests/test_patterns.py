@@ -56,6 +56,10 @@ def test_unfunded_devolution_overloads_committees_and_gains_less_satisfaction() 
     assert_effect("mean_satisfaction", lower="unfunded_devolution", higher="funded_devolution")
 
 
+def test_duties_devolved_without_power_or_staff_overload_committees_beyond_today() -> None:
+    assert_effect("mean_worker_stress", lower="baseline", higher="unfunded_devolution")
+
+
 def test_process_assessment_reports_more_closure_but_solves_and_satisfies_less() -> None:
     assert_effect("reported_closure_rate", lower="outcome_assessment", higher="baseline")
     assert_effect("resolved_share", lower="baseline", higher="outcome_assessment")

@@ -122,6 +122,16 @@ def test_authority_follows_listing_order_of_devolvable_categories():
     assert granted[1.0] == {0, 2, 3, 4}, "level 1 devolves every devolvable, never others"
 
 
+def test_authority_follows_only_its_share_of_the_devolved_duties():
+    devolvable = [True, False, True, True, True]
+    rule = DevolutionRule(DevolutionParams(level=1.0, authority_follows=0.5), devolvable)
+    assert rule.duties == {0, 2, 3, 4}, "every devolvable category becomes the committees' duty"
+    assert rule.authorised == {0, 2}, "half the duties, the first listed, carry the power"
+    assert rule.is_duty(3) and not rule.has_authority(3), "a duty without power: 有责无权"
+    powerless = DevolutionRule(DevolutionParams(level=1.0, authority_follows=0.0), devolvable)
+    assert powerless.duties == rule.duties and powerless.authorised == frozenset()
+
+
 def test_extra_positions_proportional_to_resources_follow():
     hours = np.array([7.0, 100.0, 14.0, 21.0])  # category 1 is not devolvable
     extra = [DevolutionRule(DevolutionParams(level=1.0, resources_follow=share),

@@ -232,9 +232,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         """Decide what to do with a case and return the hours it takes."""
         model = self.model
         spec = model.category_specs[case.category]
-        authorised = model.rules.devolution.has_authority(case.category)
+        duty = model.rules.devolution.is_duty(case.category)
         if case.pushed_down:
-            return self._choose(case, authorised, referable=False)
+            return self._choose(case, duty, referable=False)
         if spec.collective and model.rules.consultation.waits_for_meeting(
             self.next_meeting_day - model.day
         ):
@@ -242,16 +242,17 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             return model.params.district.intake_hours
         referable = (bool(spec.ngo_specialty) and not case.ngo_tried
                      and model.ngo_has_room(spec.ngo_specialty))
-        if authorised or referable:
-            return self._choose(case, authorised, referable)
+        if duty or referable:
+            return self._choose(case, duty, referable)
         case.plan = Plan.FORWARD
         return model.params.district.intake_hours
 
-    def _choose(self, case: Case, authorised: bool, referable: bool) -> float:
+    def _choose(self, case: Case, duty: bool, referable: bool) -> float:
         """Choose how to handle a case it may settle or refer; return the hours it takes.
 
-        With authority (or a case pushed down to it) the committee may settle it, pass it up,
-        or (a hard case) close it unsolved (应付); when the NGO of its specialty has room it
+        A case devolved to it as its duty (or pushed down to it) the committee may try to
+        settle, pass up, or (a hard case) close unsolved (应付); a duty without the power to
+        settle it is tried as seldom succeeds. When the NGO of its specialty has room it
         may refer it instead. It weighs what the street's assessment is expected to give each
         option against the hours it costs while the committee is behind (see
         :mod:`model.rules.assessment`). A pushed-down case passed back up counts as a bounce; a
@@ -262,11 +263,11 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         rule = model.rules.assessment
         options: dict[Plan, float] = {}
         work = 0.0
-        if authorised or case.pushed_down:
+        if duty or case.pushed_down:
             work = (model.category_specs[case.category].work_hours
                     * model.rules.information.work_factor(case))
             options[Plan.SETTLE] = work
-            options[Plan.DECLINE if authorised else Plan.FORWARD] = 0.0
+            options[Plan.DECLINE if duty else Plan.FORWARD] = 0.0
             if case.hard:
                 options[Plan.CLOSE] = 0.0
         else:

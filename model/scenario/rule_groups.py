@@ -103,13 +103,19 @@ class DevolutionParams(Group):
         0.2, "Share of devolvable categories committees may settle themselves", ge=0, le=1,
         unit="share", source="§6.2 梳理下放权力清单", step=0.05, role="lever",
         label="Devolution level", zh="下放程度", zh_help="社区居委会可自行处置的可下放诉求类别比例")
+    authority_follows: float = param(
+        1.0, "Share of the devolved duties that carry the power to settle them (权随事走)", ge=0,
+        le=1, unit="share", source="§4.2 不给予相应的资源和权力; §6.2 权随事走", step=0.05,
+        role="lever", label="Authority follows duties", zh="权力随事转比例",
+        zh_help="下放给社区的事项中同时下放处置权的比例；其余为有责无权")
     resources_follow: float = param(
         0.0, "Share of the devolved workload's staff and money that follows it (费随事清)", ge=0,
         le=1, unit="share", source="§6.2 完善配套支持政策", step=0.05, role="lever",
         label="Resources follow duties", zh="资源随事转比例",
         zh_help="随下放工作量一并下沉的人员和经费比例（费随事清）")
     unauthorised_solve_prob: float = param(
-        0.3, "Chance a committee settles a pushed-down case it has no authority for (有责无权)",
+        0.3, "Chance a committee settles a case it has no power over (pushed down, or a duty "
+        "devolved without authority: 有责无权)",
         ge=0, le=1, unit="probability", source="§4.2 有责无权", step=0.05, role="assumption",
         label="Settling without authority", zh="无权处置成功率",
         zh_help="居委会办结无处置权的下推诉求的概率（有责无权）")
