@@ -47,6 +47,9 @@ class CaseDesk(Protocol):
     def return_to_committee(self, case: Case) -> None:
         """NGO: the referred case was not solved and goes back to the committee."""
 
+    def meeting_ended(self, case: Case) -> None:
+        """Department: the last summoned part is answered; close, or route what was let pass."""
+
     def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
         """End an open case at ``level`` with ``status``."""
 

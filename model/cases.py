@@ -122,7 +122,7 @@ class Case:
         "lost", "systems", "legs", "leg", "status", "level", "closed_day", "holder",
         "ticket", "bounces", "misrouted", "trips", "duplicate_entries", "escalations",
         "whistled", "work_left", "hard", "pushed_down", "joint_parts", "channel", "plan",
-        "ngo_tried", "hard_worked", "quick_closed", "decisions", "refused_by",
+        "ngo_tried", "hard_worked", "quick_closed", "decisions", "refused_by", "skipped",
     )
 
     def __init__(
@@ -164,6 +164,7 @@ class Case:
         # escalations at the choice, times it came back to the chooser]
         self.decisions: list[list] | None = None
         self.refused_by = 0  # bit set of the departments that refused it as not their remit
+        self.skipped = 0  # bit set of the departments that let a street's invitation pass
 
     @property
     def is_open(self) -> bool:

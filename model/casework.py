@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.casedesk import CaseDesk
-from model.cases import Attribute, Case, Channel, Level, Node, NodeKind, Reason, Status
+from model.cases import Attribute, Case, Channel, Level, Node, NodeKind, Plan, Reason, Status
 from model.ledger import Calendar, Tally
 from model.needs import NeedDraws
 
@@ -271,7 +271,11 @@ class Casework:
             self.send(case, self._street_of(case), Reason.LEG_DONE)
 
     def whistle(self, case: Case, street: StreetOffice) -> None:
-        """Summon every department the case still needs to act on it together (吹哨)."""
+        """Summon every department the case still needs to act on it together (吹哨).
+
+        Without the whistle the same call is an invitation to a coordination meeting, which
+        does not bind (see :class:`model.rules.whistle.WhistleRule`).
+        """
         model = self.model
         whistle = model.rules.whistle
         case.whistled = True
@@ -282,7 +286,29 @@ class Casework:
         case.joint_parts = len(remaining)
         for dept in remaining:
             model.departments[dept].summon(case, deadline)
-        self.tally.whistles += 1
+        if whistle.enabled:
+            self.tally.whistles += 1
+        else:
+            self.tally.invitations += 1
+
+    def meeting_ended(self, case: Case) -> None:
+        """Every department summoned to ``case`` has answered: close it, or route what is left.
+
+        A part a department failed closes the case unsolved at the street. Parts let pass
+        under an invitation that does not bind go back to the street to be routed one by one.
+        """
+        if case.plan != Plan.FAILED and case.skipped:
+            done, remaining = case.legs[:case.leg], case.legs[case.leg:]
+            case.legs = done + tuple(d for d in remaining if case.skipped >> d & 1)
+            case.skipped = 0
+            case.plan = Plan.NONE
+            street = self.model.streets[case.street]
+            case.move(street.node)  # the meeting's entries and timers lapse
+            street.enqueue(case)
+            return
+        case.leg = len(case.legs)
+        solved = case.plan != Plan.FAILED
+        self.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED, Level.STREET)
 
     def assign(self, case: Case, street: StreetOffice, department: int) -> None:
         """The street assigns a case no remit covers to ``department`` with the whistle.

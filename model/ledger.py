@@ -70,7 +70,8 @@ class Tally:
     callbacks: int = 0
     hotline_reports: int = 0
     callbacks_satisfied: int = 0
-    whistles: int = 0
+    whistles: int = 0  # summonses that bind (吹哨)
+    invitations: int = 0  # coordination meetings the street called without the whistle
     claims: int = 0  # cases no remit covers that a department took on (认领)
     assignments: int = 0  # such cases the street assigned with the whistle
     meetings: int = 0

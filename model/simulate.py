@@ -80,4 +80,7 @@ def daily_series(model: GovernanceModel) -> pd.DataFrame:
     """The daily outcomes the DataCollector recorded, one row per day (day 0 = start)."""
     frame = model.datacollector.get_model_vars_dataframe()
     frame.index.name = "day"
+    # an outcome undefined every day so far (None) is a column of NaN, as written to CSV
+    undefined = [name for name in frame.columns if frame[name].dtype == object]
+    frame[undefined] = frame[undefined].apply(pd.to_numeric)
     return frame.reset_index()

@@ -69,6 +69,9 @@ class RecordingDesk:
     def return_to_committee(self, case: Case) -> None:
         self.calls.append(("return_to_committee", case.id))
 
+    def meeting_ended(self, case: Case) -> None:
+        self.calls.append(("meeting_ended", case.id, case.plan, case.skipped))
+
     def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
         self.calls.append(("close", case.id, status, level))
 
@@ -278,7 +281,8 @@ def test_department_works_a_hard_case_through_when_that_scores_best():
 
 
 def test_summoned_department_answers_at_its_deadline_in_overtime():
-    model, desk = district({**SURE, "departments.health.hours_per_1000_residents": 0.5})
+    model, desk = district({**SURE, "departments.health.hours_per_1000_residents": 0.5},
+                           scenario="whistle")
     health = model.departments[HEALTH]
     expecting(health.answering, REPORT=0.9, TOKEN=0.1)
     case = scripted(model, HEALTH_SERVICE)
@@ -289,24 +293,56 @@ def test_summoned_department_answers_at_its_deadline_in_overtime():
     need = health._part_hours(case)
     assert desk.calls[0] == ("pay", round((need - 1.0) * wage, 6)), (
         "the hours beyond the day's should be paid as overtime")
-    assert without_pay(desk.calls)[0][:2] == ("close", 0)
-    assert without_pay(desk.calls)[0][3] == Level.STREET, "a joint case is settled at the street"
+    assert without_pay(desk.calls) == [("meeting_ended", 0, Plan.NONE, 0)], (
+        "the part is done and the meeting ends")
 
 
 @pytest.mark.parametrize("rated", [True, False])
 def test_summoned_department_answers_in_name_only_when_that_scores_best(rated):
-    model, desk = district({**SURE, "whistle.street_rates_answers": rated})
+    model, desk = district({**SURE, "whistle.street_rates_answers": rated}, scenario="whistle")
     health = model.departments[HEALTH]
     expecting(health.answering, REPORT=0.3, TOKEN=0.9)
     case = scripted(model, HEALTH_SERVICE)
     case.joint_parts = 1
     health.summon(case, deadline=model.day)
     health.work_day()
-    assert desk.calls == [("close", 0, Status.CLOSED_UNSOLVED, Level.STREET)], (
-        "a part answered in name only is left undone")
+    assert desk.calls == [("meeting_ended", 0, Plan.NONE, 1 << HEALTH)], (
+        "a part answered in name only is left undone, for routing")
     assert [record[1] for record in case.decisions] == [Plan.TOKEN]
     assert case.decisions[0][3] == int(rated), (
         "the street's rating blames an answer in name only when the rating counts")
+
+
+def test_invited_department_lets_the_invitation_pass_at_its_deadline_without_overtime():
+    model, desk = district({**SURE, "departments.health.hours_per_1000_residents": 0.5})
+    health = model.departments[HEALTH]
+    expecting(health.answering, REPORT=0.9, TOKEN=0.1)
+    case = scripted(model, HEALTH_SERVICE)
+    case.joint_parts = 1
+    health.summon(case, deadline=model.day)
+    health.work_day()
+    assert desk.calls == [("meeting_ended", 0, Plan.NONE, 1 << HEALTH)], (
+        "without the whistle no overtime is worked for an invitation: its part goes to routing")
+    assert case.decisions is None, "how a department answered an invitation is not counted"
+
+
+def test_invited_department_with_spare_hours_chooses_by_hours_alone():
+    answers = []
+    for report, token in ((0.9, 0.1), (0.1, 0.9)):  # what a counted summons would score
+        model, desk = district({"departments.health.hours_per_1000_residents": 50.0})
+        health = model.departments[HEALTH]
+        expecting(health.answering, REPORT=report, TOKEN=token)
+        cases = [scripted(model, HEALTH_SERVICE, case_id=i) for i in range(40)]
+        for case in cases:
+            case.joint_parts = 1
+            health.summon(case, deadline=model.day + 5)
+        health.work_day()
+        assert all(case.decisions is None for case in cases), "an invitation is not counted"
+        answers.append([call for call in desk.calls if call[0] == "meeting_ended"])
+    assert len(answers[0]) == 40 and answers[0] == answers[1], (
+        "expected scores do not sway a choice nobody counts")
+    assert {call[3] for call in answers[0]} == {0, 1 << HEALTH}, (
+        "an idle department prices no hours, so it does or lets pass the part alike")
 
 
 def test_summoned_department_waits_for_spare_hours_before_its_deadline():

@@ -225,9 +225,15 @@ def test_whistle_on_arrival_conditions():
     whistled = case(legs=(0, 1))
     whistled.whistled = True
     assert not rule.on_arrival(whistled, today=0), "a case is whistled once"
-    off = WhistleRule(WhistleParams(enabled=False))
-    assert not off.on_arrival(case(legs=(0, 1)), 99) and off.stuck_check_after() is None, (
-        "a disabled whistle never blows")
+    unconvened = WhistleRule(WhistleParams(enabled=False, street_convenes=False))
+    assert not unconvened.on_arrival(case(legs=(0, 1)), 99), "no whistle, no meeting: routed"
+    off = WhistleRule(WhistleParams(enabled=False, min_departments=2, stuck_days=15))
+    assert off.on_arrival(case(legs=(0, 1)), 0), "without the whistle a joint case may be convened"
+    assert not off.on_arrival(escalated, 0) and not off.on_arrival(case(), 99), (
+        "without the whistle stuck and escalated cases are not the street's to call")
+    assert off.stuck_check_after() is None
+    assert (off.deadline(10), rule.deadline(10)) == (10 + 10, 10 + 2), (
+        "an invitation gives invitation_days, a summons response_deadline_days")
 
 
 # -- one-stop -----------------------------------------------------------------------------------

@@ -70,9 +70,12 @@ class Department(CaseQueue, mesa.Agent):
 
         Answering is a choice (see :mod:`model.rules.assessment`): report and do the part,
         in overtime if the spare hours fall short, or answer in name only (走过场) with a
-        screening's hours and leave the part undone.
+        screening's hours and leave the part undone. Without the whistle the street's
+        invitation does not bind: the department's assessment does not count how it answered,
+        and it works no overtime for it.
         """
         model = self.model
+        binding = model.rules.whistle.enabled
         waiting = []
         for case, ticket, deadline in self.summons:
             if case.ticket != ticket:
@@ -82,7 +85,14 @@ class Department(CaseQueue, mesa.Agent):
                 waiting.append((case, ticket, deadline))
                 continue
             token = self.spec.screening_hours
-            answer = self._choose(self.answering, case, {Plan.REPORT: need, Plan.TOKEN: token})
+            if binding:
+                answer = self._choose(self.answering, case,
+                                      {Plan.REPORT: need, Plan.TOKEN: token})
+            elif need > hours:
+                answer = Plan.TOKEN
+            else:
+                answer = self._choose(self.answering, case,
+                                      {Plan.REPORT: need, Plan.TOKEN: token}, counted=False)
             if answer == Plan.TOKEN:
                 model.rules.whistle.rate_token_answer(model.rules.assessment, case)
                 spent = min(hours, token)
@@ -107,15 +117,14 @@ class Department(CaseQueue, mesa.Agent):
     def _finish_part(self, case: Case, done: bool = True) -> None:
         model = self.model
         case.joint_parts -= 1
-        if not done or model.streams["handling"].random() >= self.spec.solve_prob:
+        if not done:
+            case.skipped |= 1 << self.index  # a part left undone goes back to routing
+        elif model.streams["handling"].random() >= self.spec.solve_prob:
             case.plan = Plan.FAILED
         elif not model.casework.fund_fix(case, self.index):
             case.plan = Plan.FAILED
         if case.joint_parts == 0:
-            solved = case.plan != Plan.FAILED
-            case.leg = len(case.legs)
-            model.casework.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED,
-                                 Level.STREET)
+            model.casework.meeting_ended(case)
 
     # -- queue -------------------------------------------------------------------------------
     def start(self, case: Case) -> float:
@@ -157,12 +166,13 @@ class Department(CaseQueue, mesa.Agent):
         return spec.hard_extra_hours * self.model.rules.information.work_factor(case)
 
     def _choose(self, expectations: Expectations, case: Case,
-                options: dict[Plan, float]) -> Plan:
+                options: dict[Plan, float], counted: bool = True) -> Plan:
         if len(options) == 1:
             return next(iter(options))
         rule = self.model.rules.assessment
         pressure = rule.pressure(len(self.queue) * self._mean_hours, self.hours_per_day)
-        return rule.decide(expectations, case, options, pressure, self.model.streams["choice"])
+        return rule.decide(expectations, case, options, pressure, self.model.streams["choice"],
+                           counted)
 
     def finish(self, case: Case) -> None:
         """Bounce, push down, or finish the work (closing hard cases unsolved if it must)."""

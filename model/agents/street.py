@@ -24,8 +24,10 @@ class StreetOffice(CaseQueue, mesa.Agent):
     the street remembers which department last saw such a category through and asks it first.
     With the whistle on, it may summon every department a case needs at once (吹哨) for
     multi-department, stuck or escalated cases, or assign a refused gap case to a nearest
-    department, which must answer; it chooses between whistling and routing by what each is
-    expected to score against the coordination hours a summons costs.
+    department, which must answer; without it, it may only invite the departments of a
+    multi-department case to a coordination meeting, which they may let pass. It chooses
+    between convening and routing by what each is expected to score against the coordination
+    hours a meeting costs; parts left undone at a meeting come back to it for routing.
     """
 
     model: GovernanceModel
@@ -39,6 +41,7 @@ class StreetOffice(CaseQueue, mesa.Agent):
         self.hall: Hall | None = None
         self.whistles = 0
         self.to_whistle: deque[tuple[Case, int]] = deque()
+        self.coordination_owed = 0.0  # meeting hours run past yesterday's, taken from today's
         self.claims: dict[int, int] = {}  # gap category -> department that last saw one through
         self.whistling = model.rules.assessment.expectations()
         # looked up for every case the street routes
@@ -55,15 +58,21 @@ class StreetOffice(CaseQueue, mesa.Agent):
             self.hall.work_day()
 
     def _coordinate(self, hours: float) -> None:
-        """Blow the whistle for waiting cases while coordination hours last."""
+        """Convene departments for waiting cases while coordination hours last.
+
+        A meeting may run past the day's hours; what it overran is taken from the next day's,
+        so a small street office convenes as often per hour as a large one.
+        """
         cost = self.model.params.whistle.coordination_hours
         waiting = self.to_whistle
-        while waiting and hours >= cost:
+        hours -= self.coordination_owed
+        while waiting and hours > 0.0:
             case, ticket = waiting.popleft()
             if case.ticket == ticket and case.is_open:
                 hours -= cost
                 self.hours_worked += cost
                 self.whistle(case)
+        self.coordination_owed = -hours if hours < 0.0 else 0.0
 
     def start(self, case: Case) -> float:
         """Screening and routing hours (a whistle's coordination comes later in the day)."""

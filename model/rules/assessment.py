@@ -101,7 +101,7 @@ class AssessmentRule:
         return behind if behind < 1.0 else 1.0
 
     def decide(self, expectations: Expectations, case: Case, options: dict[Plan, float],
-               pressure: float, rng: np.random.Generator) -> Plan:
+               pressure: float, rng: np.random.Generator, counted: bool = True) -> Plan:
         """Pick a handling option for ``case`` and remember the choice on the case.
 
         Args:
@@ -111,10 +111,13 @@ class AssessmentRule:
             pressure: The unit's pressure (:meth:`pressure`); an hour costs
                 ``hour_price x pressure`` of score.
             rng: The stream the choice draws from.
+            counted: Whether the unit's assessment counts this choice; one it does not count
+                expects no score from any option and is not remembered, so only hours weigh.
         """
         p = self.params
         price = p.hour_price * pressure
-        expected, prior = expectations.expected, expectations.prior  # expectations.of, inlined
+        prior = expectations.prior
+        expected = expectations.expected if counted else {}  # expectations.of, inlined
         temperature = p.choice_temperature
         if len(options) == 2:
             chosen = self._pick_of_two(options, expected, prior, price, temperature, rng)
@@ -130,7 +133,8 @@ class AssessmentRule:
                 draw -= weight
                 if draw < 0:
                     break
-        self._remember(case, expectations, chosen)
+        if counted:
+            self._remember(case, expectations, chosen)
         return chosen
 
     @staticmethod

@@ -21,6 +21,11 @@ class WhistleRule:
     costs ``coordination_hours`` of the street's time, so whistling at everything has a price;
     summoned departments answer by the deadline, choosing to report and do their part or to
     answer in name only, which the street may rate down.
+
+    Without the whistle (``street_convenes``) the street may still invite the departments a
+    multi-department case needs to meet on it (协调会), but the invitation does not bind:
+    they answer within ``invitation_days``, and how they answered does not count in their
+    assessment; stuck, escalated and unclaimed cases are not the street's to call.
     """
 
     def __init__(self, params: WhistleParams) -> None:
@@ -28,17 +33,20 @@ class WhistleRule:
 
     @property
     def enabled(self) -> bool:
-        """Whether street offices may whistle at all."""
+        """Whether street offices may whistle, a summons that binds."""
         return self.params.enabled
 
     def on_arrival(self, case: Case, today: int) -> bool:
-        """Whether a case reaching the street should be whistled at once."""
-        if not self.params.enabled or case.whistled:
+        """Whether the street may summon (or invite) departments to a case reaching it."""
+        params = self.params
+        if case.whistled:
             return False
         remaining = len(case.legs) - case.leg
-        refused = case.unclaimed and case.bounces >= self.params.assign_after_refusals
-        return (remaining >= self.params.min_departments or case.escalations > 0 or refused
-                or case.days_open(today) >= self.params.stuck_days)
+        if not params.enabled:
+            return params.street_convenes and remaining >= params.min_departments
+        refused = case.unclaimed and case.bounces >= params.assign_after_refusals
+        return (remaining >= params.min_departments or case.escalations > 0 or refused
+                or case.days_open(today) >= params.stuck_days)
 
     def stuck_check_after(self) -> int | None:
         """Days after routing to a department at which a still-waiting case is whistled."""
@@ -50,9 +58,11 @@ class WhistleRule:
         Whether the street's rating counts in departments' assessment is the setting
         ``street_rates_answers`` (赋予街道统筹协调权: the street judges who reported).
         """
-        if self.params.street_rates_answers:
+        if self.params.enabled and self.params.street_rates_answers:
             assessment.blame_last_choice(case)
 
     def deadline(self, today: int) -> int:
-        """Last day a summoned department may act on its part."""
-        return today + self.params.response_deadline_days
+        """Last day a summoned (or, without the whistle, invited) department answers."""
+        days = (self.params.response_deadline_days if self.params.enabled
+                else self.params.invitation_days)
+        return today + days

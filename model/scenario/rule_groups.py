@@ -213,8 +213,22 @@ class WhistleParams(Group):
         "joint_fidelity": ("", "departments hearing a case together restore its whole record"),
     }
 
-    enabled: bool = param(False, "Street offices may blow the whistle", source="§4.1", role="lever",
-                          label="Street whistle", zh="街道吹哨", zh_help="街道办事处可以吹哨")
+    enabled: bool = param(
+        False, "Street offices may blow the whistle: a summons that binds, by a deadline, for "
+        "multi-department, stuck, escalated and unclaimed cases", source="§4.1", role="lever",
+        label="Street whistle", zh="街道吹哨",
+        zh_help="街道办事处可以吹哨：对多部门、滞留、投诉升级和无人认领的诉求召集部门限期报到")
+    street_convenes: bool = param(
+        True, "Without the whistle, street offices may still invite the departments a "
+        "multi-department case needs to a coordination meeting (协调会), an invitation that "
+        "does not bind", source="§4.1 赋予街道更大的统筹协调权", role="assumption",
+        label="Street convenes without the whistle", zh="街道协调会",
+        zh_help="未推行吹哨时，街道仍可邀请多部门诉求涉及的部门开协调会，但邀请没有约束力")
+    invitation_days: int = param(
+        10, "Days a department invited without the whistle may take before it answers", ge=0,
+        le=90, unit="days", source="§4.1 统筹协调", role="assumption",
+        label="Answer to an invitation within", zh="协调邀请答复天数",
+        zh_help="未推行吹哨时，受邀部门答复街道协调邀请前可拖延的天数")
     stuck_days: int = param(
         15, "Days a case may wait at a department before the street whistles", ge=1, le=180,
         unit="days", source="§4.1", role="lever",
