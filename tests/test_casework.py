@@ -280,15 +280,21 @@ def test_department_works_a_hard_case_through_when_that_scores_best():
     assert [record[1] for record in case.decisions] == [Plan.WORK, Plan.WORK]
 
 
-def test_summoned_department_answers_at_its_deadline_in_overtime():
-    model, desk = district({**SURE, "departments.health.hours_per_1000_residents": 0.5},
-                           scenario="whistle")
+def answer_summons_due_today(model: GovernanceModel, **expected: float) -> tuple[Any, Case]:
+    """Summon health to a one-part case due today, with ``expected`` answer scores; work a day."""
     health = model.departments[HEALTH]
-    expecting(health.answering, REPORT=0.9, TOKEN=0.1)
+    expecting(health.answering, **expected)
     case = scripted(model, HEALTH_SERVICE)
     case.joint_parts = 1
     health.summon(case, deadline=model.day)
     health.work_day()
+    return health, case
+
+
+def test_summoned_department_answers_at_its_deadline_in_overtime():
+    model, desk = district({**SURE, "departments.health.hours_per_1000_residents": 0.5},
+                           scenario="whistle")
+    health, case = answer_summons_due_today(model, REPORT=0.9, TOKEN=0.1)
     wage = model.params.talent.wage_per_hour
     need = health._part_hours(case)
     assert desk.calls[0] == ("pay", round((need - 1.0) * wage, 6)), (
@@ -300,12 +306,7 @@ def test_summoned_department_answers_at_its_deadline_in_overtime():
 @pytest.mark.parametrize("rated", [True, False])
 def test_summoned_department_answers_in_name_only_when_that_scores_best(rated):
     model, desk = district({**SURE, "whistle.street_rates_answers": rated}, scenario="whistle")
-    health = model.departments[HEALTH]
-    expecting(health.answering, REPORT=0.3, TOKEN=0.9)
-    case = scripted(model, HEALTH_SERVICE)
-    case.joint_parts = 1
-    health.summon(case, deadline=model.day)
-    health.work_day()
+    health, case = answer_summons_due_today(model, REPORT=0.3, TOKEN=0.9)
     assert desk.calls == [("meeting_ended", 0, Plan.NONE, 1 << HEALTH)], (
         "a part answered in name only is left undone, for routing")
     assert [record[1] for record in case.decisions] == [Plan.TOKEN]
@@ -315,12 +316,7 @@ def test_summoned_department_answers_in_name_only_when_that_scores_best(rated):
 
 def test_invited_department_lets_the_invitation_pass_at_its_deadline_without_overtime():
     model, desk = district({**SURE, "departments.health.hours_per_1000_residents": 0.5})
-    health = model.departments[HEALTH]
-    expecting(health.answering, REPORT=0.9, TOKEN=0.1)
-    case = scripted(model, HEALTH_SERVICE)
-    case.joint_parts = 1
-    health.summon(case, deadline=model.day)
-    health.work_day()
+    health, case = answer_summons_due_today(model, REPORT=0.9, TOKEN=0.1)
     assert desk.calls == [("meeting_ended", 0, Plan.NONE, 1 << HEALTH)], (
         "without the whistle no overtime is worked for an invitation: its part goes to routing")
     assert case.decisions is None, "how a department answered an invitation is not counted"
