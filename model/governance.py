@@ -82,14 +82,12 @@ class GovernanceModel(mesa.Model):
     6. ``departments``: work the queue (bounce, push down, close), then answer summonses
        with spare hours (in overtime at their deadline).
     7. ``community halls``: serve administrative cases when halls sit in communities.
-    8. ``workforce``: committee workers' stress, experience and quitting.
+    8. ``workforce``: committee workers' stress and experience, quitting and hiring.
     9. ``account``: costs and backlog; the DataCollector records the daily outcomes.
 
     Periodic processes are Mesa scheduled events: consultation meetings (per committee, every
     ``consultation.interval_days``, staggered), assessment rounds (every
-    ``assessment.interval_days``), NGO cultivation and committee services (monthly) and hiring
-    (one event per vacancy,
-    ``talent.hiring_delay_days`` after a worker quits).
+    ``assessment.interval_days``), NGO cultivation and committee services (monthly).
     """
 
     def __init__(self, params: Scenario | str | Path = "baseline", rng: int | None = None, *,
@@ -271,14 +269,17 @@ class GovernanceModel(mesa.Model):
         self.running = self.day < self.params.run.days
 
     def workforce_day(self) -> None:
-        """Committee workers' stress and experience move on; some quit (district-wide)."""
+        """Committee workers' stress and experience move on; some quit, and posts are filled."""
         committees, workforce = self.committees, self.workforce
-        quits = workforce.day([c.load_ratio for c in committees], self.streams["talent"])
+        rng = self.streams["talent"]
+        quits = workforce.day([c.load_ratio for c in committees], rng)
         for position in quits:  # in committee order, then position order
             committee = committees[int(workforce.committee_of[position])]
             committee.quit(position - workforce.bounds[committee.community])
         for committee in committees:
             committee.workers_changed()
+            if committee.in_post < committee.positions:
+                committee.recruit(rng)
 
     def mobilise(self) -> None:
         """Send today's help to units that are behind (see :mod:`model.rules.response`)."""

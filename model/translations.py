@@ -167,12 +167,12 @@ GROUP_HELP_ZH: dict[str, str] = {
 }
 
 UNIT_ZH: dict[str, str] = {
-    "": "", "bounces/case": "次/件", "cases": "件",
+    "": "", "applicants/year": "人/年", "bounces/case": "次/件", "cases": "件",
     "communities": "个社区", "day": "天", "days": "天", "days/year": "天/年",
     "departments": "个部门", "elasticity": "弹性", "entries/case": "次/件", "escalations": "次",
     "factor": "倍", "hours": "小时", "hours/day": "小时/天", "hours/month": "小时/月",
     "hours/day per 1,000 residents": "小时/天·每千人", "hours/resident-month": "小时/人·月",
-    "index": "指数", "per 1,000 cases": "每千件",
+    "index": "指数", "log": "对数", "offers/year": "次/年", "per 1,000 cases": "每千件",
     "per 1,000/year": "每千人每年", "per bounce": "每次推诿", "per case": "每件",
     "per day": "每天", "per day/year": "每培训日/年", "per limit": "每个时限",
     "per meeting": "每次会议", "per month": "每月", "per resident-year": "件/人·年",

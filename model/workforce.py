@@ -3,8 +3,8 @@
 Each residents' committee (:class:`model.agents.committee.ResidentsCommittee`) owns a
 contiguous range of positions in these arrays, in committee order; its ``experience``,
 ``stress`` and ``active`` are views of its range. The daily update (stress follows load,
-experience grows, some workers quit) runs on all positions at once with the same elementwise
-arithmetic as one committee at a time, and draws the quitting numbers in the same order
+experience grows, some workers take outside offers) runs on all positions at once with the
+same elementwise arithmetic as one committee at a time, and draws the numbers in the same order
 (committee by committee, position by position), so results are those of the per-committee
 update.
 """
@@ -54,7 +54,8 @@ class Workforce:
         """One day of every worker in post; the positions whose workers quit, in order.
 
         Stress moves toward the target of its committee's ``load_ratios`` (one per committee)
-        and experience grows; then each worker in post draws whether to quit.
+        and experience grows; then each worker in post draws whether an outside offer came
+        and, if one did, chooses whether to take it (see :class:`TalentRule`).
         """
         talent = self.talent
         active = self.active
@@ -70,13 +71,18 @@ class Workforce:
         draws = np.array(rng.randoms(len(stress)))
         if not len(draws):
             return []
-        # quitting is rare: only a draw below the chance of the most stressed can be one
-        ceiling = talent.quit_ceiling(float(stress.max()))
+        # offers are rare: only a draw below the chance of the most stressed can be one
+        ceiling = talent.offer_ceiling(float(stress.max()))
         candidates = np.flatnonzero(draws < ceiling).tolist()
         if not candidates:
             return []
         where = np.arange(len(active))[posts]
-        stresses = stress[candidates].tolist()
-        chances = talent.quit_probabilities(stresses)
-        return [int(where[k]) for k, chance in zip(candidates, chances, strict=True)
-                if draws[k] < chance]
+        experience = self.experience[posts]
+        quits = []
+        for k in candidates:
+            chance = talent.offer_probability(float(stress[k]))
+            # below the chance an offer came; where in it the draw fell is the offer's quantile
+            if draws[k] < chance and talent.takes_offer(
+                    float(draws[k] / chance), float(experience[k]), float(stress[k])):
+                quits.append(int(where[k]))
+        return quits

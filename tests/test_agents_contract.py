@@ -116,7 +116,8 @@ class TestResident(AgentContract):
 
 class TestResidentsCommittee(AgentContract):
     agent_type = ResidentsCommittee
-    overrides: ClassVar[dict[str, Any]] = {"talent.base_quit_rate": 1.0}
+    overrides: ClassVar[dict[str, Any]] = {"talent.outside_offers_per_year": 12.0,
+                                            "talent.outside_pay": 3.0}
 
     def pick(self, model):
         return model.committees[1]

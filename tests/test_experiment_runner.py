@@ -254,7 +254,7 @@ def test_failed_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch, cap
 def test_store_files_of_a_sampled_sweep_with_series(tmp_path):
     exp = experiment(scenarios=["baseline"], replications=2, days=6, save_series=True,
                      factors={"devolution.level": {"low": 0.1, "high": 0.6},
-                              "talent.hiring_delay_days": {"low": 5, "high": 40}},
+                              "whistle.stuck_days": {"low": 5, "high": 40}},
                      design={"kind": "lhs", "samples": 3})
     out = tmp_path / "out"
     done = run_sweep(exp, out, backend="serial", progress=False)
@@ -264,14 +264,14 @@ def test_store_files_of_a_sampled_sweep_with_series(tmp_path):
         "no .parts and no temporary files once the sweep is done")
     assert not list(out.rglob("*.tmp"))
     design = pd.read_parquet(out / "design.parquet")
-    assert list(design.columns) == ["point", "devolution.level", "talent.hiring_delay_days"]
+    assert list(design.columns) == ["point", "devolution.level", "whistle.stuck_days"]
     assert list(design["point"]) == [0, 1, 2], "one row per design point"
     runs = pd.read_parquet(out / "runs.parquet")
     assert_frame_equal(without_seconds(runs), without_seconds(done.runs))
     merged = runs.merge(design, on="point", suffixes=("", "_raw"))
     assert (merged["devolution.level"] == merged["devolution.level_raw"]).all()
-    assert (merged["talent.hiring_delay_days"]
-            == merged["talent.hiring_delay_days_raw"].round()).all(), "ints are rounded"
+    assert (merged["whistle.stuck_days"]
+            == merged["whistle.stuck_days_raw"].round()).all(), "ints are rounded"
     for run_id in runs["run_id"]:
         series = pd.read_parquet(out / "series" / f"{run_id}.parquet")
         assert list(series["day"]) == list(range(7)), "one row per day, 0 to days"

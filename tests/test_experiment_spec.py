@@ -177,18 +177,18 @@ def test_planned_run_count_is_known_before_planning(design):
 
 def test_integer_parameter_sampled_as_whole_numbers_in_range():
     exp = experiment(scenarios=["baseline"], replications=1,
-                     factors={"talent.hiring_delay_days": {"low": 5, "high": 40}},
+                     factors={"whistle.stuck_days": {"low": 5, "high": 40}},
                      design={"kind": "lhs", "samples": 20})
-    values = [p["talent.hiring_delay_days"] for p in design_points(exp)]
+    values = [p["whistle.stuck_days"] for p in design_points(exp)]
     assert all(type(v) is int for v in values), "a whole-number parameter gets ints"
     assert all(5 <= v <= 40 for v in values) and len(set(values)) > 10, "spread over 5..40"
 
 
 def test_integer_parameter_with_fractional_bounds_stays_in_range():
     exp = experiment(scenarios=["baseline"], replications=1,
-                     factors={"talent.hiring_delay_days": {"low": 0.4, "high": 2.6}},
+                     factors={"whistle.stuck_days": {"low": 0.4, "high": 2.6}},
                      design={"kind": "lhs", "samples": 60})
-    values = {p["talent.hiring_delay_days"] for p in design_points(exp)}
+    values = {p["whistle.stuck_days"] for p in design_points(exp)}
     assert values <= {1, 2}, f"whole numbers within 0.4..2.6 are 1 and 2, got {sorted(values)}"
 
 

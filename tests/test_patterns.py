@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model import simulate
+from model import load_scenario, simulate
 
 SEEDS = tuple(range(1, 9))
 # Turnover is a rare count (about ten quits a year among a district's hundred-odd workers), so
@@ -24,9 +24,19 @@ ALPHA = 0.01
 pytestmark = pytest.mark.slow
 
 
+# one part of a bundled policy at a time: the scenario it changes and what it changes
+PARTS: dict[str, tuple[str, dict[str, object]]] = {
+    "talent_pay_only": ("baseline", {"talent.pay_index": 1.3}),
+    "talent_training_only": ("baseline", {"talent.training_days": 10.0}),
+    "talent_position_only": ("baseline", {"talent.workers_per_committee": 10}),
+}
+
+
 @cache
 def outcomes(scenario: str, seeds: tuple[int, ...] = SEEDS) -> dict[str, np.ndarray]:
-    """Every outcome of ``scenario`` over ``seeds``, as arrays by outcome name."""
+    """Every outcome of ``scenario`` (or of a part in PARTS) over ``seeds``, by outcome name."""
+    base, overrides = PARTS.get(scenario, (scenario, {}))
+    scenario = load_scenario(base, overrides=overrides)
     runs = [simulate(scenario, seed=seed) for seed in seeds]
     return {key: np.array([run[key] for run in runs], dtype=float) for key in runs[0]
             if runs[0][key] is not None}
@@ -86,9 +96,18 @@ def test_procurement_settles_more_cases_through_ngos() -> None:
     assert_effect("ngo_settled_share", lower="baseline", higher="procurement")
 
 
-def test_talent_policy_cuts_turnover_and_stress() -> None:
+def test_talent_policy_cuts_turnover_vacancies_and_stress() -> None:
     assert_effect("worker_turnover_rate", lower="talent", higher="baseline")
+    assert_effect("vacancies", lower="talent", higher="baseline", seeds=RARE_COUNT_SEEDS)
     assert_effect("mean_worker_stress", lower="talent", higher="baseline")
+
+
+def test_each_part_of_the_talent_policy_keeps_workers_by_its_own_path() -> None:
+    # pay raises what the post is worth; training and a tenth position cut stress through
+    # capacity (and training also raises what the market offers): each alone keeps workers
+    for part in ("pay", "training", "position"):
+        assert_effect("worker_turnover_rate", lower=f"talent_{part}_only", higher="baseline",
+                      seeds=RARE_COUNT_SEEDS)
 
 
 def test_process_assessment_crowds_out_participation() -> None:

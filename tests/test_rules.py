@@ -297,12 +297,55 @@ def test_stress_target_is_piecewise_linear():
     assert 0 < rule.next_stress(0.0, 3.0) < 1, "stress should move gradually toward target"
 
 
+def test_a_worker_takes_an_outside_offer_only_when_it_beats_the_post_net_of_stress():
+    rule = TalentRule(TalentParams(pay_index=1.0, stress_cost=0.5, outside_pay=1.0,
+                                   skill_premium=0.0, training_days=0.0))
+    assert rule.post_value(0.0) == 1.0 and rule.post_value(1.0) == 0.5
+    assert rule.outside_pay(0.3, 0.5) == pytest.approx(1.0), "the median offer is outside_pay"
+    assert not rule.takes_offer(0.4, 0.3, stress=0.0), "a below-median offer loses to the post"
+    assert rule.takes_offer(0.4, 0.3, stress=0.5), "stress makes the same offer worth taking"
+    assert rule.takes_offer(0.6, 0.3, stress=0.0), "an above-median offer beats the post"
+
+
+def test_training_raises_what_the_market_offers_and_experience_too():
+    untrained, trained = (TalentRule(TalentParams(training_days=d)) for d in (0.0, 10.0))
+    assert trained.outside_pay(0.5, 0.5) > untrained.outside_pay(0.5, 0.5), (
+        "general training is portable: it raises outside offers")
+    assert untrained.outside_pay(1.0, 0.5) > untrained.outside_pay(0.0, 0.5)
+    assert trained.outside_pay(0.5, 0.5, trained=False) == untrained.outside_pay(0.5, 0.5)
+
+
 def test_quitting_rises_with_stress_and_falls_with_pay():
-    calm, stressed = (TalentRule(TalentParams()).quit_probability(s) for s in (0.0, 1.0))
+    rule = TalentRule(TalentParams())
+    calm, stressed = (rule.quit_probability(s, 0.5) for s in (0.0, 1.0))
     assert stressed > calm > 0, "stress should drive workers out"
-    paid = TalentRule(TalentParams(pay_index=1.5)).quit_probability(1.0)
+    paid = TalentRule(TalentParams(pay_index=1.5)).quit_probability(1.0, 0.5)
     assert paid < stressed, "better pay should keep workers"
-    assert calm == pytest.approx(1 - math.exp(-TalentParams().base_quit_rate / 365))
+    offers = 1 - math.exp(-TalentParams().outside_offers_per_year / 365)
+    assert 0 < calm < offers and rule.offer_probability(0.0) == pytest.approx(offers), (
+        "a worker quits only when an offer comes, and not at every one")
+
+
+def test_quitting_follows_the_drawn_offers():
+    rule = TalentRule(TalentParams())
+    rng = np.random.default_rng(5)
+    draws = rng.random(200_000)
+    stress, experience = 0.4, 0.5
+    chance = rule.offer_probability(stress)
+    quits = [d < chance and rule.takes_offer(d / chance, experience, stress) for d in draws]
+    assert np.mean(quits) == pytest.approx(rule.quit_probability(stress, experience), rel=0.1), (
+        "where a draw falls below the offer chance is the offer's quantile: the daily quits "
+        "match the closed form")
+
+
+def test_applicants_take_a_post_by_its_pay_net_of_the_committee_stress():
+    rule = TalentRule(TalentParams())
+    calm = sum(rule.applicant_accepts(q / 100, 0.0) for q in range(1, 100))
+    burdened = sum(rule.applicant_accepts(q / 100, 0.8) for q in range(1, 100))
+    paid = TalentRule(TalentParams(pay_index=1.3))
+    better = sum(paid.applicant_accepts(q / 100, 0.0) for q in range(1, 100))
+    assert better > calm > burdened > 0, (
+        "better pay draws applicants in, a stressed committee puts them off")
 
 
 def test_productivity_experience_and_stress():

@@ -15,6 +15,7 @@ from model.rules.services import MONTH_DAYS
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
+    from model.streams import ScalarDraws
 
 
 class ResidentsCommittee(CaseQueue, mesa.Agent):
@@ -407,12 +408,10 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
 
     # -- workforce (the daily update is district-wide: model.workforce) -------------------------
     def quit(self, position: int) -> None:
-        """The worker in ``position`` (within its committee) quits; hiring starts."""
-        model = self.model
+        """The worker in ``position`` (within its committee) quits; the post is advertised."""
         self.active[position] = False
         self.quits += 1
         self._quit_today = True
-        model.schedule_event(self.fill_vacancy, after=max(1, model.params.talent.hiring_delay_days))
 
     def workers_changed(self) -> None:
         """Take note of the day's workforce update (and of who quit)."""
@@ -422,12 +421,23 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         else:
             self._workers_changed()
 
-    def fill_vacancy(self) -> None:
-        """Hire a newcomer into the first vacant position (a scheduled event)."""
-        vacant = np.flatnonzero(~self.active)
-        if len(vacant):
-            i = vacant[0]
-            self.active[i] = True
-            self.experience[i] = self.model.params.talent.newcomer_experience
-            self.stress[i] = 0.0
+    def recruit(self, rng: ScalarDraws) -> None:
+        """Each vacant post may draw an applicant today, who takes it or not (district-wide).
+
+        The applicant weighs the post's pay, less the stress of the committee it would join,
+        against its own best outside offer (:meth:`TalentRule.applicant_accepts`).
+        """
+        talent = self.model.rules.talent
+        chance = talent.applicant_probability()
+        stress = self.stress_in_post()
+        load = float(stress.mean()) if len(stress) else 0.0
+        hired = False
+        for position in np.flatnonzero(~self.active).tolist():
+            draw = rng.random()
+            if draw < chance and talent.applicant_accepts(draw / chance, load):
+                self.active[position] = True
+                self.experience[position] = self.model.params.talent.newcomer_experience
+                self.stress[position] = 0.0
+                hired = True
+        if hired:
             self._posts_changed()

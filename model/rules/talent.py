@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import numpy as np
 
 from model.scenario.rule_groups import TalentParams
+
+_STANDARD_NORMAL = NormalDist()
 
 
 class TalentRule:
@@ -15,8 +18,10 @@ class TalentRule:
     Productivity is (novice + (1 - novice) experience) x (1 + training_effect x training_days) x
     (1 - stress_productivity_loss x stress); training takes its days off the working year.
     Stress follows load over capacity linearly between ``stress_onset`` and ``stress_full``.
-    The daily quitting hazard is the yearly base rate, multiplied by up to
-    ``stress_quit_factor`` with stress and divided by pay^elasticity.
+    Quitting and hiring are choices in a labour market: a worker comes across outside offers
+    (more often under stress) and takes one that pays more than its post is worth net of its
+    stress; a vacancy draws applicants, each of whom takes the post if it is worth more than
+    their own best outside offer.
     """
 
     def __init__(self, params: TalentParams) -> None:
@@ -43,24 +48,63 @@ class TalentRule:
         """Stress after one day (of one worker, or elementwise of an array of them)."""
         return stress + self.params.stress_adaptation * (self.stress_target(load_ratio) - stress)
 
-    def quit_probability(self, stress: float) -> float:
-        """Chance a worker quits today."""
-        return self.quit_probabilities([stress])[0]
+    # -- the labour market: quitting and hiring are choices between a post and an offer -----
+    def offer_probability(self, stress: float) -> float:
+        """Chance a worker under ``stress`` comes across an outside offer today.
 
-    def quit_ceiling(self, stress: float) -> float:
-        """A chance of quitting no worker with at most ``stress`` exceeds.
-
-        Quitting rises with stress (``stress_quit_factor`` >= 1); the margin covers rounding.
+        Stressed workers look harder (on-the-job search): up to ``stress_search_factor`` times
+        the offers of an unstressed one.
         """
-        return self.quit_probability(stress) * (1.0 + 1e-9)
-
-    def quit_probabilities(self, stresses: list[float]) -> list[float]:
-        """Chance each of several workers quits today (one rule look-up for a whole team)."""
         p = self.params
-        base, factor = p.base_quit_rate, p.stress_quit_factor - 1.0
-        pay = p.pay_index ** p.pay_elasticity
-        return [1.0 - math.exp(-(base * (1.0 + factor * stress) / pay) / 365.0)
-                for stress in stresses]
+        rate = p.outside_offers_per_year * (1.0 + (p.stress_search_factor - 1.0) * stress)
+        return 1.0 - math.exp(-rate / 365.0)
+
+    def offer_ceiling(self, stress: float) -> float:
+        """A chance of an offer no worker with at most ``stress`` exceeds (a rounding margin)."""
+        return self.offer_probability(stress) * (1.0 + 1e-9)
+
+    def post_value(self, stress: float) -> float:
+        """What the post is worth to a worker under ``stress``: its pay less the stress's cost."""
+        p = self.params
+        return p.pay_index * (1.0 - p.stress_cost * stress)
+
+    def outside_pay(self, experience: float, quantile: float, trained: bool = True) -> float:
+        """The pay of an outside offer at ``quantile`` of those a worker's skills can get.
+
+        The market pays for skill: experience up to ``skill_premium`` more, and (for a worker
+        in post) the productivity its training adds (general training is portable: Becker).
+        """
+        p = self.params
+        median = p.outside_pay * (1.0 + p.skill_premium * experience)
+        if trained:
+            median *= 1.0 + p.training_effect * p.training_days
+        quantile = min(max(quantile, 1e-12), 1.0 - 1e-12)  # a draw of exactly 0 has no quantile
+        return median * math.exp(p.outside_pay_spread * _STANDARD_NORMAL.inv_cdf(quantile))
+
+    def takes_offer(self, quantile: float, experience: float, stress: float) -> bool:
+        """Whether a worker takes the outside offer at ``quantile`` over staying in post."""
+        return self.outside_pay(experience, quantile) > self.post_value(stress)
+
+    def quit_probability(self, stress: float, experience: float) -> float:
+        """Chance a worker quits today: an offer comes and beats the post."""
+        p = self.params
+        median = p.outside_pay * (1.0 + p.skill_premium * experience) * (
+            1.0 + p.training_effect * p.training_days)
+        z = math.log(self.post_value(stress) / median) / p.outside_pay_spread
+        return self.offer_probability(stress) * (1.0 - _STANDARD_NORMAL.cdf(z))
+
+    def applicant_probability(self) -> float:
+        """Chance a vacant position draws an applicant today."""
+        return 1.0 - math.exp(-self.params.applicants_per_year / 365.0)
+
+    def applicant_accepts(self, quantile: float, stress: float) -> bool:
+        """Whether an applicant whose best other offer is at ``quantile`` takes the post.
+
+        The applicant has a newcomer's experience and no training yet, and sees the load of the
+        committee it would join (its workers' mean ``stress``).
+        """
+        outside = self.outside_pay(self.params.newcomer_experience, quantile, trained=False)
+        return self.post_value(stress) >= outside
 
     def next_experience(self, experience: float | np.ndarray) -> float | np.ndarray:
         """Experience after one more day on the job (one worker's, or elementwise)."""

@@ -14,6 +14,7 @@ from model.scenario.fields import Group, param
 
 # why the keys of fixed misbehaviour probabilities are gone (see RENAMED below)
 _CHOSEN = "departments and committees now choose by what their assessment rewards"
+_WORKERS_CHOOSE = "a worker quits when an outside offer beats its pay net of its stress"
 
 
 class InformationParams(Group):
@@ -447,6 +448,14 @@ class ServiceParams(Group):
 class TalentParams(Group):
     """人才支撑: staffing, pay and training of community workers (§4.2, §6.5)."""
 
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "base_quit_rate": ("outside_offers_per_year", _WORKERS_CHOOSE),
+        "stress_quit_factor": ("stress_search_factor", _WORKERS_CHOOSE),
+        "pay_elasticity": ("outside_pay_spread", _WORKERS_CHOOSE),
+        "hiring_delay_days": ("applicants_per_year", "a vacancy is filled when an applicant "
+                              "takes the post over an outside offer"),
+    }
+
     workers_per_committee: int = param(
         9, "Funded worker positions per residents' committee", ge=1, le=100, unit="workers",
         source="§4.1 增加编制", role="lever",
@@ -468,24 +477,39 @@ class TalentParams(Group):
         0.02, "Productivity gained per training day per year", ge=0, le=0.2, unit="per day/year",
         source="§6.5", step=0.005, role="assumption",
         label="Training effect", zh="培训效果", zh_help="每年每个培训日带来的效率提升")
-    base_quit_rate: float = param(
-        0.08, "Yearly quitting probability of an unstressed worker at index pay", ge=0, le=1,
-        unit="per year", source="§4.2 队伍流失率高", step=0.01, role="assumption",
-        label="Base quit rate", zh="基础离职率",
-        zh_help="无压力且薪酬为指数水平时工作者的年离职概率")
-    stress_quit_factor: float = param(
-        5.0, "Multiplier on quitting at full stress", ge=1, le=50, unit="factor", source="§4.2",
-        step=0.5, role="assumption",
-        label="Quitting multiplier at full stress", zh="压力离职倍数",
-        zh_help="压力最大时离职概率的倍数")
-    pay_elasticity: float = param(
-        1.5, "Elasticity of quitting with respect to pay", ge=0, le=5, unit="elasticity",
-        source="§6.5 提高其薪酬水平", step=0.1, role="assumption",
-        label="Pay elasticity", zh="薪酬弹性", zh_help="离职概率对薪酬的弹性")
-    hiring_delay_days: int = param(
-        60, "Days a vacancy stays open before a newcomer starts", ge=0, le=365, unit="days",
-        source="§4.2 难以吸引和留住", role="assumption",
-        label="Hiring delay", zh="招聘周期", zh_help="岗位空缺到新人入职的天数")
+    outside_offers_per_year: float = param(
+        0.12, "Outside job offers an unstressed worker comes across per year", ge=0, le=12,
+        unit="offers/year", source="§4.2 队伍流失率高", step=0.01, role="assumption",
+        label="Outside offers per year", zh="外部工作机会",
+        zh_help="无压力的工作者每年遇到的外部工作机会数")
+    stress_search_factor: float = param(
+        5.0, "How many times more offers a worker under full stress looks for and finds", ge=1,
+        le=50, unit="factor", source="§4.2 工作负担过重", step=0.5, role="assumption",
+        label="Job search at full stress", zh="压力求职倍数",
+        zh_help="压力最大时工作者寻找并遇到外部工作机会的倍数")
+    outside_pay: float = param(
+        0.8, "Median outside pay for a newcomer's skills, relative to today's community worker "
+        "pay", ge=0.1, le=5, unit="index", source="§4.2 工资待遇偏低", step=0.05,
+        role="assumption", label="Outside pay", zh="外部薪酬",
+        zh_help="新人技能在外部劳动力市场的薪酬中位数，相对于当前社区工作者薪酬")
+    outside_pay_spread: float = param(
+        0.4, "Spread (log standard deviation) of outside pay offers", ge=0.01, le=3,
+        unit="log", source="assumption", step=0.05, role="assumption",
+        label="Outside pay spread", zh="外部薪酬离散度", zh_help="外部工作薪酬的对数标准差")
+    skill_premium: float = param(
+        0.2, "Outside pay gained at full experience (training adds its productivity gain)", ge=0,
+        le=3, unit="share", source="§6.5 职业发展", step=0.05, role="assumption",
+        label="Skill premium outside", zh="技能溢价",
+        zh_help="经验丰富时外部薪酬的增幅（培训按其效率提升再加）")
+    stress_cost: float = param(
+        0.5, "Share of pay a worker would give up to be rid of full stress", ge=0, le=1,
+        unit="share", source="§4.2 工作负担过重", step=0.05, role="assumption",
+        label="Cost of stress", zh="压力代价", zh_help="工作者为摆脱最大压力愿意放弃的薪酬比例")
+    applicants_per_year: float = param(
+        10.0, "Applicants a vacant position draws per year", ge=0.1, le=365,
+        unit="applicants/year", source="§4.2 难以吸引和留住优秀人才", step=0.5, role="assumption",
+        label="Applicants per vacancy", zh="岗位应聘人数",
+        zh_help="每个空缺岗位每年吸引的应聘者人数")
     learning_days: float = param(
         180.0, "Time scale on which a newcomer gains experience", ge=1, le=3650, unit="days",
         source="assumption", step=1, role="assumption",
