@@ -176,7 +176,7 @@ UNIT_ZH: dict[str, str] = {
     "per 1,000/year": "每千人每年", "per bounce": "每次推诿", "per case": "每件",
     "per day": "每天", "per day/year": "每培训日/年", "per limit": "每个时限",
     "per meeting": "每次会议", "per month": "每月", "per resident-year": "件/人·年",
-    "per round": "每轮", "per trip": "每趟", "per year": "每年", "positions": "个岗位",
+    "per round": "每轮", "per trip": "每趟", "rounds": "轮", "per year": "每年", "positions": "个岗位",
     "probability": "概率", "ratio": "比值", "refusals": "次", "residents": "人",
     "shape": "形状参数",
     "score": "分", "score/hour": "分/小时", "share": "比例", "tasks/day": "件/天", "trips": "趟",

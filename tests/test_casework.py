@@ -521,7 +521,7 @@ def test_committee_cannot_refer_when_the_ngo_has_no_room():
 
 
 def test_committee_holds_a_collective_dispute_for_its_meeting():
-    model, desk = district({"consultation.settle_max": 0.0})
+    model, desk = district({"consultation.quorum": 1000})
     committee = model.committees[0]
     committee.next_meeting_day = model.day + 1
     case = scripted(model, PROPERTY_DISPUTE)
@@ -530,7 +530,30 @@ def test_committee_holds_a_collective_dispute_for_its_meeting():
     assert desk.calls == [] and case.plan == Plan.MEETING, "the dispute should wait"
     committee.hold_meeting()
     assert desk.calls == [("forward", 0, False), ("count_meeting",)], (
-        "a meeting that cannot settle should forward the dispute and be counted")
+        "a meeting without a quorum cannot decide: the dispute goes up, the meeting counts")
+
+
+def test_trust_follows_what_a_meeting_carries_out_not_that_it_was_held():
+    agree = {"consultation.confidence": 1.0, "consultation.polarisation": 0.0,
+             "consultation.quorum": 1}
+    changes = []
+    for overrides, money in ((agree, True), (agree, False), ({"consultation.quorum": 1000}, True)):
+        model, desk = district({**overrides, "consultation.invited_share": 1.0,
+                                "consultation.mobilisation_weight": 0.0,
+                                "population.initial_trust": 0.5})
+        desk.funds_ok = money
+        committee = model.committees[0]
+        committee.next_meeting_day = model.day + 1
+        hand_to(committee, scripted(model, PROPERTY_DISPUTE))
+        work_through(committee)
+        part = model.population.community_slice(0)
+        before = model.population.trust[part].copy()
+        committee.hold_meeting()
+        changes.append(float((model.population.trust[part] - before).mean()))
+    carried, broken, undecided = changes
+    assert carried > 0 > broken, (
+        f"a decision carried out builds trust, one not carried out erodes it: {changes}")
+    assert undecided == 0.0, "a meeting that decides nothing has no record to judge"
 
 
 # -- NGOs and halls ------------------------------------------------------------------------------

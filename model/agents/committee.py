@@ -338,21 +338,29 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         attended = invited[rule.attendance(population.participation[invited],
                                            population.trust[invited], self.reach(), rng)]
         population.last_attended[attended] = model.day
-        rate = len(attended) / len(invited) if len(invited) else 0.0
-        settle = rule.settle_probability(rate)
+        trust = population.trust[attended]
+        agreed = carried = 0
         for case, ticket in self.meeting_pool:
             if case.ticket != ticket:
                 continue
+            if not rule.deliberate(trust, rng):
+                model.casework.forward(case)  # no agreement: the dispute goes up
+                continue
+            agreed += 1
             # an agreement still needs the money to carry it out (a scheme, a renovation)
-            if rng.random() < settle and model.casework.fund_fix(
-                    case, model.treasury.committee_holder):
+            if model.casework.fund_fix(case, model.treasury.committee_holder):
                 model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
+                carried += 1
             else:
                 model.casework.forward(case)
         self.meeting_pool = []
-        old_sat, old_trust = population.satisfaction[part].copy(), population.trust[part].copy()
-        population.trust[part] = rule.trust_after(population.trust[part])
-        population.refresh_community(self.community, old_sat, old_trust)
+        if agreed:
+            seen = np.zeros(size, dtype=bool)
+            seen[attended - part.start] = True
+            old_sat, old_trust = population.satisfaction[part].copy(), population.trust[part].copy()
+            population.trust[part] = rule.trust_after(population.trust[part], carried / agreed,
+                                                      seen)
+            population.refresh_community(self.community, old_sat, old_trust)
         interval = model.params.consultation.interval_days
         self.volunteer_hours_per_day = len(attended) * rule.params.volunteer_hours / interval
         self.overhead_due += rule.params.meeting_hours

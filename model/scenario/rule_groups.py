@@ -14,6 +14,8 @@ from model.scenario.fields import Group, param
 
 # why the keys of fixed misbehaviour probabilities are gone (see RENAMED below)
 _CHOSEN = "departments and committees now choose by what their assessment rewards"
+_DELIBERATE = ("a dispute is settled when the attendees' deliberation reaches agreement "
+               "(bounded confidence)")
 _WORKERS_CHOOSE = "a worker quits when an outside offer beats its pay net of its stress"
 
 
@@ -371,6 +373,8 @@ class ConsultationParams(Group):
     """协商议事 (居民议事会, 四议两公开): meetings that settle collective disputes (§6.4)."""
 
     RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "settle_max": ("confidence", _DELIBERATE),
+        "attendance_half": ("confidence", _DELIBERATE),
         "admin_crowding": ("mobilisation_weight", "attendance rests on the hours the committee "
                            "chooses to spend on visits and services, not on a paperwork formula"),
     }
@@ -389,24 +393,49 @@ class ConsultationParams(Group):
         label="Transparency", zh="公开透明度",
         zh_help="决策和财务的公开程度（四议两公开），提升全体居民的信任")
     trust_gain: float = param(
-        0.08, "Trust gained per meeting at full transparency (toward 1)", ge=0, le=1,
+        0.08, "Weight with which an attendee's trust follows a meeting's record (the share of "
+        "its decisions carried out); others follow it times transparency", ge=0, le=1,
         unit="per meeting", source="§5.3 信任与沟通", step=0.01, role="assumption",
-        label="Trust gain per meeting", zh="每次会议信任提升",
-        zh_help="完全公开时每次会议带来的信任提升（向1趋近）")
+        label="Trust from a meeting's record", zh="议事成效对信任的影响",
+        zh_help="出席者信任向会议成效（所作决定得到落实的比例）调整的权重；未出席者再乘以公开透明度")
     meeting_hours: float = param(
         14.0, "Committee hours each meeting costs (preparation included)", ge=0, le=200,
         unit="hours", source="§6.4", step=1, role="assumption",
         label="Hours per meeting", zh="每次会议工时", zh_help="每次会议耗费的居委会工时（含筹备）")
-    settle_max: float = param(
-        0.9, "Chance a collective dispute is settled at a well-attended meeting", ge=0, le=1,
-        unit="probability", source="§3.1 协商民主", step=0.01, role="assumption",
-        label="Best settling chance", zh="议事化解上限",
-        zh_help="出席充分的会议化解集体性纠纷的概率")
-    attendance_half: float = param(
-        0.15, "Attendance rate at which the settling chance is half its maximum", ge=0.001, le=1,
-        unit="share", source="assumption", step=0.001, role="assumption",
-        label="Half-saturation attendance", zh="半饱和出席率",
-        zh_help="化解概率达到其上限一半时的出席率")
+    polarisation: float = param(
+        0.5, "Distance between the two camps a collective dispute divides residents into "
+        "(positions in [0, 1])", ge=0, le=1, unit="share", source="§3.1 利益诉求多元",
+        step=0.05, role="assumption", label="Polarisation of disputes", zh="争议分化程度",
+        zh_help="集体性纠纷中两派居民立场中心之间的距离（立场取值0到1）")
+    position_spread: float = param(
+        0.12, "Spread of residents' positions within a camp", ge=0, le=1, unit="share",
+        source="assumption", step=0.01, role="assumption",
+        label="Spread within a camp", zh="派内立场离散度", zh_help="同一派居民立场的标准差")
+    confidence: float = param(
+        0.4, "How far from its own position a fully trusting attendee still listens (bounded "
+        "confidence; it scales with the attendee's trust)", ge=0, le=1, unit="share",
+        source="§5.3 信任与沟通; §6.4 协商", step=0.05, role="assumption",
+        label="Openness in deliberation", zh="协商包容度",
+        zh_help="完全信任的出席者仍会倾听的立场距离（有限信任模型，随其信任度缩放）")
+    agreement_share: float = param(
+        0.67, "Share of attendees who must end within agreement_width of the middle position "
+        "for the meeting to agree (民主决策)", ge=0.5, le=1, unit="share",
+        source="§6.4 四议两公开", step=0.01, role="assumption",
+        label="Share needed to agree", zh="议决所需比例",
+        zh_help="会议议决所需的、最终立场接近中间立场的出席者比例")
+    agreement_width: float = param(
+        0.05, "How close to the middle position an attendee must end to count as agreeing",
+        ge=0, le=1, unit="share", source="assumption", step=0.01, role="assumption",
+        label="Width of agreement", zh="共识宽度",
+        zh_help="出席者最终立场与中间立场相差多少以内视为同意")
+    quorum: int = param(
+        3, "Fewest attendees who may decide a dispute for the community", ge=1, le=1000,
+        unit="residents", source="§6.4 居民会议", role="assumption",
+        label="Quorum", zh="法定人数", zh_help="可为社区议决纠纷的最少出席人数")
+    deliberation_rounds: int = param(
+        20, "Most rounds of exchange a meeting gives one dispute", ge=1, le=200,
+        unit="rounds", source="assumption", role="assumption",
+        label="Rounds of deliberation", zh="协商轮数", zh_help="会议对一项纠纷最多进行的交流轮数")
     trust_attendance_floor: float = param(
         0.3, "Attendance of an invited resident with no trust, relative to full trust", ge=0, le=1,
         unit="share", source="§5.3 信任与沟通", step=0.05, role="assumption",
