@@ -260,8 +260,14 @@ class Casework:
         self.send(case, self.model.committees[case.community].node, Reason.PUSH_DOWN)
 
     def leg_done(self, case: Case) -> None:
-        """A department has done its part: on to the next department, or resolved."""
+        """A department has done its part: on to the next department, or resolved.
+
+        The street that routes the case's category sees which department did it (职责交叉:
+        what it learns of overlapping remits is what its record shows).
+        """
         case.hard_worked = False
+        if self.model.category_specs[case.category].claimed_by:
+            self._information.saw_remit(self._street_of(case), case.category, self.model.day)
         case.leg += 1
         if case.next_department is None:
             self.close(case, Status.RESOLVED, Level.DEPARTMENT)

@@ -96,6 +96,13 @@ def district(overrides: dict[str, Any] | None = None,
     return model, desk
 
 
+def knowing_remits(model: GovernanceModel) -> None:
+    """Let every street office know who handles each category several departments claim."""
+    for street in model.streets:
+        for category in range(len(model.category_specs)):
+            model.rules.information.saw_remit(street.node, category, model.day)
+
+
 def scripted(model: GovernanceModel, category: int, *, case_id: int = 0, hard: bool = False,
              lost: int = 0, community: int = 0) -> Case:
     """A reported case of ``category`` raised today in ``community``."""
@@ -352,7 +359,8 @@ def test_summoned_department_waits_for_spare_hours_before_its_deadline():
 
 # -- street offices ----------------------------------------------------------------------------
 def test_street_routes_a_well_described_case_to_its_department():
-    model, desk = district({"information.overlap_misroute": 0.0})
+    model, desk = district()
+    knowing_remits(model)
     case = scripted(model, HEALTH_SERVICE)
     hand_to(model.streets[0], case)
     model.streets[0].work_day()
@@ -380,7 +388,8 @@ def test_street_whistles_for_a_multi_department_case_when_whistling_scores_best(
 
 
 def test_street_routes_a_case_the_whistle_could_take_when_routing_scores_best():
-    model, desk = district({**SURE, "information.overlap_misroute": 0.0}, scenario="whistle")
+    model, desk = district(SURE, scenario="whistle")
+    knowing_remits(model)
     expecting(model.streets[0].whistling, WHISTLE=0.3, ROUTE=0.9)
     case = scripted(model, PARKING)
     hand_to(model.streets[0], case)
@@ -389,7 +398,8 @@ def test_street_routes_a_case_the_whistle_could_take_when_routing_scores_best():
 
 
 def test_street_routes_a_multi_department_case_without_the_whistle():
-    model, desk = district({"information.overlap_misroute": 0.0})
+    model, desk = district()
+    knowing_remits(model)
     case = scripted(model, PARKING)
     hand_to(model.streets[0], case)
     model.streets[0].work_day()

@@ -75,7 +75,7 @@ def test_a_department_far_from_the_gap_sends_it_back_without_choosing():
 
 # -- street offices ------------------------------------------------------------------------
 def test_the_street_asks_the_nearest_department_first_then_the_next():
-    model, desk = district({"information.overlap_misroute": 0.0})
+    model, desk = district()
     street = model.streets[0]
     case = scripted(model, category(model, "flying_wire_charging"))
     hand_to(street, case)
@@ -89,7 +89,7 @@ def test_the_street_asks_the_nearest_department_first_then_the_next():
 
 
 def test_the_street_asks_the_department_that_last_saw_the_gap_through():
-    model, desk = district({"information.overlap_misroute": 0.0})
+    model, desk = district()
     street = model.streets[0]
     gap = category(model, "flying_wire_charging")
     street.remember_claim(gap, URBAN_MANAGEMENT)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from model.cases import Attribute, Case, Node, Plan, Status
+from model.cases import Attribute, Case, Node, NodeKind, Plan, Status
 from model.rules.assessment import AssessmentRule, Expectations
 from model.rules.consultation import ConsultationRule
 from model.rules.demand import DemandRule
@@ -79,16 +79,32 @@ def test_siloed_systems_connect_nothing():
     assert rule.system(COMMITTEE) != rule.system(STREET), "silos are systems of their own"
 
 
-def test_misrouting_follows_a_lost_category_and_overlapping_remits():
-    rule = InformationRule(InformationParams(overlap_misroute=0.2), n_departments=6)
+def test_misrouting_follows_a_lost_category_and_what_the_street_knows_of_overlaps():
+    rule = InformationRule(InformationParams(), n_departments=6)
     item = case()
-    assert not rule.misroutes(item, overlapping=False, rng=always()), "an intact record routes"
-    assert rule.misroutes(item, overlapping=True, rng=always(0.1)), "overlaps are ambiguous"
+    assert not rule.misroutes(item, 1, False, always()), "an intact, unclaimed record routes"
+    assert not rule.misroutes(item, 2, True, always(0.9)), "a known remit routes right"
+    assert rule.misroutes(item, 2, False, always(0.5)), "an unknown overlap is a coin toss"
+    assert not rule.misroutes(item, 2, False, always(0.49))
     item.bounces = 1
-    assert not rule.misroutes(item, overlapping=True, rng=always(0.15)), (
-        "each bounce says where the case does not belong")
+    assert not rule.misroutes(item, 2, False, always(0.99)), (
+        "a bounce rules out where the case does not go")
     item.lost = Attribute.CATEGORY
-    assert rule.misroutes(item, overlapping=False, rng=always(0.99)), "a lost category misroutes"
+    assert rule.misroutes(item, 1, True, always(0.99)), "a lost category misroutes"
+
+
+def test_a_street_remembers_who_handles_an_overlap_and_the_platform_shares_it():
+    for platform in (False, True):
+        rule = InformationRule(InformationParams(unified_platform=platform,
+                                                 remit_memory_days=30), 6)
+        first, second = Node(NodeKind.STREET, 0), Node(NodeKind.STREET, 1)
+        assert not rule.knows_remit(first, 3, today=10)
+        rule.saw_remit(first, 3, today=10)
+        assert rule.knows_remit(first, 3, today=40) and not rule.knows_remit(first, 3, 41), (
+            "what a street saw lasts remit_memory_days")
+        assert not rule.knows_remit(first, 4, today=10), "per category"
+        assert rule.knows_remit(second, 3, today=10) == platform, (
+            "on the platform every street reads what any street saw")
 
 
 def test_a_lost_description_costs_work_and_the_right_fix():

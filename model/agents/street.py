@@ -144,7 +144,10 @@ class StreetOffice(CaseQueue, mesa.Agent):
         spec = model.category_specs[case.category]
         rng = self._routing
         misrouted = False
-        if self._information.misroutes(case, bool(spec.claimed_by), rng):
+        claimants = len(model.claimants(case.category)) if spec.claimed_by else 1
+        known = claimants > 1 and self._information.knows_remit(self.node, case.category,
+                                                                  model.day)
+        if self._information.misroutes(case, claimants, known, rng):
             wrong = [d for d in model.claimants(case.category) if d != target]
             if not wrong:
                 wrong = [d for d in range(len(model.departments)) if d != target]

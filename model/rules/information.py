@@ -48,6 +48,8 @@ class InformationRule:
         self._system_of: dict[Node, int] = {}
         self._connected: dict[Node, bool] = {}
         self._targets: dict[Node, tuple[bool, int]] = {}  # connection and system bit
+        # (system, category) -> the last day a department was seen to do a claimed category
+        self._remits: dict[tuple[int, int], int] = {}
 
     def connected(self, node: Node) -> bool:
         """Whether a place's data system is part of the shared platform."""
@@ -111,15 +113,32 @@ class InformationRule:
             case.lost |= _ATTRIBUTE_BITS[rng.integers(len(_ATTRIBUTE_BITS))]
         return (-today) % self.params.batch_days, True, duplicate
 
-    def misroutes(self, case: Case, overlapping: bool, rng: ScalarDraws) -> bool:
+    def misroutes(self, case: Case, claimants: int, known: bool, rng: ScalarDraws) -> bool:
         """Whether the street sends a case to the wrong department.
 
-        A lost category always does; a category several departments claim (职责交叉) is
-        ambiguous even when intact, less so after each bounce has said where it does not go.
+        A lost category always does. A category ``claimants`` departments claim (职责交叉) is
+        ambiguous unless the street ``known`` which of them handles it: it then picks one of
+        those the case's bounces have not ruled out, at random.
         """
         if case.lost & _CATEGORY:
             return True
-        return overlapping and rng.random() < self.params.overlap_misroute / (1 + case.bounces)
+        if known or claimants < 2:
+            return False
+        left = max(claimants - case.bounces, 1)
+        return rng.random() * left >= 1.0
+
+    def knows_remit(self, street: Node, category: int, today: int) -> bool:
+        """Whether ``street`` has seen a case of ``category`` through a department lately.
+
+        What a street has seen is in its own system; on the platform every connected unit
+        reads the same record, so every connected street has seen what any of them saw.
+        """
+        seen = self._remits.get((self.system(street), category))
+        return seen is not None and today - seen <= self.params.remit_memory_days
+
+    def saw_remit(self, street: Node, category: int, today: int) -> None:
+        """Record in ``street``'s system that a department saw a case of ``category`` through."""
+        self._remits[(self.system(street), category)] = today
 
     def urgent_on_record(self, case: Case) -> bool:
         """Whether the record shows the case as urgent (so it goes to the front of a queue)."""

@@ -30,6 +30,8 @@ class InformationParams(Group):
         "unified_hop_delay_days": ("batch_days", "units on the platform read the record at once"),
         "misroute_scale": ("reentry_error", "a misroute follows a lost category"),
         "feedback_tolerance": ("", "residents judge lateness the same on the platform"),
+        "overlap_misroute": ("remit_memory_days", "a street office routes a category several "
+                             "departments claim by what it has seen of who handles it"),
     }
 
     unified_platform: bool = param(
@@ -54,11 +56,12 @@ class InformationParams(Group):
         ge=1, le=30, unit="days", source="§2 决策迟滞", role="assumption",
         label="Paper hand-off cycle", zh="纸质流转周期",
         zh_help="系统互不联通的单位之间，纸质公文批量流转的间隔天数")
-    overlap_misroute: float = param(
-        0.2, "Misrouting probability for categories claimed by several departments", ge=0,
-        le=1, unit="probability", source="§2 职责交叉或真空", step=0.01, role="assumption",
-        label="Misrouting from overlapping remits", zh="职责交叉误派概率",
-        zh_help="多个部门职责交叉的诉求类别被误派的概率")
+    remit_memory_days: int = param(
+        90, "Days a street office remembers which of several claiming departments saw a case "
+        "of a category through (staff rotate, remits shift)", ge=0, le=3650, unit="days",
+        source="§2 职责交叉或真空", role="assumption",
+        label="Memory of overlapping remits", zh="交叉职责记忆天数",
+        zh_help="街道记住多个部门职责交叉的类别最近由哪个部门办结的天数（人员轮换、职责调整）")
     entry_hours: float = param(
         0.3, "Staff hours for one duplicate data entry into another system", ge=0, le=8,
         unit="hours", source="§4.2 重复录入信息", step=0.05, role="assumption",
