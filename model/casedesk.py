@@ -48,7 +48,7 @@ class CaseDesk(Protocol):
         """NGO: the referred case was not solved and goes back to the committee."""
 
     def meeting_ended(self, case: Case) -> None:
-        """Department: the last summoned part is answered; close, or route what was let pass."""
+        """Department: the last summoned part is answered; close, or route what was left undone."""
 
     def close(self, case: Case, status: Status, level: Level = Level.NONE) -> None:
         """End an open case at ``level`` with ``status``."""

@@ -164,7 +164,7 @@ class Case:
         # escalations at the choice, times it came back to the chooser]
         self.decisions: list[list] | None = None
         self.refused_by = 0  # bit set of the departments that refused it as not their remit
-        self.skipped = 0  # bit set of the departments that let a street's invitation pass
+        self.skipped = 0  # bit set of the departments that left their part of a meeting undone
 
     @property
     def is_open(self) -> bool:

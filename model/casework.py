@@ -300,8 +300,9 @@ class Casework:
     def meeting_ended(self, case: Case) -> None:
         """Every department summoned to ``case`` has answered: close it, or route what is left.
 
-        A part a department failed closes the case unsolved at the street. Parts let pass
-        under an invitation that does not bind go back to the street to be routed one by one.
+        A part a department failed closes the case unsolved at the street. Parts left undone
+        (answered in name only, or an invitation let pass) go back to the street to be routed
+        one by one.
         """
         if case.plan != Plan.FAILED and case.skipped:
             done, remaining = case.legs[:case.leg], case.legs[case.leg:]

@@ -85,14 +85,11 @@ class Department(CaseQueue, mesa.Agent):
                 waiting.append((case, ticket, deadline))
                 continue
             token = self.spec.screening_hours
-            if binding:
-                answer = self._choose(self.answering, case,
-                                      {Plan.REPORT: need, Plan.TOKEN: token})
-            elif need > hours:
-                answer = Plan.TOKEN
+            if not binding and need > hours:
+                answer = Plan.TOKEN  # nothing makes it work overtime for an invitation
             else:
                 answer = self._choose(self.answering, case,
-                                      {Plan.REPORT: need, Plan.TOKEN: token}, counted=False)
+                                      {Plan.REPORT: need, Plan.TOKEN: token}, counted=binding)
             if answer == Plan.TOKEN:
                 model.rules.whistle.rate_token_answer(model.rules.assessment, case)
                 spent = min(hours, token)

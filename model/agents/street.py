@@ -144,11 +144,12 @@ class StreetOffice(CaseQueue, mesa.Agent):
         spec = model.category_specs[case.category]
         rng = self._routing
         misrouted = False
-        claimants = len(model.claimants(case.category)) if spec.claimed_by else 1
-        known = claimants > 1 and self._information.knows_remit(self.node, case.category,
-                                                                  model.day)
-        if self._information.misroutes(case, claimants, known, rng):
-            wrong = [d for d in model.claimants(case.category) if d != target]
+        claimants = model.claimants(case.category)
+        ambiguous = len(claimants) if spec.claimed_by else 1
+        known = ambiguous > 1 and self._information.knows_remit(self.node, case.category,
+                                                                 model.day)
+        if self._information.misroutes(case, ambiguous, known, rng):
+            wrong = [d for d in claimants if d != target]
             if not wrong:
                 wrong = [d for d in range(len(model.departments)) if d != target]
             if wrong:

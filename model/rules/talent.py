@@ -74,12 +74,18 @@ class TalentRule:
         The market pays for skill: experience up to ``skill_premium`` more, and (for a worker
         in post) the productivity its training adds (general training is portable: Becker).
         """
+        quantile = min(max(quantile, 1e-12), 1.0 - 1e-12)  # a draw of exactly 0 has no quantile
+        spread = self.params.outside_pay_spread
+        return (self._median_offer(experience, trained)
+                * math.exp(spread * _STANDARD_NORMAL.inv_cdf(quantile)))
+
+    def _median_offer(self, experience: float, trained: bool = True) -> float:
+        """The median outside offer for a worker's skills (see :meth:`outside_pay`)."""
         p = self.params
         median = p.outside_pay * (1.0 + p.skill_premium * experience)
         if trained:
             median *= 1.0 + p.training_effect * p.training_days
-        quantile = min(max(quantile, 1e-12), 1.0 - 1e-12)  # a draw of exactly 0 has no quantile
-        return median * math.exp(p.outside_pay_spread * _STANDARD_NORMAL.inv_cdf(quantile))
+        return median
 
     def takes_offer(self, quantile: float, experience: float, stress: float) -> bool:
         """Whether a worker takes the outside offer at ``quantile`` over staying in post."""
@@ -87,10 +93,8 @@ class TalentRule:
 
     def quit_probability(self, stress: float, experience: float) -> float:
         """Chance a worker quits today: an offer comes and beats the post."""
-        p = self.params
-        median = p.outside_pay * (1.0 + p.skill_premium * experience) * (
-            1.0 + p.training_effect * p.training_days)
-        z = math.log(self.post_value(stress) / median) / p.outside_pay_spread
+        median = self._median_offer(experience)
+        z = math.log(self.post_value(stress) / median) / self.params.outside_pay_spread
         return self.offer_probability(stress) * (1.0 - _STANDARD_NORMAL.cdf(z))
 
     def applicant_probability(self) -> float:
