@@ -91,8 +91,9 @@ class Casework:
                 range(first_id, first_id + count), communities, categories, people, urgencies,
                 hard_draws, report_draws, chances, strict=True):
             resident = residents[who]
-            if not resident.reports(urgency, report_draw,
-                                    None if who in silenced else chance):
+            # resident.reports, inlined where the day's chance at its trust still holds
+            if not (report_draw < chance if who not in silenced
+                    else resident.reports(urgency, report_draw)):
                 self.tally.silent += 1
                 silenced.add(who)
                 resident.stay_silent()  # a silent need leaves nothing to follow: no case object
@@ -417,6 +418,8 @@ class Casework:
         self.tally.unfunded_fixes += 1
         return False
 
-    def count_meeting(self) -> None:
-        """Count one consultation meeting held."""
+    def count_meeting(self, invited: int, attended: int) -> None:
+        """Count one consultation meeting held, the residents invited and those who came."""
         self.tally.meetings += 1
+        self.tally.meeting_invitations += invited
+        self.tally.attendances += attended

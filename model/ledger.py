@@ -75,6 +75,8 @@ class Tally:
     claims: int = 0  # cases no remit covers that a department took on (认领)
     assignments: int = 0  # such cases the street assigned with the whistle
     meetings: int = 0
+    meeting_invitations: int = 0  # residents invited to consultation meetings
+    attendances: int = 0  # of them, those who came
     cost: float = 0.0
     unfunded_fixes: int = 0
     flows: Counter = field(default_factory=Counter)

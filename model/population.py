@@ -38,6 +38,9 @@ class Population:
         shape = params.patience_shape
         patience = rng.gamma(shape, params.patience_days / shape, n)
         self.patience = np.maximum(1, patience).astype(int)
+        # what a resident believes a meeting achieves: before she has seen or read of one, what
+        # she expects of government
+        self.efficacy = self.trust.copy()
         self.last_attended = np.full(n, -10**6, dtype=int)
         self.open_cases = np.zeros(n, dtype=int)
         self.members = [

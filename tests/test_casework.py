@@ -83,7 +83,7 @@ class RecordingDesk:
             self.fixes_funded.append((case.id, holder))
         return self.funds_ok
 
-    def count_meeting(self) -> None:
+    def count_meeting(self, invited: int, attended: int) -> None:
         self.calls.append(("count_meeting",))
 
 
@@ -543,27 +543,46 @@ def test_committee_holds_a_collective_dispute_for_its_meeting():
         "a meeting without a quorum cannot decide: the dispute goes up, the meeting counts")
 
 
-def test_trust_follows_what_a_meeting_carries_out_not_that_it_was_held():
-    agree = {"consultation.confidence": 1.0, "consultation.polarisation": 0.0,
-             "consultation.quorum": 1}
-    changes = []
-    for overrides, money in ((agree, True), (agree, False), ({"consultation.quorum": 1000}, True)):
-        model, desk = district({**overrides, "consultation.invited_share": 1.0,
-                                "consultation.mobilisation_weight": 0.0,
-                                "population.initial_trust": 0.5})
-        desk.funds_ok = money
-        committee = model.committees[0]
-        committee.next_meeting_day = model.day + 1
+AGREE = {"consultation.confidence": 1.0, "consultation.polarisation": 0.0,
+         "consultation.quorum": 1}
+NO_QUORUM = {"consultation.quorum": 1000}
+
+
+def change_at_meeting(column: str, overrides: dict[str, Any], money: bool = True,
+                      dispute: bool = True) -> float:
+    """Mean change of a population ``column`` in community 0 over one meeting of everyone."""
+    model, desk = district({**overrides, "consultation.invited_share": 1.0,
+                            "consultation.mobilisation_weight": 0.0,
+                            "population.initial_trust": 0.5, "population.spread": 0.0})
+    desk.funds_ok = money
+    committee = model.committees[0]
+    committee.next_meeting_day = model.day + 1
+    if dispute:
         hand_to(committee, scripted(model, PROPERTY_DISPUTE))
         work_through(committee)
-        part = model.population.community_slice(0)
-        before = model.population.trust[part].copy()
-        committee.hold_meeting()
-        changes.append(float((model.population.trust[part] - before).mean()))
+    part = model.population.community_slice(0)
+    before = getattr(model.population, column)[part].copy()
+    committee.hold_meeting()
+    return float((getattr(model.population, column)[part] - before).mean())
+
+
+def test_trust_follows_what_a_meeting_carries_out_not_that_it_was_held():
+    changes = [change_at_meeting("trust", AGREE), change_at_meeting("trust", AGREE, money=False),
+               change_at_meeting("trust", NO_QUORUM)]
     carried, broken, undecided = changes
     assert carried > 0 > broken, (
         f"a decision carried out builds trust, one not carried out erodes it: {changes}")
     assert undecided == 0.0, "a meeting that decides nothing has no record to judge"
+
+
+def test_belief_in_meetings_follows_what_their_agenda_achieved():
+    changes = [change_at_meeting("efficacy", AGREE), change_at_meeting("efficacy", NO_QUORUM),
+               change_at_meeting("efficacy", AGREE, dispute=False)]
+    carried, undecided, no_agenda = changes
+    assert carried > 0 > undecided, (
+        f"a meeting that carries out its agenda raises belief in meetings, one that decides "
+        f"nothing lowers it: {changes}")
+    assert no_agenda == 0.0, "a meeting with nothing on its agenda shows nothing"
 
 
 # -- NGOs and halls ------------------------------------------------------------------------------

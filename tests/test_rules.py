@@ -304,24 +304,43 @@ def test_deliberation_agrees_more_among_trusting_and_larger_meetings():
         f"meeting, as about two thirds of uniformly drawn splits do: {apart}")
 
 
-def test_trust_follows_a_meetings_record_and_attendees_saw_it():
-    rule = ConsultationRule(ConsultationParams(transparency=0.5, trust_gain=0.1))
-    trust = np.array([0.2, 0.2, 0.8, 0.8])
+@pytest.mark.parametrize(("update", "rate", "expected"), [
+    ("trust_after", "trust_gain", [0.23, 0.215, 0.77, 0.785]),
+    ("efficacy_after", "efficacy_rate", [0.23, 0.215, 0.77, 0.785]),
+])
+def test_residents_follow_a_meetings_record_attendees_saw(update, rate, expected):
+    rule = ConsultationRule(ConsultationParams(transparency=0.5, **{rate: 0.1}))
+    before = np.array([0.2, 0.2, 0.8, 0.8])
     attended = np.array([True, False, True, False])
-    after = rule.trust_after(trust, 0.5, attended)
-    assert after == pytest.approx([0.23, 0.215, 0.77, 0.785]), (
-        "toward the record, attendees at trust_gain, others at transparency x trust_gain")
+    after = getattr(rule, update)(before, 0.5, attended)
+    assert after == pytest.approx(expected), (
+        f"toward the record, attendees at {rate}, others at transparency x {rate}")
 
 
 def test_a_committee_that_reaches_residents_draws_them():
     rule = ConsultationRule(ConsultationParams())
     participation, trust = np.full(5000, 0.5), np.full(5000, 0.5)
-    visited = rule.attendance(participation, trust, 0.8, np.random.default_rng(1)).mean()
-    absent = rule.attendance(participation, trust, 0.0, np.random.default_rng(1)).mean()
+    visited = rule.attendance(participation, trust, trust, 0.8, np.random.default_rng(1)).mean()
+    absent = rule.attendance(participation, trust, trust, 0.0, np.random.default_rng(1)).mean()
     assert absent < visited, "a committee busy with records draws fewer residents (自治行政化)"
     assert absent == 0.0, "at the default weight attendance rests wholly on mobilisation"
     invited = rule.invite(100, np.random.default_rng(2))
     assert len(set(invited)) == 20, "invited_share of the community, each once"
+
+
+def test_residents_who_saw_meetings_achieve_something_come_more():
+    participation, trust = np.full(20000, 0.5), np.full(20000, 0.5)
+    low, high = np.full(20000, 0.1), np.full(20000, 0.9)
+
+    def attending(efficacy: np.ndarray, weight: float) -> float:
+        rule = ConsultationRule(ConsultationParams(efficacy_weight=weight))
+        return float(rule.attendance(participation, trust, efficacy, 1.0,
+                                     np.random.default_rng(3)).mean())
+
+    assert attending(low, 0.5) < attending(high, 0.5), (
+        "an invited resident who believes meetings achieve something comes more often")
+    assert attending(low, 0.0) == attending(high, 0.0), (
+        "with efficacy_weight 0 only trust in government weighs")
 
 
 # -- talent -------------------------------------------------------------------------------------

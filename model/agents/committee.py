@@ -336,14 +336,15 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         size = part.stop - part.start
         invited = rule.invite(size, rng) + part.start
         attended = invited[rule.attendance(population.participation[invited],
-                                           population.trust[invited], self.reach(), rng)]
+                                           population.trust[invited],
+                                           population.efficacy[invited], self.reach(), rng)]
         population.last_attended[attended] = model.day
         trust = population.trust[attended]
         agreed = carried = 0
-        for case, ticket in self.meeting_pool:
-            if case.ticket != ticket:
-                continue
-            if not rule.deliberate(trust, rng):
+        disputes = [case for case, ticket in self.meeting_pool if case.ticket == ticket]
+        for case, agreement in zip(disputes, rule.deliberate_all(trust, len(disputes), rng),
+                                   strict=True):
+            if not agreement:
                 model.casework.forward(case)  # no agreement: the dispute goes up
                 continue
             agreed += 1
@@ -354,9 +355,12 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             else:
                 model.casework.forward(case)
         self.meeting_pool = []
+        seen = np.zeros(size, dtype=bool)
+        seen[attended - part.start] = True
+        if disputes:
+            population.efficacy[part] = rule.efficacy_after(population.efficacy[part],
+                                                            carried / len(disputes), seen)
         if agreed:
-            seen = np.zeros(size, dtype=bool)
-            seen[attended - part.start] = True
             old_sat, old_trust = population.satisfaction[part].copy(), population.trust[part].copy()
             population.trust[part] = rule.trust_after(population.trust[part], carried / agreed,
                                                       seen)
@@ -366,7 +370,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.overhead_due += rule.params.meeting_hours
         self.next_meeting_day = model.day + interval
         self.document()
-        model.casework.count_meeting()
+        model.casework.count_meeting(len(invited), len(attended))
 
     def reach(self) -> float:
         """How well the committee's recent visits and services reach its residents, in [0, 1).

@@ -81,8 +81,11 @@ class Resident(mesa.Agent):
             self.stay_silent()
             return 0.0
         score = rule.experience(case, model.category_specs[case.category])
-        sat, trust = rule.updated(self.satisfaction, self.trust, score)
-        model.population.set_state(self.index, sat, trust)
+        population, index = model.population, self.index
+        # the satisfaction and trust properties, inlined: every closed case is judged here
+        sat, trust = rule.updated(population.satisfaction.item(index),
+                                  population.trust.item(index), score)
+        population.set_state(index, sat, trust)
         return score
 
     def stay_silent(self) -> None:

@@ -10,31 +10,35 @@ from model.scenario.rule_groups import ConsultationParams
 class ConsultationRule:
     """Attendance, settlement and trust effects of a community consultation meeting.
 
-    An invited resident attends with probability participation x (floor + (1 - floor) trust) x
-    the committee's mobilisation: attendance rests on the committee's visits and services, so it
-    falls when the committee chooses to spend its hours on records (自治行政化). Each collective
-    dispute on the agenda is deliberated by the attendees (:meth:`deliberate`); one agreed on
-    is settled if the money to carry it out is there. Trust follows the meeting's record, the
-    share of its decisions carried out: attendees saw it, others as far as it is published
-    (四议两公开).
+    An invited resident chooses whether to come: with probability participation x willingness x
+    the committee's mobilisation, where willingness rests on her trust in government and on
+    what she believes meetings achieve, learnt from meetings she attended or read about.
+    Attendance rests on the committee's visits and services, so it falls when the committee
+    chooses to spend its hours on records (自治行政化). Each collective dispute on the agenda is
+    deliberated by the attendees (:meth:`deliberate_all`); one agreed on is settled if the money
+    to carry it out is there. Trust follows the meeting's record, the share of its decisions
+    carried out, and belief in meetings the share of its agenda carried out: attendees saw
+    them, others as far as they are published (四议两公开).
     """
 
     def __init__(self, params: ConsultationParams) -> None:
         self.params = params
 
     def attendance(
-        self, participation: np.ndarray, trust: np.ndarray, reach: float,
+        self, participation: np.ndarray, trust: np.ndarray, efficacy: np.ndarray, reach: float,
         rng: np.random.Generator,
     ) -> np.ndarray:
-        """Boolean mask of attendees among the invited residents given.
+        """Boolean mask of the invited residents given who choose to attend.
 
-        ``reach`` in [0, 1] is how well the committee's visits and services reach residents;
-        the share ``mobilisation_weight`` of attendance depends on it.
+        ``efficacy`` is each one's belief in what meetings achieve; ``reach`` in [0, 1] is how
+        well the committee's visits and services reach residents, on which the share
+        ``mobilisation_weight`` of attendance depends.
         """
-        weight = self.params.mobilisation_weight
-        mobilised = 1.0 - weight + weight * reach
-        floor = self.params.trust_attendance_floor
-        chance = participation * (floor + (1.0 - floor) * trust) * mobilised
+        p = self.params
+        mobilised = 1.0 - p.mobilisation_weight + p.mobilisation_weight * reach
+        worth = (1.0 - p.efficacy_weight) * trust + p.efficacy_weight * efficacy
+        floor = p.trust_attendance_floor
+        chance = participation * (floor + (1.0 - floor) * worth) * mobilised
         return rng.random(len(chance)) < chance
 
     def invite(self, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -43,33 +47,43 @@ class ConsultationRule:
         return rng.choice(size, size=count, replace=False) if count else np.empty(0, int)
 
     def deliberate(self, trust: np.ndarray, rng: np.random.Generator) -> bool:
-        """Whether attendees with ``trust`` each reach agreement on one collective dispute.
+        """Whether attendees with ``trust`` reach agreement on one collective dispute."""
+        return bool(self.deliberate_all(trust, 1, rng)[0])
 
-        The dispute divides residents into two camps ``polarisation`` apart, each attendee in
+    def deliberate_all(self, trust: np.ndarray, disputes: int,
+                       rng: np.random.Generator) -> np.ndarray:
+        """Whether attendees with ``trust`` agree on each of ``disputes`` collective disputes.
+
+        Each dispute divides residents into two camps ``polarisation`` apart, each attendee in
         one (the split drawn per dispute) with a position spread around its camp's centre.
         Each round every attendee moves to the mean position of those within its confidence
         bound, ``confidence`` x its trust (Hegselmann-Krause bounded confidence: the trusting
         listen further). The meeting agrees when ``agreement_share`` of the attendees end
         within ``agreement_width`` of the middle position, and needs ``quorum`` attendees.
+        The disputes are independent: drawn one after another, deliberated side by side.
         """
         p = self.params
         n = len(trust)
-        if n < p.quorum:
-            return False
-        lean = rng.random()
-        camp = np.where(rng.random(n) < lean, -0.5, 0.5)
-        x = np.clip(0.5 + camp * p.polarisation + p.position_spread * rng.standard_normal(n),
-                    0.0, 1.0)
+        if n < p.quorum or disputes == 0:
+            return np.zeros(disputes, dtype=bool)
+        x = np.empty((disputes, n))
+        for row in x:  # per dispute, the draws in the order of one dispute at a time
+            lean = rng.random()
+            camp = np.where(rng.random(n) < lean, -0.5, 0.5)
+            row[:] = 0.5 + camp * p.polarisation + p.position_spread * rng.standard_normal(n)
+        np.clip(x, 0.0, 1.0, out=x)
         bound = (p.confidence * trust)[:, None]
+        active = np.arange(disputes)  # disputes whose positions still move
         for _ in range(p.deliberation_rounds):
-            heard = np.abs(x[:, None] - x[None, :]) <= bound
-            moved = heard @ x / heard.sum(axis=1)
-            settled = np.abs(moved - x).max() < 1e-9
-            x = moved
-            if settled:
+            moving = x[active]
+            heard = np.abs(moving[:, :, None] - moving[:, None, :]) <= bound
+            moved = np.einsum("kij,kj->ki", heard, moving) / heard.sum(axis=2)
+            x[active] = moved
+            active = active[np.abs(moved - moving).max(axis=1) >= 1e-9]
+            if not len(active):
                 break
-        agreeing = np.abs(x - np.median(x)) <= p.agreement_width
-        return bool(agreeing.mean() >= p.agreement_share)
+        agreeing = np.abs(x - np.median(x, axis=1, keepdims=True)) <= p.agreement_width
+        return agreeing.mean(axis=1) >= p.agreement_share
 
     def trust_after(self, trust: np.ndarray, record: float, attended: np.ndarray) -> np.ndarray:
         """Residents' trust after a meeting's record is known.
@@ -80,6 +94,17 @@ class ConsultationRule:
         p = self.params
         weight = np.where(attended, p.trust_gain, p.transparency * p.trust_gain)
         return trust + weight * (record - trust)
+
+    def efficacy_after(self, efficacy: np.ndarray, achieved: float,
+                       attended: np.ndarray) -> np.ndarray:
+        """Residents' belief in what meetings achieve, after one that carried out ``achieved``.
+
+        ``achieved`` is the share of the meeting's agenda carried out. Attendees saw it; the
+        others learn it as far as it is published (四议两公开).
+        """
+        p = self.params
+        weight = np.where(attended, p.efficacy_rate, p.transparency * p.efficacy_rate)
+        return efficacy + weight * (achieved - efficacy)
 
     def waits_for_meeting(self, days_to_meeting: int) -> bool:
         """Whether a collective dispute is held for the next meeting rather than sent up."""

@@ -440,10 +440,23 @@ class ConsultationParams(Group):
         unit="rounds", source="assumption", role="assumption",
         label="Rounds of deliberation", zh="协商轮数", zh_help="会议对一项纠纷最多进行的交流轮数")
     trust_attendance_floor: float = param(
-        0.3, "Attendance of an invited resident with no trust, relative to full trust", ge=0, le=1,
+        0.3, "Attendance of an invited resident with no trust in government and no belief in "
+        "meetings, relative to one with full trust and belief", ge=0, le=1,
         unit="share", source="§5.3 信任与沟通", step=0.05, role="assumption",
         label="Attendance at zero trust", zh="零信任出席系数",
-        zh_help="零信任的受邀居民的出席率，相对于完全信任时")
+        zh_help="既不信任政府、也不认为议事会有成效的受邀居民的出席率，相对于完全信任且认可时")
+    efficacy_weight: float = param(
+        0.5, "Share of an invited resident's willingness to attend that rests on what she "
+        "believes meetings achieve (the rest on her trust in government)", ge=0, le=1,
+        unit="share", source="§6.4 协商结果有效落实; §4.2 居民参与的积极性", step=0.05,
+        role="assumption", label="Attendance from meetings' record", zh="议事成效对出席的影响",
+        zh_help="受邀居民出席意愿中取决于其对议事会成效的判断的比例（其余取决于对政府的信任）")
+    efficacy_rate: float = param(
+        0.3, "Weight with which an attendee's belief in meetings follows the share of a "
+        "meeting's agenda carried out; others follow it times transparency", ge=0, le=1,
+        unit="per meeting", source="§6.4 决策和执行情况公开", step=0.05, role="assumption",
+        label="Learning from a meeting's record", zh="议事成效的认知更新",
+        zh_help="出席者对议事会成效的判断向本次会议议题落实比例调整的权重；未出席者再乘以公开透明度")
     mobilisation_weight: float = param(
         1.0, "Share of meeting attendance that rests on the committee's visits and services",
         ge=0, le=1, unit="share", source="§4.2 社区自治的行政化倾向; §6.4", step=0.05,
