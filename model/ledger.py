@@ -33,9 +33,10 @@ class Calendar:
     def fire(self, day: int) -> None:
         """Run every entry due on ``day`` (entries added meanwhile for today run too)."""
         entries = self._due.pop(day, None)
+        open_ = OPEN  # a local name: read for every entry
         while entries:
             for action, case, ticket in entries:
-                if case.status == OPEN and (ticket < 0 or case.ticket == ticket):
+                if case.status == open_ and (ticket < 0 or case.ticket == ticket):
                     action(case)
             entries = self._due.pop(day, None)
 

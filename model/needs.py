@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.streams import ScalarDraws
-
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
@@ -27,17 +25,14 @@ class NeedDraws:
 
     def __init__(self, model: GovernanceModel) -> None:
         self.model = model
-        # who raised a need: bounded integers drawn on the demand stream, between its arrays
-        self._picks = ScalarDraws(model.streams["demand"], block=1)
         self._members_flat: np.ndarray | None = None  # see _member_cells
 
     def today(self) -> tuple[list[int], list[int], list[int], list[float]]:
         """Today's needs in order: the community, category, resident and urgency of each.
 
-        Counts come per (community, category, group) cell; each cell then draws who raised
-        its needs (among the cell's residents) and a standard normal per need for urgency.
-        NumPy's ``normal(mean, spread)`` is ``mean + spread`` x a standard normal, so the
-        urgencies are computed for the whole day at once from the same numbers.
+        Counts come per (community, category, group) cell; then, for all needs at once, who
+        raised each (uniformly among its cell's residents) and a standard normal per need for
+        its urgency around the category's mean.
         """
         model = self.model
         rng = model.streams["demand"]
@@ -45,33 +40,12 @@ class NeedDraws:
         cells = np.nonzero(counts)
         per_cell = counts[cells]
         first, sizes = self._member_cells()
-        picks: list[int] = []
-        normals: list[float] = []
-        # normals owed: drawn together just before the picks next need a raw output of the
-        # generator, so they take the same numbers as a call per cell right after its picks
-        owed = 0
-        spare, draw_int = self._picks.integers_from_spare, self._picks.integers
-        for size, count in zip(sizes[cells[0], cells[2]].tolist(), per_cell.tolist(),
-                               strict=True):
-            pick = spare(size) if count == 1 else None  # most cells: one need
-            if pick is None:
-                if owed:
-                    normals += rng.standard_normal(owed).tolist()
-                    owed = 0
-                if count == 1:
-                    pick = draw_int(size)
-                else:
-                    picks += self._picks.integers_list(size, count)
-            if pick is not None:
-                picks.append(pick)
-            owed += count
-        if owed:
-            normals += rng.standard_normal(owed).tolist()
+        picks = rng.integers(0, np.repeat(sizes[cells[0], cells[2]], per_cell))
+        normals = rng.standard_normal(len(picks))
         categories = np.repeat(cells[1], per_cell)
-        people = self._members_flat[np.repeat(first[cells[0], cells[2]], per_cell)
-                                    + np.asarray(picks, dtype=np.int64)]
+        people = self._members_flat[np.repeat(first[cells[0], cells[2]], per_cell) + picks]
         spread = model.params.population.urgency_spread
-        urgency = self._category_urgency[categories] + spread * np.array(normals)
+        urgency = self._category_urgency[categories] + spread * normals
         urgency = np.minimum(1.0, np.maximum(0.0, urgency))
         return (np.repeat(cells[0], per_cell).tolist(), categories.tolist(), people.tolist(),
                 urgency.tolist())

@@ -62,17 +62,27 @@ class Population:
         """Residents per community and group, shape (communities, groups)."""
         return np.array([[len(m) for m in members] for members in self.members])
 
-    def set_state(self, index: int, satisfaction: float, trust: float) -> None:
-        """Set one resident's satisfaction and trust, keeping the sums right."""
+    def state(self, index: int) -> tuple[float, float]:
+        """One resident's satisfaction and trust, as Python floats."""
+        # item(): a Python float, as float() of the element, at half the cost
+        return self.satisfaction.item(index), self.trust.item(index)
+
+    def set_state(self, index: int, satisfaction: float, trust: float,
+                  old: tuple[float, float]) -> None:
+        """Set one resident's satisfaction and trust, replacing ``old`` (from :meth:`state`).
+
+        The sums move by the differences; the caller has just read the old values.
+        """
         # Python floats: the same double arithmetic as NumPy scalars, at a third of the cost
-        d_sat = satisfaction - self.satisfaction.item(index)
+        old_satisfaction, old_trust = old
+        d_sat = satisfaction - old_satisfaction
         self.sum_satisfaction += d_sat
         group = self._groups[index]  # elderly x 2 + migrant
         if group & 2:
             self.sum_satisfaction_elderly += d_sat
         if group & 1:
             self.sum_satisfaction_migrant += d_sat
-        self.sum_trust += trust - self.trust.item(index)
+        self.sum_trust += trust - old_trust
         self.satisfaction[index] = satisfaction
         self.trust[index] = trust
 

@@ -41,9 +41,8 @@ class ScalarDraws:
 
     ``random()`` is NumPy's ``next_double`` (the top 53 bits of a raw 64-bit output) and
     ``integers(n)`` its Lemire draw on 32-bit halves, keeping the spare half of a raw output
-    as NumPy's bit generator does. ``block`` raw outputs are drawn at once when nothing else
-    draws from the generator; with ``block=1`` each is taken when needed, so array calls on
-    the same generator (``generator``) stay in sequence with these draws.
+    as NumPy's bit generator does. ``block`` raw outputs are drawn at once, so nothing else
+    may draw from the generator.
     """
 
     __slots__ = ("generator", "_raw", "_block", "_half")
@@ -57,8 +56,6 @@ class ScalarDraws:
     def _next64(self) -> int:
         raw = self._raw
         if not raw:
-            if self._block == 1:
-                return self.generator.bit_generator.random_raw()
             self._raw = raw = self.generator.bit_generator.random_raw(self._block)[::-1].tolist()
         return raw.pop()
 
@@ -108,30 +105,6 @@ class ScalarDraws:
                 product = self._next32() * n
                 leftover = product & _LOW32
         return product >> 32
-
-    def integers_from_spare(self, n: int) -> int | None:
-        """:meth:`integers` if the spare half of the last raw output alone makes it; else None.
-
-        With None nothing is drawn: the draw would need a new raw output (no spare half, or a
-        rejection), so a caller sharing the generator can first draw what it owes before it.
-        """
-        if not 0 < n <= 2**32:
-            raise ValueError(f"integers: n={n} is out of range (allowed: 1 to 2**32)")
-        if n == 1:
-            return 0
-        half = self._half
-        if half is None:
-            return None
-        product = half * n
-        leftover = product & _LOW32
-        if leftover < n and leftover < (_LOW32 - (n - 1)) % n:
-            return None  # Lemire's rejection: integers() would draw again
-        self._half = None
-        return product >> 32
-
-    def integers_list(self, n: int, size: int) -> list[int]:
-        """``size`` integers in [0, n), as ``Generator.integers(0, n, size)``."""
-        return [self.integers(n) for _ in range(size)]
 
 
 def _generator(seed: int, name: str) -> np.random.Generator:

@@ -35,28 +35,6 @@ def test_randoms_are_as_many_single_draws_across_blocks():
         "a run of draws should equal the same number of single draws")
 
 
-def test_unbuffered_draws_stay_in_step_with_array_calls_on_the_generator():
-    plain = np.random.Generator(np.random.PCG64(9))
-    shared = np.random.Generator(np.random.PCG64(9))
-    served = ScalarDraws(shared, block=1)
-    for size in (1, 3, 1, 5):
-        assert served.integers_list(1700, size) == plain.integers(0, 1700, size).tolist(), (
-            "integers drawn between array calls should be the generator's")
-        assert shared.standard_normal(size).tolist() == plain.standard_normal(size).tolist(), (
-            "array calls on the shared generator should see the same numbers")
-
-
-def test_a_draw_from_the_spare_half_is_the_draw_integers_would_make():
-    plain, served = twins()
-    choices = np.random.default_rng(1)
-    for _ in range(5000):
-        n = int(choices.choice([1, 2, 7, 100, 2**31 + 5, 2**32]))
-        drawn = served.integers_from_spare(n)
-        if drawn is None:  # nothing drawn: integers() takes a raw output of its own
-            drawn = served.integers(n)
-        assert drawn == int(plain.integers(n)), f"integers({n}) should be the generator's"
-
-
 def test_pickled_draws_continue_identically():
     _, served = twins()
     served.random()

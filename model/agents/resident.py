@@ -82,21 +82,21 @@ class Resident(mesa.Agent):
             return 0.0
         score = rule.experience(case, model.category_specs[case.category])
         population, index = model.population, self.index
-        # the satisfaction and trust properties, inlined: every closed case is judged here
-        sat, trust = rule.updated(population.satisfaction.item(index),
-                                  population.trust.item(index), score)
-        population.set_state(index, sat, trust)
+        old = population.state(index)
+        population.set_state(index, *rule.updated(*old, score), old)
         return score
 
     def stay_silent(self) -> None:
         """Leave a need unreported and unmet: satisfaction and trust fall."""
-        sat, trust = self.model.rules.judgement.after_silence(self.satisfaction, self.trust)
-        self.model.population.set_state(self.index, sat, trust)
+        population, index = self.model.population, self.index
+        old = population.state(index)
+        population.set_state(index, *self.model.rules.judgement.after_silence(*old), old)
 
     def escalate(self) -> None:
         """Lose patience with an open case: satisfaction and trust fall."""
-        sat, trust = self.model.rules.judgement.after_escalation(self.satisfaction, self.trust)
-        self.model.population.set_state(self.index, sat, trust)
+        population, index = self.model.population, self.index
+        old = population.state(index)
+        population.set_state(index, *self.model.rules.judgement.after_escalation(*old), old)
 
 
 def create_residents(model: GovernanceModel, count: int) -> list[Resident]:

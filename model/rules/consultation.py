@@ -76,8 +76,9 @@ class ConsultationRule:
         active = np.arange(disputes)  # disputes whose positions still move
         for _ in range(p.deliberation_rounds):
             moving = x[active]
-            heard = np.abs(moving[:, :, None] - moving[:, None, :]) <= bound
-            moved = np.einsum("kij,kj->ki", heard, moving) / heard.sum(axis=2)
+            heard = (np.abs(moving[:, :, None] - moving[:, None, :]) <= bound).astype(float)
+            # a float matmul sums as one dispute's ``heard @ x`` does, bit for bit
+            moved = np.matmul(heard, moving[:, :, None])[:, :, 0] / heard.sum(axis=2)
             x[active] = moved
             active = active[np.abs(moved - moving).max(axis=1) >= 1e-9]
             if not len(active):
