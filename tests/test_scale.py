@@ -83,20 +83,25 @@ def test_hours_are_proportional_to_residents():
 #: districts are not compared: their departments have a few staff hours a day (4.5 to 11 at
 #: 3,000 residents), so one case takes them days and fewer are resolved (docs/ODD.md, 2 Scales).
 SIZES = (3334, 13336)
-SEEDS = range(8)
+SEEDS = range(16)
 DAYS = 200
-#: Largest difference allowed between the two sizes' mean rates: three percentage points, about
-#: three standard errors of the difference of two means of eight seeds here (each mean's
-#: is 0.005 to 0.01), so a model that does not depend on size passes without luck. With
-#: absolute staff hours these two districts differed by 0.14 in satisfaction.
+#: Equivalence margin: the two sizes' mean rates may differ by at most three percentage points.
+#: With absolute staff hours these two districts differed by 0.14 in satisfaction. A larger
+#: district still resolves about one point more (its departments are one queue each, whose
+#: waits shrink as their hours grow: docs/ODD.md, 2 Scales), which is why the test asks for
+#: equivalence within the margin rather than for no detectable difference: over enough seeds
+#: any pooling economy is detectable, and an honest model has one.
 MAX_GAP = 0.03
 RATES = ("resolved_share", "mean_satisfaction")
 
 
-def confidence_interval(values: np.ndarray) -> tuple[float, float]:
-    """The 95% confidence interval of the mean of ``values`` (Student's t)."""
-    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    return float(values.mean() - half), float(values.mean() + half)
+def difference_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """The Welch 95% confidence interval of mean(``a``) - mean(``b``)."""
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    half = stats.t.ppf(0.975, dof) * np.sqrt(va + vb)
+    gap = float(a.mean() - b.mean())
+    return gap - half, gap + half
 
 
 def rates(residents: int) -> dict[str, np.ndarray]:
@@ -109,14 +114,12 @@ def rates(residents: int) -> dict[str, np.ndarray]:
 def test_baseline_rates_do_not_depend_on_the_district_size():
     small, large = (rates(residents) for residents in SIZES)
     for name in RATES:
-        (low_a, high_a), (low_b, high_b) = (confidence_interval(small[name]),
-                                            confidence_interval(large[name]))
-        found = (f"{name}: {small[name].mean():.4f} [{low_a:.4f}, {high_a:.4f}] at "
-                 f"{SIZES[0]:,} residents, {large[name].mean():.4f} [{low_b:.4f}, "
-                 f"{high_b:.4f}] at {SIZES[1]:,}")
-        assert low_a <= high_b and low_b <= high_a, f"95% intervals apart: {found}"
-        gap = abs(small[name].mean() - large[name].mean())
-        assert gap <= MAX_GAP, f"means {gap:.4f} apart (at most {MAX_GAP}): {found}"
+        low, high = difference_interval(large[name], small[name])
+        found = (f"{name}: {small[name].mean():.4f} at {SIZES[0]:,} residents, "
+                 f"{large[name].mean():.4f} at {SIZES[1]:,}; difference 95% CI "
+                 f"[{low:+.4f}, {high:+.4f}]")
+        assert -MAX_GAP <= low and high <= MAX_GAP, (
+            f"the sizes' rates are not within {MAX_GAP} of each other: {found}")
 
 
 # --- old keys ---------------------------------------------------------------------------------
