@@ -286,8 +286,7 @@ def agreement_rate(trust: float, attendees: int, **params: float) -> float:
     """Share of 400 disputes that attendees with ``trust`` agree on."""
     rule = ConsultationRule(ConsultationParams(**params))
     rng = np.random.default_rng(3)
-    return float(np.mean([rule.deliberate(np.full(attendees, trust), rng)
-                          for _ in range(400)]))
+    return float(rule.deliberate_all(np.full(attendees, trust), 400, rng).mean())
 
 
 def test_deliberation_agrees_more_among_trusting_and_larger_meetings():

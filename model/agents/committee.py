@@ -355,16 +355,17 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             else:
                 model.casework.forward(case)
         self.meeting_pool = []
-        seen = np.zeros(size, dtype=bool)
-        seen[attended - part.start] = True
-        if disputes:
+        if disputes:  # only a meeting with an agenda has a record to learn from
+            seen = np.zeros(size, dtype=bool)
+            seen[attended - part.start] = True
             population.efficacy[part] = rule.efficacy_after(population.efficacy[part],
                                                             carried / len(disputes), seen)
-        if agreed:
-            old_sat, old_trust = population.satisfaction[part].copy(), population.trust[part].copy()
-            population.trust[part] = rule.trust_after(population.trust[part], carried / agreed,
-                                                      seen)
-            population.refresh_community(self.community, old_sat, old_trust)
+            if agreed:
+                old_sat = population.satisfaction[part].copy()
+                old_trust = population.trust[part].copy()
+                population.trust[part] = rule.trust_after(population.trust[part],
+                                                          carried / agreed, seen)
+                population.refresh_community(self.community, old_sat, old_trust)
         interval = model.params.consultation.interval_days
         self.volunteer_hours_per_day = len(attended) * rule.params.volunteer_hours / interval
         self.overhead_due += rule.params.meeting_hours

@@ -54,16 +54,13 @@ class Resident(mesa.Agent):
         """Index of the resident's community."""
         return int(self.model.population.community[self.index])
 
-    def reports(self, urgency: float, draw: float | None = None,
-                chance: float | None = None) -> bool:
+    def reports(self, urgency: float, draw: float | None = None) -> bool:
         """Decide whether to report a new need (or stay silent).
 
         ``draw`` is this decision's number from the reporting stream, when the caller drew
-        the day's numbers at once; otherwise it is drawn here. ``chance`` is the chance of
-        reporting at the resident's current trust, when the caller computed the day's at once.
+        the day's numbers at once; otherwise it is drawn here.
         """
-        if chance is None:
-            chance = self.model.rules.judgement.report_probability(self.trust, urgency)
+        chance = self.model.rules.judgement.report_probability(self.trust, urgency)
         if draw is None:
             draw = self.model.streams["reporting"].random()
         return draw < chance

@@ -46,10 +46,6 @@ class ConsultationRule:
         count = round(self.params.invited_share * size)
         return rng.choice(size, size=count, replace=False) if count else np.empty(0, int)
 
-    def deliberate(self, trust: np.ndarray, rng: np.random.Generator) -> bool:
-        """Whether attendees with ``trust`` reach agreement on one collective dispute."""
-        return bool(self.deliberate_all(trust, 1, rng)[0])
-
     def deliberate_all(self, trust: np.ndarray, disputes: int,
                        rng: np.random.Generator) -> np.ndarray:
         """Whether attendees with ``trust`` agree on each of ``disputes`` collective disputes.
@@ -92,9 +88,7 @@ class ConsultationRule:
         ``record`` is the share of the meeting's decisions carried out. Attendees saw it; the
         others learn it as far as decisions and accounts are published (四议两公开).
         """
-        p = self.params
-        weight = np.where(attended, p.trust_gain, p.transparency * p.trust_gain)
-        return trust + weight * (record - trust)
+        return self._follow_record(trust, record, attended, self.params.trust_gain)
 
     def efficacy_after(self, efficacy: np.ndarray, achieved: float,
                        attended: np.ndarray) -> np.ndarray:
@@ -103,9 +97,13 @@ class ConsultationRule:
         ``achieved`` is the share of the meeting's agenda carried out. Attendees saw it; the
         others learn it as far as it is published (四议两公开).
         """
-        p = self.params
-        weight = np.where(attended, p.efficacy_rate, p.transparency * p.efficacy_rate)
-        return efficacy + weight * (achieved - efficacy)
+        return self._follow_record(efficacy, achieved, attended, self.params.efficacy_rate)
+
+    def _follow_record(self, values: np.ndarray, record: float, attended: np.ndarray,
+                       rate: float) -> np.ndarray:
+        """``values`` moved toward ``record`` at ``rate`` (absentees: ``transparency`` x it)."""
+        weight = np.where(attended, rate, self.params.transparency * rate)
+        return values + weight * (record - values)
 
     def waits_for_meeting(self, days_to_meeting: int) -> bool:
         """Whether a collective dispute is held for the next meeting rather than sent up."""
