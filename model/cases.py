@@ -64,8 +64,23 @@ class Channel(StrEnum):
 
     COMMITTEE = "committee"  # through the residents' committee
     HOTLINE = "hotline"  # the 12345 hotline, dispatched to the street
-    VISIT = "visit"  # in person at a department's office
-    HALL = "hall"  # in person at a one-stop hall
+    ONLINE = "online"  # the 12345 website, app or WeChat, dispatched as the hotline's calls
+    OFFICE = "office"  # in person at the street office (来访)
+    PETITION = "petition"  # a petition (信访), taken up by the street as an escalated case
+    LINE = "line"  # a department's own hotline (such as 12315), straight to that department
+    VISIT = "visit"  # in person at a department's office (an administrative service)
+    HALL = "hall"  # in person at a one-stop hall (an administrative service)
+
+
+#: The channels a resident chooses among for a need that is not an administrative service, in
+#: the order of the population's columns of what she expects of each (silence is the other
+#: option). Administrative services are asked for in person, where they are given.
+CHOSEN_CHANNELS: tuple[Channel, ...] = (
+    Channel.COMMITTEE, Channel.HOTLINE, Channel.ONLINE, Channel.OFFICE, Channel.PETITION,
+    Channel.LINE,
+)
+#: The channels whose requests the 12345 hotline receives (its published volume).
+HOTLINE_CHANNELS = frozenset({Channel.HOTLINE, Channel.ONLINE})
 
 
 class Plan(StrEnum):

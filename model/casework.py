@@ -19,7 +19,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.casedesk import CaseDesk
-from model.cases import Attribute, Case, Channel, Level, Node, NodeKind, Plan, Reason, Status
+from model.cases import (
+    CHOSEN_CHANNELS,
+    HOTLINE_CHANNELS,
+    Attribute,
+    Case,
+    Channel,
+    Level,
+    Node,
+    NodeKind,
+    Plan,
+    Reason,
+    Status,
+)
 from model.ledger import Calendar, Tally
 from model.needs import NeedDraws
 
@@ -60,15 +72,16 @@ class Casework:
         self._escalate, self._abandon, self._stuck = self.escalate, self.abandon, self.stuck_check
         self._enqueue: dict[Node, Callable[[Case], None]] = {}  # each place's enqueue, once
         self._stuck_after = model.rules.whistle.stuck_check_after()
+        self._admin_categories = np.array(
+            [c.admin_service for c in model.params.categories.values()], dtype=bool)
 
     # -- intake ------------------------------------------------------------------------------
     def intake_day(self) -> None:
         """Draw today's new needs and send each on its way (or leave it silent).
 
-        The day's needs are drawn together (:class:`model.needs.NeedDraws`), then whether each
-        is hard and whether it is reported, for the whole day at once: each stream gives the same
-        numbers in the same order as one draw per need, so the results are those of handling
-        the needs one by one.
+        The day's needs are drawn together (:class:`model.needs.NeedDraws`), then, for the
+        whole day at once, whether each is hard, the channel its resident would use and
+        whether she reports it at all: residents decide at the state they woke up in.
         """
         model = self.model
         communities, categories, people, urgencies = self.needs.today()
@@ -76,35 +89,49 @@ class Casework:
         self.tally.raised += count
         hard_draws = model.streams["hardness"].randoms(count)
         report_draws = model.streams["reporting"].randoms(count)
-        residents = model.residents
-        # each need's chance of being reported at its resident's trust this morning; only
-        # staying silent changes trust during intake, so a resident silent earlier today
-        # decides again at the trust it has now
-        chances = model.rules.judgement.report_probabilities(
-            model.population.trust[people], np.asarray(urgencies))
-        silenced: set[int] = set()
+        columns, chances = self._choices(people, categories, urgencies,
+                                         model.streams["channel"].randoms(count))
         first_id = self.next_case_id  # every need has an id, silent ones too
         self.next_case_id += count
-        day, committees = model.day, model.committees
+        day, committees, residents = model.day, model.committees, model.residents
         legs, specs = model.category_legs, model.category_specs
-        for case_id, community, category, who, urgency, hard_draw, report_draw, chance in zip(
-                range(first_id, first_id + count), communities, categories, people, urgencies,
-                hard_draws, report_draws, chances, strict=True):
+        for case_id, community, category, who, urgency, hard_draw, report_draw, chance, column in (
+                zip(range(first_id, first_id + count), communities, categories, people,
+                    urgencies, hard_draws, report_draws, chances, columns, strict=True)):
             resident = residents[who]
-            # resident.reports, inlined where the day's chance at its trust still holds
-            if not (report_draw < chance if who not in silenced
-                    else resident.reports(urgency, report_draw)):
+            if not report_draw < chance:
                 self.tally.silent += 1
-                silenced.add(who)
                 resident.stay_silent()  # a silent need leaves nothing to follow: no case object
                 continue
             case = Case(case_id, category, who, community, committees[community].street, day,
                         urgency, legs[category])
             case.hard = hard_draw < specs[category].hard_share
-            self._open(case, resident)
+            self._open(case, resident, column)
 
-    def _open(self, case: Case, resident: Resident) -> None:
-        """Open a reported case: count it, set its resident's timers, dispatch it."""
+    def _choices(self, people: list[int], categories: list[int], urgencies: list[float],
+                 draws: list[float]) -> tuple[list[int], list[float]]:
+        """Each need's channel column (-1 for an administrative service) and reporting chance.
+
+        The channel is the resident's logit choice (:class:`model.rules.channels.ChannelRule`)
+        and the value of reporting is that of her channels; an administrative service is
+        asked for where it is given, so its value is her trust in government.
+        """
+        model = self.model
+        population, rule = model.population, model.rules.channels
+        who = np.asarray(people, dtype=np.int64)
+        trust = population.trust[who]
+        value = rule.values(population.expected[who], trust, population.group[who],
+                            population.last_channel[who])
+        column, worth = rule.choose(value, population.known[who] & rule.open_channels(model.day),
+                                    np.asarray(draws))
+        admin = self._admin_categories[np.asarray(categories, dtype=np.int64)]
+        chances = model.rules.judgement.report_probabilities(
+            np.where(admin, trust, worth), np.asarray(urgencies))
+        chances[(column < 0) & ~admin] = 0.0  # no channel she knows is open: silence
+        return np.where(admin, -1, column).tolist(), chances.tolist()
+
+    def _open(self, case: Case, resident: Resident, column: int) -> None:
+        """Open a reported case: count it, set its resident's timers, send it in."""
         model = self.model
         tally = self.tally
         tally.reported += 1
@@ -118,32 +145,53 @@ class Casework:
             self.calendar.add(model.day + patience, self._escalate, case, same_ticket=False)
         self.calendar.add(model.day + residents.abandon_days, self._abandon, case,
                           same_ticket=False)
-        self._dispatch(case, model.category_specs[case.category].admin_service, resident)
+        if column < 0:
+            self._ask_in_person(case)
+        else:
+            self._send_in(case, CHOSEN_CHANNELS[column])
 
-    def _dispatch(self, case: Case, admin: bool, resident: Resident) -> None:
+    def _ask_in_person(self, case: Case) -> None:
+        """An administrative service: at a one-stop hall if there is one, else at the office."""
         model = self.model
-        committee = model.committees[case.community]
-        information = model.rules.information
-        if admin and model.rules.one_stop.enabled:
+        if model.rules.one_stop.enabled:
             case.channel = Channel.HALL
             case.trips = 1
+            committee = model.committees[case.community]
             hall = committee.hall or model.streets[case.street].hall
-            information.record(case, hall.node)
+            model.rules.information.record(case, hall.node)
             case.move(hall.node)
             hall.enqueue(case)
-        elif admin:
+        else:
             case.channel = Channel.VISIT
             self.visit(case, case.legs[0])
-        elif resident.uses_hotline():
-            case.channel = Channel.HOTLINE
-            self.tally.hotline_reports += 1
-            information.record(case, HOTLINE)
+
+    def _send_in(self, case: Case, channel: Channel) -> None:
+        """A need reported through the channel its resident chose."""
+        model = self.model
+        tally = self.tally
+        case.channel = channel
+        tally.reports_by_channel[channel] += 1
+        if channel in HOTLINE_CHANNELS:
+            tally.hotline_reports += 1
+            model.rules.information.record(case, HOTLINE)
             case.move(HOTLINE)
-            self.send(case, model.streets[case.street].node, Reason.DISPATCH)
-        else:
-            information.record(case, committee.node)
-            case.move(committee.node)
-            committee.enqueue(case)
+            self.send(case, self._street_of(case), Reason.DISPATCH)
+        elif channel == Channel.COMMITTEE:
+            self._arrive(case, model.committees[case.community])
+        elif channel == Channel.LINE:
+            # she calls the line of the department she takes the need to be for
+            self._arrive(case, model.departments[(case.legs or model.nearest(case.category))[0]])
+        else:  # in person at the street office, or a petition it must take up
+            case.trips = 1
+            if channel == Channel.PETITION:
+                case.escalations = 1  # a petition is an escalation from the start (越级)
+            self._arrive(case, model.streets[case.street])
+
+    def _arrive(self, case: Case, unit: ResidentsCommittee | StreetOffice | Department) -> None:
+        """A case enters the system at ``unit``, which keys it into its own records."""
+        self.model.rules.information.record(case, unit.node)
+        case.move(unit.node)
+        unit.enqueue(case)
 
     # -- transport ---------------------------------------------------------------------------
     def handler(self, node: Node) -> ResidentsCommittee | StreetOffice | Department | NGO | Hall:

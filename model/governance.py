@@ -17,9 +17,11 @@ from model.cases import Level, Node, NodeKind
 from model.casework import Casework
 from model.layout import district_layout
 from model.ledger import Tally
+from model.network import small_world
 from model.outcomes import build_datacollector
 from model.population import Population
 from model.rules import DemandRule, Rules
+from model.rules.channels import COMMITTEE
 from model.rules.services import MONTH_DAYS
 from model.scenario import Scenario, load_scenario
 from model.scenario.parameters import flat_overrides
@@ -68,8 +70,9 @@ class GovernanceModel(mesa.Model):
     1. ``timers``: cases arriving after a hop, and per-case timers (escalation when a
        resident's patience runs out, abandonment, the whistle's stuck-case check) fire.
     2. ``intake``: residents' new needs arrive (Poisson by community, category and
-       group); each is reported or left silent, through the committee, the hotline, an
-       office visit or a one-stop hall.
+       group); each is reported or left silent, through the channel its resident chooses
+       (committee, 12345 by phone or online, street office, petition, a department's own
+       line), or asked for in person where administrative services are given.
     2b. ``mobilise``: units that are behind get help: redeployed department hours (on the
        platform), cadres sent down and called volunteers (committees).
 
@@ -82,6 +85,7 @@ class GovernanceModel(mesa.Model):
     6. ``departments``: work the queue (bounce, push down, close), then answer summonses
        with spare hours (in overtime at their deadline).
     7. ``community halls``: serve administrative cases when halls sit in communities.
+    7b. ``stories``: residents whose cases ended today tell their listeners (the network).
     8. ``workforce``: committee workers' stress and experience, quitting and hiring.
     9. ``account``: costs and backlog; the DataCollector records the daily outcomes.
 
@@ -143,7 +147,13 @@ class GovernanceModel(mesa.Model):
         params = self.params
         self.layout = layout = district_layout(params)
         sizes = list(layout.community_sizes)
-        self.population = Population(params.population, sizes, self.streams["population"])
+        self.population = population = Population(params.population, sizes,
+                                                  self.streams["population"])
+        network = self.streams["network"]
+        population.equip_channels(
+            self.rules.channels.known_at_start(population.migrant, network),
+            small_world(population.bounds, params.network.ties, params.network.cross_share,
+                        network))
         self.residents = create_residents(self, self.population.size)
         self.demand = DemandRule(params, self.population.group_counts())
         self.streets = [StreetOffice(self, s, layout.street_hours[s])
@@ -177,17 +187,26 @@ class GovernanceModel(mesa.Model):
     def _committee_positions(self) -> list[int]:
         """Funded positions per committee: the base plus any that follow devolved work."""
         params = self.params
-        judgement = self.rules.judgement
         # only cases that reach the committee count: not office visits, not hotline reports
         hours = np.array([0.0 if c.admin_service else c.work_hours for c in self.category_specs])
-        migrants = params.population.migrant_share
-        via_committee = 1.0 - (migrants * judgement.hotline_share(True)
-                               + (1 - migrants) * judgement.hotline_share(False))
-        expected = self._expected_reports() * hours * via_committee
+        expected = self._expected_reports() * hours * self._committee_share_at_start()[:, None]
         per_worker = self.rules.talent.hours_per_day()
         return [params.talent.workers_per_committee
                 + self.rules.devolution.extra_positions(expected[c], per_worker)
                 for c in range(len(expected))]
+
+    def _committee_share_at_start(self) -> np.ndarray:
+        """Per community, the share of residents' reports expected to reach the committee.
+
+        What planners can know in advance: the channels residents know and value at the start.
+        """
+        population, rule = self.population, self.rules.channels
+        value = rule.values(population.expected, population.trust, population.group,
+                            population.last_channel)
+        chance = rule.probabilities(value, population.known & rule.open_channels(0))
+        sizes = np.diff(population.bounds)
+        return (np.bincount(population.community, weights=chance[:, COMMITTEE],
+                            minlength=len(sizes)) / np.maximum(sizes, 1))
 
     def _fund_plan(self) -> np.ndarray:
         """Yearly money by community and holder (each department, then the committee).
@@ -263,6 +282,7 @@ class GovernanceModel(mesa.Model):
         for committee in self.committees:
             if committee.hall is not None:
                 committee.hall.work_day()
+        self.population.spread_stories(self.params.channels.story_rate)
         self.workforce_day()
         self.account()
         self.datacollector.collect(self)

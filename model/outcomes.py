@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import mesa
 
-from model.cases import Level
+from model.cases import HOTLINE_CHANNELS, Channel, Level
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
@@ -108,6 +108,26 @@ def _turnover(m: GovernanceModel) -> float | None:
     return None if share is None else share / _years(m)
 
 
+def _channel_share(m: GovernanceModel, channels: frozenset[Channel]) -> float | None:
+    """Share of chosen-channel reports that went by ``channels``.
+
+    Administrative services, asked for where they are given, are not counted.
+    """
+    counts = m.tally.reports_by_channel
+    return _ratio(sum(counts[c] for c in channels), sum(counts.values()))
+
+
+#: The channel-share outcomes: name, English and Chinese label, the channels each counts.
+_CHANNEL_OUTCOMES: tuple[tuple[str, str, str, frozenset[Channel]], ...] = (
+    ("committee", "residents' committee", "居委会", frozenset({Channel.COMMITTEE})),
+    ("hotline", "12345 (phone and online)", "12345（电话和网上）", HOTLINE_CHANNELS),
+    ("online", "online", "网上", frozenset({Channel.ONLINE})),
+    ("office", "street office in person", "街道来访", frozenset({Channel.OFFICE})),
+    ("petition", "petition", "信访", frozenset({Channel.PETITION})),
+    ("line", "departments' own lines", "部门热线", frozenset({Channel.LINE})),
+)
+
+
 # Declaration order is the order of every headline group (see :func:`headline`), so it is the
 # row order of the comparison table and the column order of the paper's reform table.
 OUTCOMES: tuple[Outcome, ...] = (
@@ -119,6 +139,9 @@ OUTCOMES: tuple[Outcome, ...] = (
             "人均年热线诉求量", "per resident-year", "neither",
             lambda m: m.tally.hotline_reports / m.population.size / _years(m),
             headlines=_in("sequence")),
+    *(Outcome(f"{name}_share", f"Channel share: {label}", f"渠道占比：{zh}", "share", "neither",
+              partial(_channel_share, channels=channels))
+      for name, label, zh, channels in _CHANNEL_OUTCOMES),
     Outcome("silent_share", "Share of needs left silent", "沉默需求比例", "share", "lower",
             lambda m: _ratio(m.tally.silent, m.tally.raised)),
     Outcome("resolved_share", "Share really resolved", "实际解决率", "share", "higher",

@@ -49,6 +49,55 @@ class Population:
         ]
         self._recount()
 
+    def equip_channels(self, known: np.ndarray, listeners: np.ndarray) -> None:
+        """Give residents their channels and their listeners (who they tell of their cases).
+
+        What a resident expects of each channel starts at her trust in government (she has
+        not used it yet); ``known`` says which channels she knows, and she has used none.
+        """
+        self.expected = np.repeat(self.trust[:, None], known.shape[1], axis=1)
+        self.known = known
+        self.last_channel = np.full(self.size, -1, dtype=np.int64)
+        self.listeners = listeners
+        self._stories: list[tuple[int, int, float]] = []  # told today, heard at day's end
+
+    def learn_channel(self, index: int, column: int, score: float, rate: float) -> None:
+        """Let one resident learn from her case through channel ``column``, scored ``score``.
+
+        She expects of that channel a step ``rate`` nearer to the score, uses it by habit,
+        and will tell her listeners (:meth:`spread_stories`).
+        """
+        expected = self.expected
+        old = expected.item(index, column)
+        expected[index, column] = old + rate * (score - old)
+        self.known[index, column] = True
+        self.last_channel[index] = column
+        self._stories.append((index, column, score))
+
+    def spread_stories(self, rate: float) -> None:
+        """Today's stories reach their tellers' listeners, who learn of the channel at ``rate``.
+
+        All of a day's stories are heard at once: a listener told of the same channel twice in
+        a day keeps the later story's step (in the order the cases ended).
+        """
+        stories, self._stories = self._stories, []
+        ties = self.listeners.shape[1]
+        if not stories or ties == 0:
+            return
+        tellers, columns, scores = (np.array(part) for part in zip(*stories, strict=True))
+        listeners = self.listeners[tellers].ravel()
+        columns = np.repeat(columns, ties)
+        scores = np.repeat(scores, ties)
+        # the last story of each (listener, channel): NumPy leaves unspecified which of
+        # repeated indices an assignment keeps
+        key = (listeners * self.expected.shape[1] + columns)[::-1]
+        _, first = np.unique(key, return_index=True)
+        last = len(key) - 1 - first
+        listeners, columns = listeners[last], columns[last]
+        heard = self.expected[listeners, columns]
+        self.expected[listeners, columns] = heard + rate * (scores[last] - heard)
+        self.known[listeners, columns] = True
+
     def _recount(self) -> None:
         """Recompute every running sum from the arrays."""
         self.sum_satisfaction = float(self.satisfaction.sum())

@@ -120,6 +120,14 @@ def test_process_assessment_crowds_out_participation() -> None:
     assert_effect("participation_rate", lower="baseline", higher="outcome_assessment")
 
 
+def test_ageing_shifts_load_to_committees() -> None:
+    # the elderly raise more needs and choose the committee more (the telephone, trips and
+    # above all the online channel cost them more), so more of the load reaches committees
+    assert_effect("cases_raised", lower="baseline", higher="ageing")
+    assert_effect("committee_share", lower="baseline", higher="ageing")
+    assert_effect("online_share", lower="ageing", higher="baseline")
+
+
 def test_epidemic_shock_slows_resolution_and_lowers_satisfaction() -> None:
     assert_effect("mean_days_to_resolve", lower="baseline", higher="epidemic_shock")
     assert_effect("escalations_per_1000_residents", lower="baseline", higher="epidemic_shock")

@@ -8,13 +8,14 @@ import mesa
 from mesa.experimental.mesa_signals import ModelSignals
 
 from model.cases import Case, Status
+from model.rules.channels import COLUMN
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
 
 class Resident(mesa.Agent):
-    """A resident: raises needs, chooses a channel, rates outcomes, joins meetings.
+    """A resident: raises needs, rates outcomes, learns of channels, joins meetings.
 
     The attributes are views of row ``index`` of :class:`model.population.Population`, so
     district-wide aggregates never loop over residents. Residents act only when something
@@ -54,22 +55,6 @@ class Resident(mesa.Agent):
         """Index of the resident's community."""
         return int(self.model.population.community[self.index])
 
-    def reports(self, urgency: float, draw: float | None = None) -> bool:
-        """Decide whether to report a new need (or stay silent).
-
-        ``draw`` is this decision's number from the reporting stream, when the caller drew
-        the day's numbers at once; otherwise it is drawn here.
-        """
-        chance = self.model.rules.judgement.report_probability(self.trust, urgency)
-        if draw is None:
-            draw = self.model.streams["reporting"].random()
-        return draw < chance
-
-    def uses_hotline(self) -> bool:
-        """Decide whether to report through the hotline rather than the committee."""
-        share = self.model.rules.judgement.hotline_share(self.migrant)
-        return bool(self.model.streams["channel"].random() < share)
-
     def rate(self, case: Case) -> float:
         """Judge an ended case; update satisfaction and trust; return the experience score."""
         model = self.model
@@ -81,6 +66,9 @@ class Resident(mesa.Agent):
         population, index = model.population, self.index
         old = population.state(index)
         population.set_state(index, *rule.updated(*old, score), old)
+        column = COLUMN.get(case.channel)
+        if column is not None:  # a channel she chose: she learns what it did for her
+            population.learn_channel(index, column, score, model.params.channels.learning_rate)
         return score
 
     def stay_silent(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from model.rules.assessment import AssessmentRule
+from model.rules.channels import ChannelRule
 from model.rules.consultation import ConsultationRule
 from model.rules.demand import DemandRule
 from model.rules.devolution import DevolutionRule
@@ -37,6 +38,7 @@ class Rules:
     consultation: ConsultationRule
     talent: TalentRule
     judgement: JudgementRule
+    channels: ChannelRule
     services: ServiceRule
     response: ResponseRule
     time_use: TimeUseRule
@@ -56,6 +58,7 @@ class Rules:
             consultation=ConsultationRule(scenario.consultation),
             talent=TalentRule(scenario.talent),
             judgement=JudgementRule(scenario.residents),
+            channels=ChannelRule(scenario.channels),
             services=ServiceRule(scenario.services),
             response=ResponseRule(scenario.response),
             time_use=TimeUseRule(scenario.assessment),

@@ -1,4 +1,4 @@
-"""Residents' judgement: reporting, channel choice and rating of outcomes (§3.2, §5.2)."""
+"""Residents' judgement: whether to report a need, and how they rate outcomes (§3.2, §5.2)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from model.scenario.schema import CategorySpec, ResidentParams
 class JudgementRule:
     """How residents decide to report and how they score what happened to their case.
 
-    A need is reported with probability base + trust weight x trust + urgency weight x
-    urgency. Migrants use the hotline more. The experience score of a closed case is 1 if
+    A need is reported with probability base + trust weight x the value of reporting (the
+    worth of the resident's channels, :mod:`model.rules.channels`) + urgency weight x
+    urgency. The experience score of a closed case is 1 if
     solved (0 otherwise), minus penalties for lateness beyond the time limit, extra trips and
     bounces; satisfaction moves toward it and trust toward satisfaction.
     """
@@ -26,15 +27,16 @@ class JudgementRule:
         return min(1.0, p.report_base + p.report_trust_weight * trust
                    + p.report_urgency_weight * urgency)
 
-    def report_probabilities(self, trust: np.ndarray, urgency: np.ndarray) -> list[float]:
-        """:meth:`report_probability` of each element (the same arithmetic, elementwise)."""
-        p = self.params
-        chance = p.report_base + p.report_trust_weight * trust + p.report_urgency_weight * urgency
-        return np.minimum(1.0, chance).tolist()
+    def report_probabilities(self, worth: np.ndarray, urgency: np.ndarray) -> np.ndarray:
+        """Chance of each need being reported, given the value of reporting it.
 
-    def hotline_share(self, migrant: bool) -> float:
-        """Share of reports made through the hotline rather than the committee."""
-        return self.params.hotline_share_migrant if migrant else self.params.hotline_share_local
+        ``worth`` is what the resident's channels are worth to her
+        (:meth:`model.rules.channels.ChannelRule.choose`), or her trust in government for a
+        service asked for in person; it takes trust's place in :meth:`report_probability`.
+        """
+        p = self.params
+        chance = p.report_base + p.report_trust_weight * worth + p.report_urgency_weight * urgency
+        return np.minimum(1.0, chance)
 
     def experience(self, case: Case, category: CategorySpec) -> float:
         """Experience score in [0, 1] of a case that has ended."""

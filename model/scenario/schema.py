@@ -11,6 +11,7 @@ from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
 
+from model.scenario.channel_groups import ChannelParams, NetworkParams
 from model.scenario.fields import Group, data_field, param
 from model.scenario.rule_groups import (
     AssessmentParams,
@@ -125,11 +126,20 @@ class PopulationParams(Group):
 class ResidentParams(Group):
     """How residents report needs and judge outcomes (§3.2, §5.2)."""
 
+    RENAMED: ClassVar[dict[str, tuple[str, str]]] = {
+        "hotline_share_local": ("channels.hotline_effort", "residents choose their channel by "
+                                "what they expect of it, its effort and habit"),
+        "hotline_share_migrant": ("channels.migrant_known_factor", "migrants use the hotline "
+                                  "more because they know fewer of the other channels"),
+    }
+
     report_base: float = param(0.35, "Chance of reporting a need at zero trust and urgency", ge=0,
                                le=1, unit="probability", step=0.01, role="assumption",
                                label="Base reporting chance", zh="基础上报概率",
                                zh_help="信任度和紧迫性均为零时上报诉求的概率")
-    report_trust_weight: float = param(0.45, "Added reporting chance at full trust", ge=0, le=1,
+    report_trust_weight: float = param(0.45, "Added reporting chance at full expected value of "
+                                       "reporting (trust and what channels are known to do)",
+                                       ge=0, le=1,
                                        unit="probability", step=0.01, role="assumption",
                                        label="Trust effect on reporting", zh="信任对上报的影响",
                                        zh_help="完全信任时上报概率的增量")
@@ -138,15 +148,6 @@ class ResidentParams(Group):
                                          label="Urgency effect on reporting",
                                          zh="紧迫性对上报的影响",
                                          zh_help="紧迫性最高时上报概率的增量")
-    hotline_share_local: float = param(0.25, "Share of local residents' reports via the hotline",
-                                       ge=0, le=1, unit="share", step=0.01, role="assumption",
-                                       label="Hotline share, locals", zh="本地居民热线比例",
-                                       zh_help="本地居民经热线上报诉求的比例")
-    hotline_share_migrant: float = param(0.6, "Share of migrants' reports via the hotline", ge=0,
-                                         le=1, unit="share", source="§3.1", step=0.01,
-                                         role="assumption",
-                                         label="Hotline share, migrants", zh="流动人口热线比例",
-                                         zh_help="流动人口经热线上报诉求的比例")
     satisfaction_rate: float = param(0.3, "Weight of one outcome in a resident's satisfaction",
                                      ge=0, le=1, unit="weight", step=0.01, role="assumption",
                                      label="Satisfaction update weight", zh="满意度更新权重",
@@ -332,6 +333,8 @@ class Scenario(Group):
     population: PopulationParams = Field(default_factory=PopulationParams)
     residents: ResidentParams = Field(default_factory=ResidentParams)
     demand: DemandParams = Field(default_factory=DemandParams)
+    channels: ChannelParams = Field(default_factory=ChannelParams)
+    network: NetworkParams = Field(default_factory=NetworkParams)
     departments: dict[str, DepartmentSpec] = data_field(
         "Functional departments by name", default_factory=dict,
         label="Departments", zh="职能部门", zh_help="按名称列出的职能部门")
