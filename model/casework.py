@@ -34,6 +34,8 @@ from model.cases import (
 )
 from model.ledger import Calendar, Tally
 from model.needs import NeedDraws
+from model.rules.channels import COMMITTEE as COMMITTEE_COLUMN
+from model.rules.services import YEAR_DAYS
 
 if TYPE_CHECKING:
     from model.agents import NGO, Department, ResidentsCommittee, StreetOffice
@@ -107,6 +109,40 @@ class Casework:
                         urgency, legs[category])
             case.hard = hard_draw < specs[category].hard_share
             self._open(case, resident, column)
+        self._questions()
+
+    def _questions(self) -> None:
+        """Today's information requests (咨询), each answered where it is asked.
+
+        Residents drawn at random ask a question at ``channels.information_rate`` a year; the
+        asker chooses among the channels that answer on the spot (the committee, 12345 by
+        phone or online, a department's line) as she would for a need, and asks with the
+        chance she would report a need of no urgency. The committee's answers cost it
+        ``channels.answer_hours`` each; 12345's and the lines' staff sit outside the district.
+        """
+        model = self.model
+        params = model.params.channels
+        population, rule = model.population, model.rules.channels
+        rng = model.streams["questions"]
+        count = int(rng.poisson(params.information_rate * population.size / YEAR_DAYS))
+        if count == 0:
+            return
+        who = rng.integers(0, population.size, count)
+        value = rule.values(population.expected[who], population.trust[who],
+                            population.group[who], population.last_channel[who])
+        available = (population.known[who] & rule.open_channels(model.day)
+                     & rule.answers_questions)
+        column, worth = rule.choose(value, available, rng.random(count))
+        asks = (rng.random(count) < model.rules.judgement.report_probabilities(worth, 0.0))
+        asks &= column >= 0
+        asked = np.bincount(column[asks], minlength=len(CHOSEN_CHANNELS))
+        for channel, number in zip(CHOSEN_CHANNELS, asked.tolist(), strict=True):
+            if number:
+                self.tally.questions_by_channel[channel] += number
+        at_committee = population.community[who[asks & (column == COMMITTEE_COLUMN)]]
+        for community, number in enumerate(np.bincount(at_committee).tolist()):
+            if number:
+                model.committees[community].answer_questions(number * params.answer_hours)
 
     def _choices(self, people: list[int], categories: list[int], urgencies: list[float],
                  draws: list[float]) -> tuple[list[int], list[float]]:

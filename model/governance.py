@@ -22,14 +22,12 @@ from model.outcomes import build_datacollector
 from model.population import Population
 from model.rules import DemandRule, Rules
 from model.rules.channels import COMMITTEE
-from model.rules.services import MONTH_DAYS
+from model.rules.services import MONTH_DAYS, YEAR_DAYS
 from model.scenario import Scenario, load_scenario
 from model.scenario.parameters import flat_overrides
 from model.streams import MAX_SEED, Streams
 from model.treasury import Treasury
 from model.workforce import Workforce
-
-YEAR_DAYS = 365
 
 
 def _scenario_of(params: Scenario | str | Path, overrides: dict[str, Any]) -> Scenario:

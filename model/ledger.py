@@ -71,6 +71,7 @@ class Tally:
     callbacks: int = 0
     hotline_reports: int = 0  # through the 12345 hotline's channels (calls and online)
     reports_by_channel: Counter = field(default_factory=Counter)  # chosen channels only
+    questions_by_channel: Counter = field(default_factory=Counter)  # information requests
     callbacks_satisfied: int = 0
     whistles: int = 0  # summonses that bind (吹哨)
     invitations: int = 0  # coordination meetings the street called without the whistle

@@ -117,6 +117,16 @@ def _channel_share(m: GovernanceModel, channels: frozenset[Channel]) -> float | 
     return _ratio(sum(counts[c] for c in channels), sum(counts.values()))
 
 
+def _hotline_questions(m: GovernanceModel) -> int:
+    """Information requests 12345 answered (by phone and online)."""
+    return sum(m.tally.questions_by_channel[c] for c in HOTLINE_CHANNELS)
+
+
+def _hotline_volume(m: GovernanceModel) -> int:
+    """What 12345 received: requests dispatched and information requests answered."""
+    return m.tally.hotline_reports + _hotline_questions(m)
+
+
 #: The channel-share outcomes: name, English and Chinese label, the channels each counts.
 _CHANNEL_OUTCOMES: tuple[tuple[str, str, str, frozenset[Channel]], ...] = (
     ("committee", "residents' committee", "居委会", frozenset({Channel.COMMITTEE})),
@@ -139,6 +149,12 @@ OUTCOMES: tuple[Outcome, ...] = (
             "人均年热线诉求量", "per resident-year", "neither",
             lambda m: m.tally.hotline_reports / m.population.size / _years(m),
             headlines=_in("sequence")),
+    Outcome("hotline_volume_per_resident", "12345 volume per resident per year",
+            "人均年12345受理量", "per resident-year", "neither",
+            lambda m: _hotline_volume(m) / m.population.size / _years(m)),
+    Outcome("information_share", "Share of information requests in 12345's volume",
+            "12345咨询占比", "share", "neither",
+            lambda m: _ratio(_hotline_questions(m), _hotline_volume(m))),
     *(Outcome(f"{name}_share", f"Channel share: {label}", f"渠道占比：{zh}", "share", "neither",
               partial(_channel_share, channels=channels))
       for name, label, zh, channels in _CHANNEL_OUTCOMES),
@@ -212,6 +228,9 @@ OUTCOMES: tuple[Outcome, ...] = (
             "higher", lambda m: m.population.satisfaction_elderly, headlines=_in("table")),
     Outcome("satisfaction_migrant", "Satisfaction of migrants", "流动人口满意度", "index",
             "higher", lambda m: m.population.satisfaction_migrant, headlines=_in("table")),
+    Outcome("elderly_satisfaction_gap", "Satisfaction gap: residents under 60 minus the elderly",
+            "老年人满意度差距", "index", "lower",
+            lambda m: m.population.satisfaction_not_elderly - m.population.satisfaction_elderly),
     Outcome("participation_rate", "Residents attending consultation (past year)", "居民参与率",
             "share", "higher", lambda m: m.population.participation_rate(m.day), daily=False,
             headlines=_in("table")),

@@ -164,6 +164,12 @@ class Population:
         return self.sum_satisfaction_elderly / max(self.n_elderly, 1)
 
     @property
+    def satisfaction_not_elderly(self) -> float:
+        """Mean satisfaction of residents under 60."""
+        return ((self.sum_satisfaction - self.sum_satisfaction_elderly)
+                / max(self.size - self.n_elderly, 1))
+
+    @property
     def satisfaction_migrant(self) -> float:
         """Mean satisfaction of migrants."""
         return self.sum_satisfaction_migrant / max(self.n_migrant, 1)

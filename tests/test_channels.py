@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 from conftest import small_scenario
 
-from model import GovernanceModel
+from model import GovernanceModel, load_scenario
 from model.cases import CHOSEN_CHANNELS, Case, Channel, NodeKind
 from model.network import small_world
+from model.outcomes import summarize
 from model.rules.channels import COLUMN, COMMITTEE, HOTLINE, LINE, ONLINE, ChannelRule
 from model.scenario.channel_groups import ChannelParams
+from model.scenario.errors import ScenarioError
 
 CHANNELS = len(CHOSEN_CHANNELS)
 LOCAL, MIGRANT, ELDERLY = 0, 1, 2
@@ -193,3 +195,56 @@ def test_each_ended_case_teaches_the_channel_its_resident_chose():
     assert moved[:, COMMITTEE].any()
     used = model.population.last_channel
     assert set(np.unique(used[used >= 0]).tolist()) <= {COLUMN[c] for c in counts}
+
+
+def test_questions_are_answered_where_they_are_asked_and_counted_in_12345s_volume():
+    quiet = GovernanceModel(small_scenario("baseline", {"channels.information_rate": 0.0}), rng=1)
+    asking = GovernanceModel(small_scenario("baseline", {"channels.information_rate": 5.0}), rng=1)
+    for _ in range(30):
+        quiet.step()
+        asking.step()
+    assert not quiet.tally.questions_by_channel
+    asked = asking.tally.questions_by_channel
+    assert asked[Channel.COMMITTEE] > 0 and asked[Channel.HOTLINE] > 0
+    assert asked[Channel.OFFICE] == asked[Channel.PETITION] == 0
+    summary = summarize(asking)
+    hotline = asked[Channel.HOTLINE] + asked[Channel.ONLINE]
+    volume = asking.tally.hotline_reports + hotline
+    assert summary["information_share"] == pytest.approx(hotline / volume)
+    assert summary["hotline_volume_per_resident"] == pytest.approx(
+        volume / asking.population.size / (30 / 365))
+
+
+def test_a_committee_pays_for_the_questions_it_answers():
+    model = GovernanceModel(small_scenario("baseline", {"channels.answer_hours": 2.0}), rng=1)
+    committee = model.committees[0]
+    owed = committee.overhead_due
+    committee.answer_questions(2.0 * 3)
+    assert committee.overhead_due == pytest.approx(owed + 6.0)
+
+
+def test_a_closed_channel_takes_nothing_and_its_users_go_elsewhere():
+    closed = GovernanceModel(small_scenario("baseline", {"channels.closed": ["committee"]}),
+                             rng=1)
+    for _ in range(30):
+        closed.step()
+    assert closed.tally.reports_by_channel[Channel.COMMITTEE] == 0
+    assert closed.tally.questions_by_channel[Channel.COMMITTEE] == 0
+    assert closed.tally.reports_by_channel[Channel.HOTLINE] > 0
+
+
+def test_an_unknown_channel_to_close_is_refused_with_the_allowed_names():
+    with pytest.raises(ScenarioError) as error:
+        load_scenario("baseline", overrides={"channels.closed": ["app"]})
+    assert str(error.value) == (
+        "overrides: channels.closed.0: 'app' is not allowed (allowed: 'committee', 'hotline', "
+        "'online', 'office', 'petition' or 'line')")
+
+
+def test_the_elderly_gap_is_others_satisfaction_minus_the_elderlys():
+    model = GovernanceModel(small_scenario(), rng=1)
+    population = model.population
+    summary = summarize(model)
+    others = population.satisfaction[~population.elderly].mean()
+    elderly = population.satisfaction[population.elderly].mean()
+    assert summary["elderly_satisfaction_gap"] == pytest.approx(others - elderly)

@@ -179,6 +179,10 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         """
         return self.paperwork_rate + self.overhead_due + self.queued_hours
 
+    def answer_questions(self, hours: float) -> None:
+        """Owe ``hours`` of answering residents' questions, taken before services."""
+        self.overhead_due += hours
+
     # -- paperwork -----------------------------------------------------------------------------
     def add_paperwork(self, hours: float) -> None:
         """Owe ``hours`` more paperwork (tasks handed down, documentation, re-entries)."""

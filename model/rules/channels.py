@@ -44,6 +44,9 @@ class ChannelRule:
         elderly[list(_TRIPS)] += params.elderly_trip_effort
         #: effort by group (local, migrant, elderly local, elderly migrant) and channel
         self.effort = np.stack([base, base, elderly, elderly])
+        #: channels where a question is answered on the spot: not an office visit or petition
+        self.answers_questions = np.ones(len(CHOSEN_CHANNELS), dtype=bool)
+        self.answers_questions[list(_TRIPS)] = False
 
     def known_at_start(self, migrant: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Which channels each resident knows at the start, shape (residents, channels).
@@ -65,12 +68,14 @@ class ChannelRule:
         """Which channels take reports on ``day``.
 
         The online channel once it has opened; departments' own lines until they merge into
-        the hotline; the others always.
+        the hotline; the others always; none of those ``closed`` lists.
         """
         p = self.params
         is_open = np.ones(len(CHOSEN_CHANNELS), dtype=bool)
         is_open[ONLINE] = 0 <= p.online_open_day <= day
         is_open[LINE] = not 0 <= p.line_merge_day <= day
+        for name in p.closed:
+            is_open[COLUMN[Channel(name)]] = False
         return is_open
 
     def values(self, expected: np.ndarray, trust: np.ndarray, group: np.ndarray,

@@ -16,6 +16,8 @@ from model.scenario.rule_groups import ServiceParams
 
 #: Days in a month of services (and of every monthly process).
 MONTH_DAYS = 30
+#: Days in a year of the model's calendar (rates given per year are per 365 days).
+YEAR_DAYS = 365
 
 
 class ServiceRule:

@@ -8,7 +8,12 @@ source text; docs/ODD.md gives each default's reason.
 
 from __future__ import annotations
 
-from model.scenario.fields import Group, param
+from typing import Literal
+
+from model.scenario.fields import Group, data_field, param
+
+#: The channels a resident may choose, by the names scenario files use.
+ChannelName = Literal["committee", "hotline", "online", "office", "petition", "line"]
 
 
 def _effort(default: float, english: str, zh: str, zh_help: str) -> float:
@@ -90,6 +95,22 @@ class ChannelParams(Group):
         step=0.05, role="assumption",
         label="Migrants' channel knowledge", zh="流动人口渠道知晓系数",
         zh_help="流动人口知道12345热线以外某一渠道的概率相对于本地居民的倍数")
+    information_rate: float = param(
+        0.5, "Questions (咨询: policies, procedures) each resident has a year, asked like a need "
+        "but answered where they are asked", ge=0, le=20, unit="per resident-year",
+        source="§4.1 政策查询", step=0.05, role="context",
+        label="Information requests", zh="咨询量",
+        zh_help="每位居民每年的咨询（政策、办事流程）数量；与诉求一样选择渠道，但在提出处当场答复")
+    answer_hours: float = param(
+        0.25, "Committee hours to answer one question asked at the committee", ge=0, le=8,
+        unit="hours", source="§4.1", step=0.05, role="assumption",
+        label="Hours per question answered", zh="每次咨询答复工时",
+        zh_help="居委会答复一次居民咨询所需的工时")
+    closed: list[ChannelName] = data_field(
+        "Channels that take no requests or questions (a reform may close them and send "
+        "residents elsewhere)", default_factory=list,
+        label="Closed channels", zh="关闭的渠道",
+        zh_help="不再受理诉求和咨询的渠道（改革可关闭某些渠道，引导居民转用其他渠道）")
     online_open_day: int = param(
         0, "Day the online channel opens (-1: it never does)", ge=-1, le=36500, unit="day",
         source="§6.1", role="lever",
