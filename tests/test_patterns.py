@@ -138,3 +138,5 @@ def test_integrated_reform_beats_baseline_on_resolution_and_satisfaction() -> No
     assert_effect("resolved_share", lower="baseline", higher="integrated")
     assert_effect("mean_satisfaction", lower="baseline", higher="integrated")
     assert_effect("community_settled_share", lower="baseline", higher="integrated")
+    # residents learn that their channels answer: fewer needs are left silent
+    assert_effect("silent_share", lower="integrated", higher="baseline")

@@ -43,6 +43,9 @@ from model.provenance import (
 )
 from model.scenario import Scenario
 
+#: The outcome Beijing's published volume is compared with: what 12345 receives, requests and
+#: information requests alike.
+VOLUME = "hotline_volume_per_resident"
 CARRIED = {"population.initial_satisfaction": "mean_satisfaction",
            "population.initial_trust": "mean_trust"}
 
@@ -225,10 +228,14 @@ def fit_rows(calibration: Calibration, check: pd.DataFrame, emulated: np.ndarray
 
 
 def volume_index(calibration: Calibration, sequence: pd.DataFrame) -> np.ndarray:
-    """Each run's hotline volume as a multiple of its chain's first-stage volume."""
+    """Each run's 12345 volume as a multiple of its chain's first stage's.
+
+    The volume counts requests and questions, as Beijing counts the calls and messages it
+    receives.
+    """
     first = sequence[sequence["stage_index"] == 0].set_index("chain")
-    reference = first["hotline_requests_per_resident"].reindex(sequence["chain"]).to_numpy()
-    return sequence["hotline_requests_per_resident"].to_numpy(float) / reference
+    reference = first[VOLUME].reindex(sequence["chain"]).to_numpy()
+    return sequence[VOLUME].to_numpy(float) / reference
 
 
 def reference_volume(calibration: Calibration) -> float | None:
@@ -256,7 +263,8 @@ def trajectory_rows(calibration: Calibration, sequence: pd.DataFrame) -> list[di
         row: dict[str, Any] = {"stage": stage.label, "scenario": stage.scenario,
                                "periods": stage.periods}
         for outcome in ("resolved_share", "callback_satisfaction", "volume_index",
-                        "hotline_requests_per_resident", "mean_trust"):
+                        "hotline_requests_per_resident", VOLUME, "information_share",
+                        "mean_trust"):
             stats = _ci(runs[outcome].to_numpy(float))
             row.update({f"{outcome}_{name}": value for name, value in stats.items()})
         row["published"] = [_published(calibration, p, reference) for p in stage.periods]
