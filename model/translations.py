@@ -112,6 +112,14 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
     "hall": ("One-stop service hall", "便民服务大厅"),
     "hotline": ("12345 hotline", "12345热线"),
     "resident": ("Resident", "居民"),
+    # how needs were voiced (the channel chart; "committee" and "hotline" as above)
+    "how_voiced": ("How needs were voiced", "诉求反映渠道"),
+    "online": ("12345 online", "12345网上"),
+    "office": ("Street office visit", "街道来访"),
+    "petition": ("Petition", "信访"),
+    "line": ("Department line", "部门热线"),
+    "service_visit": ("Service asked in person", "当面办事"),
+    "silent": ("Left silent", "沉默未报"),
     # export and errors
     "export": ("Export", "导出"),
     "export_csv": ("Export series (CSV)", "导出时间序列（CSV）"),

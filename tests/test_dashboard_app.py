@@ -221,6 +221,10 @@ def test_network_and_settled_charts_draw():
     fig = charts.settled_figure(run.settled(), "en")
     widths = [patch.get_width() for patch in fig.axes[0].patches]
     assert sum(widths) == pytest.approx(1.0), "the settled shares fill the bar"
+    fig = charts.channels_figure(run.channels(), "en")
+    widths = [patch.get_width() for patch in fig.axes[0].patches]
+    assert sum(widths) == pytest.approx(1.0), "the channel shares fill the bar"
+    assert fig.axes[0].get_title() == text("how_voiced", "en")
 
 
 def test_compare_chart_has_both_runs_and_the_difference():

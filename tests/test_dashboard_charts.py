@@ -46,6 +46,7 @@ def chinese_figures(run: DashboardRun) -> dict[str, Figure]:
         "compare": charts.compare_figure(pair.left.series(), pair.right.series(),
                                          ("baseline", "whistle"), "zh"),
         "settled": charts.settled_figure(run.settled(), "zh"),
+        "channels": charts.channels_figure(run.channels(), "zh"),
     }
     for colour_by in COLOUR_BY:
         district = run.network(colour_by)

@@ -11,10 +11,11 @@ import pytest
 from conftest import small_scenario
 
 from model import load_scenario, summarize
-from model.cases import Level
+from model.cases import Channel, Level
 from model.cli import main
 from model.dashboard.district import NODE_KINDS
 from model.dashboard.session import (
+    CHANNEL_KEYS,
     SETTLED_KEYS,
     ComparePair,
     DashboardRun,
@@ -102,6 +103,19 @@ def test_settled_accounts_for_every_reported_case():
     assert settled["department"] == tally.settled[Level.DEPARTMENT]
     assert settled["ngo"] == tally.settled[Level.NGO]
     assert settled["unresolved"] == tally.closed_unsolved + tally.abandoned + tally.open
+
+
+def test_channels_account_for_every_need_raised():
+    run = run_for(90)
+    tally = run.model.tally
+    channels = run.channels()
+    assert tuple(channels) == CHANNEL_KEYS
+    assert sum(channels.values()) == tally.raised, "each need counted exactly once"
+    assert channels["silent"] == tally.silent
+    assert channels["committee"] == tally.reports_by_channel[Channel.COMMITTEE] > 0
+    specs = run.model.category_specs
+    assert channels["service_visit"] == sum(
+        tally.reported_by_category[c] for c, spec in enumerate(specs) if spec.admin_service)
 
 
 def test_network_has_every_place_and_every_hop():

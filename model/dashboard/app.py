@@ -187,7 +187,7 @@ def ChartBox(name: str) -> None:
 
 @solara.component
 def SingleView() -> None:
-    """KPIs, series, the district network and the settled breakdown of the single run."""
+    """KPIs, series, the district network, settled breakdown and channels of the single run."""
     Island(Numbers)
     SingleCharts()
     Exports(state.single())
@@ -195,7 +195,7 @@ def SingleView() -> None:
 
 @solara.component
 def SingleCharts() -> None:
-    """The single run's series, district network and settled breakdown."""
+    """The single run's series, district network, settled breakdown and channels."""
     lang = state.lang.value
     ChartBox("series")
     kinds = {text(kind, lang): kind for kind in COLOUR_BY}
@@ -204,6 +204,7 @@ def SingleCharts() -> None:
                                classes=["cogov-colour-by"])
     ChartBox("network")
     ChartBox("settled")
+    ChartBox("channels")
 
 
 @solara.component

@@ -1,11 +1,11 @@
 """The dashboard's charts as matplotlib figures, in English or Chinese.
 
-Each function takes plain data (daily series, the district network, settled counts) and a
-language and returns a small :class:`matplotlib.figure.Figure`; :func:`render` draws one as the
-PNG the page shows, from picklable data, so a worker process can draw it. Figures are built
-without pyplot, so sessions never share state; a chart draws in about 50-150 ms. Chinese text
-needs a CJK font: :func:`register_cjk_fonts` finds one even when matplotlib's cached font list
-predates its installation.
+Each function takes plain data (daily series, the district network, settled and channel
+counts) and a language and returns a small :class:`matplotlib.figure.Figure`; :func:`render`
+draws one as the PNG the page shows, from picklable data, so a worker process can draw it.
+Figures are built without pyplot, so sessions never share state; a chart draws in about
+50-150 ms. Chinese text needs a CJK font: :func:`register_cjk_fonts` finds one even when
+matplotlib's cached font list predates its installation.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ from model.translations import outcome_label, text
 
 SETTLED_ORDER = ("community", "street", "department", "ngo", "unresolved")
 SETTLED_COLOURS = ("#2e7d32", "#1565c0", "#6a1b9a", "#ef6c00", "#9e9e9e")
+CHANNEL_ORDER = ("committee", "hotline", "online", "office", "petition", "line",
+                 "service_visit", "silent")
+CHANNEL_COLOURS = ("#2e7d32", "#1565c0", "#0097a7", "#6a1b9a", "#c62828", "#ef6c00", "#8d6e63",
+                   "#9e9e9e")
 KIND_MARKERS = {"department": "s", "street": "D", "committee": "o", "ngo": "^", "hall": "P",
                 "hotline": "*"}
 DPI = 90
@@ -225,12 +229,23 @@ def _draw_nodes(ax: Any, nodes: Sequence[Mapping[str, Any]], colour_by: str, lan
 
 def settled_figure(settled: Mapping[str, int], lang: str) -> Figure:
     """Where the reported cases were settled, as one stacked bar of shares."""
+    return _share_bar(settled, SETTLED_ORDER, SETTLED_COLOURS, "where_settled", lang)
+
+
+def channels_figure(channels: Mapping[str, int], lang: str) -> Figure:
+    """How the needs raised were voiced (each channel, a service in person, silence)."""
+    return _share_bar(channels, CHANNEL_ORDER, CHANNEL_COLOURS, "how_voiced", lang)
+
+
+def _share_bar(counts: Mapping[str, int], order: Sequence[str], colours: Sequence[str],
+               title: str, lang: str) -> Figure:
+    """``counts`` as one stacked bar of shares in ``order``, with a legend below."""
     fig = _figure(7.2, 1.3, left=0.02, right=0.98, top=0.78, bottom=0.45)
     ax = fig.subplots()
-    total = sum(settled.get(key, 0) for key in SETTLED_ORDER) or 1
+    total = sum(counts.get(key, 0) for key in order) or 1
     left = 0.0
-    for key, colour in zip(SETTLED_ORDER, SETTLED_COLOURS, strict=True):
-        share = settled.get(key, 0) / total
+    for key, colour in zip(order, colours, strict=True):
+        share = counts.get(key, 0) / total
         ax.barh([0], [share], left=left, color=colour, label=text(key, lang))
         if share >= 0.06:
             ax.text(left + share / 2, 0, f"{share:.0%}", ha="center", va="center", fontsize=8,
@@ -240,9 +255,9 @@ def settled_figure(settled: Mapping[str, int], lang: str) -> Figure:
     ax.set_yticks([])
     ax.tick_params(labelsize=8)
     ax.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
-    ax.set_title(text("where_settled", lang), fontsize=9, **_font(lang))
-    ax.legend(ncols=5, fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.35),
-              prop={**_font(lang), "size": 7})
+    ax.set_title(text(title, lang), fontsize=9, **_font(lang))
+    ax.legend(ncols=min(len(order), 5), fontsize=7, frameon=False, loc="upper center",
+              bbox_to_anchor=(0.5, -0.35), prop={**_font(lang), "size": 7})
     return fig
 
 
@@ -251,8 +266,8 @@ def render(name: str, lang: str, data: Mapping[str, Any]) -> bytes:
 
     Args:
         name: ``"series"`` (data: ``series``), ``"compare"`` (``left``, ``right``, ``names``),
-            ``"network"`` (``nodes``, ``edges``, ``colour_by``) or ``"settled"``
-            (``settled``).
+            ``"network"`` (``nodes``, ``edges``, ``colour_by``), ``"settled"``
+            (``settled``) or ``"channels"`` (``channels``).
         lang: ``"en"`` or ``"zh"``.
         data: What the chart shows, as plain picklable values.
     """
@@ -261,6 +276,7 @@ def render(name: str, lang: str, data: Mapping[str, Any]) -> bytes:
         "compare": lambda: compare_figure(data["left"], data["right"], data["names"], lang),
         "network": lambda: network_figure(data["nodes"], data["edges"], data["colour_by"], lang),
         "settled": lambda: settled_figure(data["settled"], lang),
+        "channels": lambda: channels_figure(data["channels"], lang),
     }
     return png(draw[name]())
 

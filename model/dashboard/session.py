@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from model.cases import Level, Node
+from model.cases import CHOSEN_CHANNELS, Level, Node
 from model.dashboard.district import layout, satisfaction_by_place, waiting_by_place
 from model.governance import GovernanceModel
 from model.outcomes import OUTCOMES_BY_NAME, Better, headline
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 COLOUR_BY = ("backlog", "satisfaction")
 SETTLED_KEYS = ("community", "street", "department", "ngo", "unresolved")
+#: How needs were voiced: each channel residents choose, a service asked for in person, silence.
+CHANNEL_KEYS = (*(channel.value for channel in CHOSEN_CHANNELS), "service_visit", "silent")
 _LEVEL_KEYS = {Level.COMMUNITY: "community", Level.STREET: "street",
                Level.DEPARTMENT: "department", Level.NGO: "ngo"}
 _TOKENS = itertools.count(1)  # one number per model ever built here, never reused
@@ -90,6 +92,7 @@ class Snapshot:
         series: :meth:`DashboardRun.series`.
         district: :meth:`DashboardRun.network`.
         settled: :meth:`DashboardRun.settled`.
+        channels: :meth:`DashboardRun.channels`.
     """
 
     token: int
@@ -97,6 +100,7 @@ class Snapshot:
     series: pd.DataFrame
     district: District
     settled: dict[str, int]
+    channels: dict[str, int]
 
 
 class DashboardRun:
@@ -201,6 +205,22 @@ class DashboardRun:
             counts["unresolved"] = tally.closed_unsolved + tally.abandoned + tally.open
             return counts
 
+    def channels(self) -> dict[str, int]:
+        """Every need raised once, by how it was voiced (see :data:`CHANNEL_KEYS`).
+
+        Each channel residents choose counts the requests reported through it;
+        ``service_visit`` counts administrative services asked for in person (at a hall or a
+        department's office) and ``silent`` the needs never reported. The counts sum to the
+        needs raised.
+        """
+        with self._lock:
+            tally = self.model.tally
+            counts = {channel.value: int(tally.reports_by_channel[channel])
+                      for channel in CHOSEN_CHANNELS}
+            counts["service_visit"] = tally.reported - sum(counts.values())
+            counts["silent"] = tally.silent
+            return counts
+
     def network(self, colour_by: str = "backlog") -> District:
         """The district's places, the case flows between them, and a value per place.
 
@@ -228,14 +248,14 @@ class DashboardRun:
             return District(nodes, self._edges(), colour_by, in_transit)
 
     def snapshot(self, colour_by: str = "backlog") -> Snapshot:
-        """The series, the district and the settled counts, all of the same day.
+        """The series, the district, the settled and channel counts, all of the same day.
 
         A play loop may step the run in another thread; this reads every view under one hold of
         the lock, so the charts drawn from it agree with each other and with :attr:`Snapshot.day`.
         """
         with self._lock:
             return Snapshot(self.token, self.day, self.series(), self.network(colour_by),
-                            self.settled())
+                            self.settled(), self.channels())
 
     def _edges(self) -> list[dict[str, Any]]:
         """Directed hop counts between places, from the model's flow tally (once a day)."""

@@ -45,7 +45,7 @@ MAX_LAG_S = 0.5  # further behind than this, play forgets the missed ticks
 CHART_INTERVAL_S = 0.8
 # A drawing the chart worker has not finished in this long means it hangs: draw here instead.
 CHART_WORKER_TIMEOUT_S = 60.0
-SINGLE_CHARTS = ("series", "network", "settled")
+SINGLE_CHARTS = ("series", "network", "settled", "channels")
 COMPARE_CHARTS = ("compare",)
 # Set to a file path, the server appends one JSON line per play tick and per chart drawing
 # while playing (read by benchmarks/dashboard.py).
@@ -260,7 +260,7 @@ def _chart_jobs(names: tuple[str, ...]) -> dict[str, tuple[tuple[Any, ...], dict
     snap = single().snapshot(colour)
     data = {"series": snap.series[["day", *headline("series")]],
             "nodes": snap.district.nodes, "edges": snap.district.edges, "colour_by": colour,
-            "settled": snap.settled}
+            "settled": snap.settled, "channels": snap.channels}
     return {name: ((code, colour if name == "network" else None, snap.token, snap.day), data)
             for name in names}
 
