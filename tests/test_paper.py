@@ -154,10 +154,9 @@ def test_definitional_claims_are_counted_and_listed_under_the_table(tmp_path: Pa
         "interacting processes):", "", "- P4c: A switch.", ""]
 
 
-# The standard (shared/MECHANISMS.md) keeps at most three claims definitional; the model as it is
-# has fourteen (each claim's `why` says which equation or switch), so this ceiling only stops the
-# count from growing until those mechanisms are replaced by interacting processes.
-DEFINITIONAL_CEILING = 14
+# The standard (shared/MECHANISMS.md) keeps at most three claims definitional (each claim's `why`
+# says which equation or switch produces it).
+DEFINITIONAL_CEILING = 3
 
 
 def test_bundled_claims_keep_definitional_claims_few():
