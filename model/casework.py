@@ -458,6 +458,7 @@ class Casework:
         model = self.model
         case.escalations += 1
         self.tally.escalations += 1
+        self.tally.escalations_by_category[case.category] += 1
         model.residents[case.resident].escalate()
         if case.escalations < model.params.residents.max_escalations:
             patience = int(model.population.patience[case.resident])

@@ -134,6 +134,8 @@ class GovernanceModel(mesa.Model):
         # a gap in remits (职责真空) has no legs until a department claims it or is assigned it
         self._nearest = [tuple(index[d] for d in c.nearest) for c in self.category_specs]
         self.gap_categories = frozenset(i for i, legs in enumerate(self.category_legs) if not legs)
+        self.collective_categories = frozenset(
+            i for i, spec in enumerate(self.category_specs) if spec.collective)
         self._claimants = [
             sorted({index[d] for d in (*c.departments, *c.claimed_by, *c.nearest)})
             for c in self.category_specs

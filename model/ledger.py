@@ -87,6 +87,7 @@ class Tally:
     reported_by_category: Counter = field(default_factory=Counter)
     resolved_by_category: Counter = field(default_factory=Counter)
     bounces_by_category: Counter = field(default_factory=Counter)
+    escalations_by_category: Counter = field(default_factory=Counter)
 
     def share_of(self, counts: Counter, categories: frozenset[int]) -> float | None:
         """``counts`` summed over ``categories`` per reported case of them (None before any)."""

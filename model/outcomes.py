@@ -199,6 +199,11 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("escalations_per_1000_residents", "Escalations per 1,000 residents per year",
             "每千人年投诉升级数", "per 1,000/year", "lower",
             lambda m: m.tally.escalations * 1000 / m.population.size / _years(m)),
+    Outcome("dispute_escalations_per_1000_residents",
+            "Escalations of collective disputes per 1,000 residents per year",
+            "每千人年集体纠纷投诉升级数", "per 1,000/year", "lower",
+            lambda m: (sum(m.tally.escalations_by_category[c] for c in m.collective_categories)
+                       * 1000 / m.population.size / _years(m))),
     Outcome("duplicate_entries_per_case", "Duplicate data entries per case", "重复录入次数/件",
             "entries/case", "lower", lambda m: _ratio(m.tally.duplicate_entries, m.tally.reported),
             headlines=_in("table")),

@@ -20,6 +20,7 @@ from model.outcomes import summarize
 CATEGORIES = ["health_service", "epidemic_control", "elderly_care", "property_dispute",
               "social_insurance", "parking_traffic"]
 SHARE_OUTCOMES = [o.name for o in OUTCOMES if o.unit == "share"]
+CHANNELS = ["committee", "hotline", "online", "office", "petition", "line"]
 
 shocks = st.lists(
     st.fixed_dictionaries({
@@ -58,6 +59,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "residents.abandon_days": draw(st.integers(5, 40)),
         "demand.rate_scale": draw(st.floats(0, 3)),
         "demand.shocks": draw(shocks),
+        "channels.closed": draw(st.lists(st.sampled_from(CHANNELS), max_size=6, unique=True)),
+        "channels.online_open_day": draw(st.integers(-1, 60)),
+        "channels.line_merge_day": draw(st.integers(-1, 60)),
+        "channels.information_rate": draw(st.floats(0, 5)),
+        "network.ties": draw(st.integers(0, 8)),
+        "network.cross_share": draw(st.floats(0, 1)),
     }
 
 
@@ -77,7 +84,11 @@ def check_invariants(model: GovernanceModel) -> None:
     assert tally.resolution_days.sum() == tally.resolved, (
         f"{day}: the days-to-resolve histogram should count every resolved case")
     assert tally.within_limit <= tally.resolved, f"{day}: on time is a subset of resolved"
-    for array in (population.satisfaction, population.trust):
+    assert sum(tally.reports_by_channel.values()) <= tally.reported, (
+        f"{day}: reports by a chosen channel are among the reported")
+    assert sum(tally.escalations_by_category.values()) == tally.escalations, (
+        f"{day}: escalations by category should add up to the escalations")
+    for array in (population.satisfaction, population.trust, population.expected):
         assert array.min() >= 0 and array.max() <= 1, f"{day}: states should stay in [0, 1]"
     running = {
         "mean_satisfaction": (population.mean_satisfaction, population.satisfaction.mean()),
