@@ -150,10 +150,9 @@ class GovernanceModel(mesa.Model):
         self.population = population = Population(params.population, sizes,
                                                   self.streams["population"])
         network = self.streams["network"]
-        population.equip_channels(
-            self.rules.channels.known_at_start(population.migrant, network),
-            small_world(population.bounds, params.network.ties, params.network.cross_share,
-                        network))
+        known = self.rules.channels.known_at_start(population.migrant, network)
+        population.equip_channels(known, *small_world(
+            population.bounds, params.network.ties, params.network.cross_share, network))
         self.residents = create_residents(self, self.population.size)
         self.demand = DemandRule(params, self.population.group_counts())
         self.streets = [StreetOffice(self, s, layout.street_hours[s])

@@ -13,8 +13,8 @@ import numpy as np
 
 
 def small_world(bounds: np.ndarray, ties: int, cross_share: float,
-                rng: np.random.Generator) -> np.ndarray:
-    """Each resident's listeners, shape (residents, ties), for communities at ``bounds``.
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Each resident's listeners, shape (residents, ties), and her place on her community's ring.
 
     Args:
         bounds: Where each community's residents start, then the total (length communities + 1).
@@ -24,8 +24,6 @@ def small_world(bounds: np.ndarray, ties: int, cross_share: float,
         rng: The network's random stream.
     """
     n = int(bounds[-1])
-    if ties == 0 or n == 0:
-        return np.zeros((n, ties), dtype=np.int32)
     sizes = np.diff(bounds)
     start = np.repeat(bounds[:-1], sizes)
     size = np.repeat(sizes, sizes)
@@ -33,9 +31,11 @@ def small_world(bounds: np.ndarray, ties: int, cross_share: float,
     order = np.argsort(rng.random(n) + np.repeat(np.arange(len(sizes)), sizes))
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n) - start[order]  # place on its community's ring
+    if ties == 0:
+        return np.zeros((n, 0), dtype=np.int32), position
     steps = np.array([(k // 2 + 1) * (1 if k % 2 == 0 else -1) for k in range(ties)])
     ring = (position[:, None] + steps[None, :]) % size[:, None]
     listeners = order[start[:, None] + ring]
     rewire = rng.random((n, ties)) < cross_share
     listeners[rewire] = rng.integers(0, n, int(rewire.sum()))
-    return listeners.astype(np.int32)
+    return listeners.astype(np.int32), position

@@ -49,7 +49,8 @@ class Population:
         ]
         self._recount()
 
-    def equip_channels(self, known: np.ndarray, listeners: np.ndarray) -> None:
+    def equip_channels(self, known: np.ndarray, listeners: np.ndarray,
+                       ring_position: np.ndarray) -> None:
         """Give residents their channels and their listeners (who they tell of their cases).
 
         What a resident expects of each channel starts at her trust in government (she has
@@ -59,6 +60,7 @@ class Population:
         self.known = known
         self.last_channel = np.full(self.size, -1, dtype=np.int64)
         self.listeners = listeners
+        self.ring_position = ring_position  # where she sits on her community's ring
         self._stories: list[tuple[int, int, float]] = []  # told today, heard at day's end
 
     def learn_channel(self, index: int, column: int, score: float, rate: float) -> None:

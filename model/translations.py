@@ -120,6 +120,12 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
     "line": ("Department line", "部门热线"),
     "service_visit": ("Service asked in person", "当面办事"),
     "silent": ("Left silent", "沉默未报"),
+    # one community's residents and their ties (the neighbours chart)
+    "neighbours": ("Neighbours who tell each other of their cases", "邻里口碑网络"),
+    "community_shown": ("Community", "社区"),
+    "last_channel": ("Channel used last", "上次使用的渠道"),
+    "no_channel_yet": ("None yet", "尚未使用"),
+    "tie_outside": ("Tie to another community", "跨社区联系"),
     # export and errors
     "export": ("Export", "导出"),
     "export_csv": ("Export series (CSV)", "导出时间序列（CSV）"),

@@ -134,18 +134,21 @@ def test_a_listener_told_twice_in_a_day_keeps_the_later_story():
 
 def test_the_network_is_a_ring_within_communities_with_a_share_rewired():
     bounds = np.array([0, 50, 120, 200])
-    ring = small_world(bounds, 4, 0.0, np.random.default_rng(1))
+    ring, position = small_world(bounds, 4, 0.0, np.random.default_rng(1))
     community = np.repeat(np.arange(3), np.diff(bounds))
     assert ring.shape == (200, 4)
     assert (community[ring] == community[:, None]).all()
     # a ring: she tells those who tell her
     assert all(i in ring[j] for i in range(200) for j in ring[i])
-    crossed = small_world(bounds, 4, 0.5, np.random.default_rng(1))
+    # each community's residents fill its ring's places once
+    for low, high in zip(bounds[:-1], bounds[1:], strict=True):
+        assert sorted(position[low:high].tolist()) == list(range(high - low))
+    crossed, _ = small_world(bounds, 4, 0.5, np.random.default_rng(1))
     share = (community[crossed] != community[:, None]).mean()
     assert 0.25 < share < 0.45  # rewired half, a third of which land at home by chance
-    again = small_world(bounds, 4, 0.5, np.random.default_rng(1))
+    again, _ = small_world(bounds, 4, 0.5, np.random.default_rng(1))
     assert (crossed == again).all()
-    assert small_world(bounds, 0, 0.5, np.random.default_rng(1)).shape == (200, 0)
+    assert small_world(bounds, 0, 0.5, np.random.default_rng(1))[0].shape == (200, 0)
 
 
 def reported(channel: Channel, scenario: str = "baseline") -> tuple[GovernanceModel, Case]:

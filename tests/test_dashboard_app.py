@@ -142,6 +142,12 @@ def test_charts_are_drawn_again_only_when_out_of_date():
     network = state.chart_png("network")
     state.colour_by.value = "satisfaction"
     assert state.chart_png("network") != network, "another colouring draws the network again"
+    neighbours = state.chart_png("neighbours")
+    state.community.value = 1
+    assert state.chart_png("neighbours") != neighbours, "another community draws it again"
+    state.community.value = 10**6
+    assert state.shown_community() == 0, "a community the run does not have shows the first"
+    state.community.value = 0
     state.playing.value = False
 
 
@@ -221,6 +227,11 @@ def test_network_and_settled_charts_draw():
     fig = charts.settled_figure(run.settled(), "en")
     widths = [patch.get_width() for patch in fig.axes[0].patches]
     assert sum(widths) == pytest.approx(1.0), "the settled shares fill the bar"
+    neighbours = run.neighbours(1)
+    fig = charts.neighbours_figure(neighbours, "Community 1-2", "en")
+    assert fig.axes[0].get_title() == f"{text('neighbours', 'en')} · Community 1-2"
+    drawn = sum(len(collection.get_offsets()) for collection in fig.axes[0].collections[2:])
+    assert drawn == len(neighbours.x), "every resident of the community is drawn once"
     fig = charts.channels_figure(run.channels(), "en")
     widths = [patch.get_width() for patch in fig.axes[0].patches]
     assert sum(widths) == pytest.approx(1.0), "the channel shares fill the bar"

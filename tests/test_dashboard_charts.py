@@ -47,6 +47,7 @@ def chinese_figures(run: DashboardRun) -> dict[str, Figure]:
                                          ("baseline", "whistle"), "zh"),
         "settled": charts.settled_figure(run.settled(), "zh"),
         "channels": charts.channels_figure(run.channels(), "zh"),
+        "neighbours": charts.neighbours_figure(run.neighbours(0), "社区1-1", "zh"),
     }
     for colour_by in COLOUR_BY:
         district = run.network(colour_by)

@@ -6,6 +6,7 @@ import io
 import json
 import threading
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import small_scenario
@@ -103,6 +104,24 @@ def test_settled_accounts_for_every_reported_case():
     assert settled["department"] == tally.settled[Level.DEPARTMENT]
     assert settled["ngo"] == tally.settled[Level.NGO]
     assert settled["unresolved"] == tally.closed_unsolved + tally.abandoned + tally.open
+
+
+def test_neighbours_are_one_community_on_its_ring_with_its_ties():
+    run = run_for(60)
+    population = run.model.population
+    part = population.community_slice(1)
+    neighbours = run.neighbours(1)
+    size = part.stop - part.start
+    assert len(neighbours.x) == len(neighbours.y) == len(neighbours.last_channel) == size
+    assert np.allclose(np.hypot(neighbours.x, neighbours.y), 1.0, atol=1e-3), "on a unit ring"
+    ties = population.listeners.shape[1]
+    assert len(neighbours.ties) + sum(neighbours.outside) == size * ties, (
+        "each tie is inside the community or leaves it")
+    assert all(0 <= a < size and 0 <= b < size for a, b in neighbours.ties)
+    used = population.last_channel[part]
+    assert sum(1 for c in neighbours.last_channel if c) == int((used >= 0).sum())
+    with pytest.raises(ValueError, match=r"community: 99 is out of range \(allowed: 0 to "):
+        run.neighbours(99)
 
 
 def test_channels_account_for_every_need_raised():

@@ -195,7 +195,7 @@ def SingleView() -> None:
 
 @solara.component
 def SingleCharts() -> None:
-    """The single run's series, district network, settled breakdown and channels."""
+    """The single run's series, network, settled breakdown, channels and one community."""
     lang = state.lang.value
     ChartBox("series")
     kinds = {text(kind, lang): kind for kind in COLOUR_BY}
@@ -205,7 +205,21 @@ def SingleCharts() -> None:
     ChartBox("network")
     ChartBox("settled")
     ChartBox("channels")
+    CommunityPicker()
+    ChartBox("neighbours")
 
+
+@solara.component
+def CommunityPicker() -> None:
+    """Choose the community whose residents the neighbours chart shows."""
+    lang = state.lang.value
+    key = "label_zh" if lang == "zh" else "label_en"
+    names = {node[key]: node["index"] for node in state.single().network().nodes
+             if node["kind"] == "committee"}
+    shown = next(name for name, index in names.items() if index == state.shown_community())
+    solara.Select(label=text("community_shown", lang), value=shown, values=list(names),
+                  on_value=lambda name: state.community.set(names[name]),
+                  classes=["cogov-community"])
 
 @solara.component
 def CompareView() -> None:

@@ -261,13 +261,52 @@ def _share_bar(counts: Mapping[str, int], order: Sequence[str], colours: Sequenc
     return fig
 
 
+def neighbours_figure(neighbours: Any, label: str, lang: str) -> Figure:
+    """One community's residents on their ring, their ties, coloured by their last channel.
+
+    ``neighbours`` is a :class:`model.dashboard.session.Neighbours`; ties to other communities
+    are drawn as short strokes pointing out of the ring.
+    """
+    fig = _figure(7.2, 3.6, left=0.02, right=0.72, top=0.9, bottom=0.04)
+    ax = fig.subplots()
+    x, y = np.asarray(neighbours.x), np.asarray(neighbours.y)
+    if neighbours.ties:
+        pairs = np.asarray(neighbours.ties)
+        segments = np.stack([np.column_stack([x[pairs[:, 0]], y[pairs[:, 0]]]),
+                             np.column_stack([x[pairs[:, 1]], y[pairs[:, 1]]])], axis=1)
+        ax.add_collection(LineCollection(segments, colors="0.6", alpha=0.25, linewidths=0.4,
+                                         zorder=1))
+    outside = np.asarray(neighbours.outside) > 0
+    if outside.any():
+        stubs = np.stack([np.column_stack([x[outside], y[outside]]),
+                          np.column_stack([1.12 * x[outside], 1.12 * y[outside]])], axis=1)
+        ax.add_collection(LineCollection(stubs, colors="tab:blue", linewidths=0.8, zorder=1))
+    last = np.asarray(neighbours.last_channel)
+    for key, colour in (("", "0.85"), *zip(CHANNEL_ORDER[:6], CHANNEL_COLOURS[:6], strict=True)):
+        chosen = last == key
+        ax.scatter(x[chosen], y[chosen], color=colour, s=9, zorder=2,
+                   label=text(key or "no_channel_yet", lang))
+    ax.scatter([], [], color="tab:blue", marker="_", label=text("tie_outside", lang))
+    ax.set_xlim(-1.2, 1.2)
+    ax.set_ylim(-1.2, 1.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(f"{text('neighbours', lang)} · {label}", fontsize=9, **_font(lang))
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+              title=text("last_channel", lang),
+              title_fontproperties={**_font(lang), "size": 7},
+              prop={**_font(lang), "size": 7})
+    return fig
+
+
 def render(name: str, lang: str, data: Mapping[str, Any]) -> bytes:
     """Chart ``name`` drawn from ``data`` in ``lang``, as PNG; runs in a worker process too.
 
     Args:
         name: ``"series"`` (data: ``series``), ``"compare"`` (``left``, ``right``, ``names``),
             ``"network"`` (``nodes``, ``edges``, ``colour_by``), ``"settled"``
-            (``settled``) or ``"channels"`` (``channels``).
+            (``settled``), ``"channels"`` (``channels``) or ``"neighbours"``
+            (``neighbours``, ``community_label``).
         lang: ``"en"`` or ``"zh"``.
         data: What the chart shows, as plain picklable values.
     """
@@ -277,6 +316,8 @@ def render(name: str, lang: str, data: Mapping[str, Any]) -> bytes:
         "network": lambda: network_figure(data["nodes"], data["edges"], data["colour_by"], lang),
         "settled": lambda: settled_figure(data["settled"], lang),
         "channels": lambda: channels_figure(data["channels"], lang),
+        "neighbours": lambda: neighbours_figure(data["neighbours"], data["community_label"],
+                                                lang),
     }
     return png(draw[name]())
 

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from model.cases import CHOSEN_CHANNELS, Level, Node
@@ -83,6 +84,28 @@ class District:
 
 
 @dataclass(frozen=True)
+class Neighbours:
+    """One community's residents as the network that carries their stories, for drawing.
+
+    Attributes:
+        community: The community's index.
+        x, y: Each resident's place on the community's ring (a unit circle), in the order of
+            the population's rows.
+        ties: Who tells whom within the community, as pairs of indices into ``x`` and ``y``.
+        outside: Each resident's ties to residents of other communities.
+        last_channel: The channel each resident used last (a value of
+            :data:`CHANNEL_KEYS`, or "" for none yet).
+    """
+
+    community: int
+    x: list[float]
+    y: list[float]
+    ties: list[tuple[int, int]]
+    outside: list[int]
+    last_channel: list[str]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What the charts of one run show, all read on the same day (:meth:`DashboardRun.snapshot`).
 
@@ -93,6 +116,7 @@ class Snapshot:
         district: :meth:`DashboardRun.network`.
         settled: :meth:`DashboardRun.settled`.
         channels: :meth:`DashboardRun.channels`.
+        neighbours: :meth:`DashboardRun.neighbours` of the community asked for.
     """
 
     token: int
@@ -101,6 +125,7 @@ class Snapshot:
     district: District
     settled: dict[str, int]
     channels: dict[str, int]
+    neighbours: Neighbours
 
 
 class DashboardRun:
@@ -221,6 +246,31 @@ class DashboardRun:
             counts["silent"] = tally.silent
             return counts
 
+    def neighbours(self, community: int = 0) -> Neighbours:
+        """One community's residents on their ring, who tells whom, and their last channels.
+
+        Raises:
+            ValueError: If ``community`` is not one of the district's.
+        """
+        population = self.model.population
+        count = len(population.bounds) - 1
+        if not 0 <= community < count:
+            raise ValueError(f"community: {community} is out of range (allowed: 0 to "
+                             f"{count - 1})")
+        with self._lock:
+            part = population.community_slice(community)
+            size = part.stop - part.start
+            angle = 2 * np.pi * population.ring_position[part] / max(size, 1)
+            listeners = population.listeners[part].astype(np.int64) - part.start
+            inside = (listeners >= 0) & (listeners < size)
+            tellers = np.broadcast_to(np.arange(size)[:, None], listeners.shape)
+            names = [channel.value for channel in CHOSEN_CHANNELS]
+            return Neighbours(
+                community, np.cos(angle).round(4).tolist(), np.sin(angle).round(4).tolist(),
+                list(zip(tellers[inside].tolist(), listeners[inside].tolist(), strict=True)),
+                (~inside).sum(axis=1).tolist(),
+                [names[c] if c >= 0 else "" for c in population.last_channel[part].tolist()])
+
     def network(self, colour_by: str = "backlog") -> District:
         """The district's places, the case flows between them, and a value per place.
 
@@ -247,15 +297,15 @@ class DashboardRun:
             nodes = [{**node, "value": values.get(node["id"])} for node in self._nodes]
             return District(nodes, self._edges(), colour_by, in_transit)
 
-    def snapshot(self, colour_by: str = "backlog") -> Snapshot:
-        """The series, the district, the settled and channel counts, all of the same day.
+    def snapshot(self, colour_by: str = "backlog", community: int = 0) -> Snapshot:
+        """Every view of the run (series, district, counts, neighbours), all of the same day.
 
         A play loop may step the run in another thread; this reads every view under one hold of
         the lock, so the charts drawn from it agree with each other and with :attr:`Snapshot.day`.
         """
         with self._lock:
             return Snapshot(self.token, self.day, self.series(), self.network(colour_by),
-                            self.settled(), self.channels())
+                            self.settled(), self.channels(), self.neighbours(community))
 
     def _edges(self) -> list[dict[str, Any]]:
         """Directed hop counts between places, from the model's flow tally (once a day)."""

@@ -29,7 +29,7 @@ import solara
 from model.dashboard import charts
 from model.dashboard.levers import apply_levers
 from model.dashboard.limits import capped
-from model.dashboard.session import ComparePair, DashboardRun
+from model.dashboard.session import ComparePair, DashboardRun, Snapshot
 from model.outcomes import headline
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario
 
@@ -45,7 +45,7 @@ MAX_LAG_S = 0.5  # further behind than this, play forgets the missed ticks
 CHART_INTERVAL_S = 0.8
 # A drawing the chart worker has not finished in this long means it hangs: draw here instead.
 CHART_WORKER_TIMEOUT_S = 60.0
-SINGLE_CHARTS = ("series", "network", "settled", "channels")
+SINGLE_CHARTS = ("series", "network", "settled", "channels", "neighbours")
 COMPARE_CHARTS = ("compare",)
 # Set to a file path, the server appends one JSON line per play tick and per chart drawing
 # while playing (read by benchmarks/dashboard.py).
@@ -78,6 +78,7 @@ playing = solara.reactive(False)
 play_serial = solara.reactive(0)  # which play loop may run: a new Play retires the last one
 compare = solara.reactive(False)
 colour_by = solara.reactive("backlog")
+community = solara.reactive(0)  # whose residents the neighbours chart shows
 tick = solara.reactive(0)
 chart_tick = solara.reactive(0)
 images: solara.Reactive[dict[str, Drawn]] = solara.reactive({})
@@ -188,7 +189,17 @@ def chart_key(name: str) -> tuple[Any, ...]:
         both = pair()
         return lang.value, None, both.token, both.day
     run = single()
-    return lang.value, colour_by.value if name == "network" else None, run.token, run.day
+    return lang.value, _option(name), run.token, run.day
+
+
+def _option(name: str) -> Any:
+    """What else chart ``name`` shows besides the run and day: a colouring, a community."""
+    return {"network": colour_by.value, "neighbours": shown_community()}.get(name)
+
+
+def shown_community() -> int:
+    """The community the neighbours chart shows (the first, if the run has fewer)."""
+    return community.value if community.value < len(single().model.committees) else 0
 
 
 def chart_png(name: str) -> bytes:
@@ -257,12 +268,19 @@ def _chart_jobs(names: tuple[str, ...]) -> dict[str, tuple[tuple[Any, ...], dict
         data = {"left": left[shown], "right": right[shown],
                 "names": (both.left.scenario.name, both.right.scenario.name)}
         return {"compare": ((code, None, both.token, day), data)}
-    snap = single().snapshot(colour)
+    snap = single().snapshot(colour, shown_community())
     data = {"series": snap.series[["day", *headline("series")]],
             "nodes": snap.district.nodes, "edges": snap.district.edges, "colour_by": colour,
-            "settled": snap.settled, "channels": snap.channels}
-    return {name: ((code, colour if name == "network" else None, snap.token, snap.day), data)
-            for name in names}
+            "settled": snap.settled, "channels": snap.channels,
+            "neighbours": snap.neighbours, "community_label": _community_label(snap)}
+    return {name: ((code, _option(name), snap.token, snap.day), data) for name in names}
+
+
+def _community_label(snap: Snapshot) -> str:
+    """The shown community's name in the page's language."""
+    node = next(n for n in snap.district.nodes
+                if n["kind"] == "committee" and n["index"] == snap.neighbours.community)
+    return node["label_zh"] if lang.value == "zh" else node["label_en"]
 
 
 def _chart_worker() -> ProcessPoolExecutor | None:
