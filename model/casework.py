@@ -40,7 +40,6 @@ from model.rules.services import YEAR_DAYS
 if TYPE_CHECKING:
     from model.agents import NGO, Department, ResidentsCommittee, StreetOffice
     from model.agents.hall import Hall
-    from model.agents.resident import Resident
     from model.governance import GovernanceModel
 
 HOTLINE = Node(NodeKind.HOTLINE, 0)
@@ -108,7 +107,7 @@ class Casework:
             case = Case(case_id, category, who, community, committees[community].street, day,
                         urgency, legs[category])
             case.hard = hard_draw < specs[category].hard_share
-            self._open(case, resident, column)
+            self._open(case, column)
         self._questions()
 
     def _questions(self) -> None:
@@ -128,8 +127,7 @@ class Casework:
         if count == 0:
             return
         who = rng.integers(0, population.size, count)
-        value = rule.values(population.expected[who], population.trust[who],
-                            population.group[who], population.last_channel[who])
+        value = self._channel_values(who)
         available = (population.known[who] & rule.open_channels(model.day)
                      & rule.answers_questions)
         column, worth = rule.choose(value, available, rng.random(count))
@@ -155,18 +153,24 @@ class Casework:
         model = self.model
         population, rule = model.population, model.rules.channels
         who = np.asarray(people, dtype=np.int64)
-        trust = population.trust[who]
-        value = rule.values(population.expected[who], trust, population.group[who],
-                            population.last_channel[who])
-        column, worth = rule.choose(value, population.known[who] & rule.open_channels(model.day),
+        column, worth = rule.choose(self._channel_values(who),
+                                    population.known[who] & rule.open_channels(model.day),
                                     np.asarray(draws))
+        trust = population.trust[who]
         admin = self._admin_categories[np.asarray(categories, dtype=np.int64)]
         chances = model.rules.judgement.report_probabilities(
             np.where(admin, trust, worth), np.asarray(urgencies))
         chances[(column < 0) & ~admin] = 0.0  # no channel she knows is open: silence
         return np.where(admin, -1, column).tolist(), chances.tolist()
 
-    def _open(self, case: Case, resident: Resident, column: int) -> None:
+    def _channel_values(self, who: np.ndarray) -> np.ndarray:
+        """What each channel is worth to each of residents ``who`` this morning."""
+        population = self.model.population
+        return self.model.rules.channels.values(
+            population.expected[who], population.trust[who], population.group[who],
+            population.last_channel[who])
+
+    def _open(self, case: Case, column: int) -> None:
         """Open a reported case: count it, set its resident's timers, send it in."""
         model = self.model
         tally = self.tally

@@ -24,7 +24,7 @@ _PHONE, _TRIPS = (HOTLINE, LINE), (OFFICE, PETITION)
 
 
 class ChannelRule:
-    """Residents' channel values, their logit choice and what they learn of each channel.
+    """Which channels residents know and may use, what each is worth to them, their choice.
 
     Args:
         params: The scenario's ``channels`` group.
