@@ -72,8 +72,28 @@ def run_model(
 def simulate(
     scenario: Scenario | str | Path, seed: int = 0, days: int | None = None
 ) -> dict[str, Any]:
-    """Run one scenario with one seed; return the summary (same as ``cogov run --json``)."""
-    return summarize(run_model(scenario, seed=seed, days=days))
+    """Run one scenario with one seed; return the summary (same as ``cogov run --json``).
+
+    The run is freed before returning (see :func:`release`), so a loop of runs keeps one.
+    """
+    model = run_model(scenario, seed=seed, days=days)
+    summary = summarize(model)
+    del model
+    release()
+    return summary
+
+
+def release() -> None:
+    """Free the runs this process has dropped.
+
+    A model and its agents refer to each other, so only the cyclic collector frees a finished
+    run, and :func:`cycle_collection_paused` hands a run to the collector's oldest generation,
+    which it rarely scans: a process that runs one model after another (a loop of runs, a
+    sweep's worker) calls this after dropping each, or keeps every run it made (about 15 MB
+    each at 20,000 residents; a thousand runs filled 24 GB). It takes about 0.1 s at 20,000
+    residents.
+    """
+    gc.collect()
 
 
 def daily_series(model: GovernanceModel) -> pd.DataFrame:

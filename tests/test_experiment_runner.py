@@ -312,3 +312,30 @@ def test_compare_goes_through_the_runner_and_ignores_worker_count(tmp_path, caps
     stored = pd.read_parquet(tmp_path / "cmp" / "runs.parquet")
     assert_frame_equal(without_seconds(stored), without_seconds(swept.runs),
                        obj="compare --out runs.parquet vs sweep")
+
+
+def live_models() -> int:
+    """Models this process still holds (alive or not yet collected)."""
+    import gc
+
+    from model import GovernanceModel
+    return sum(1 for thing in gc.get_objects() if isinstance(thing, GovernanceModel))
+
+
+def test_a_worker_frees_each_run_before_the_next():
+    # a model and its agents refer to each other and the run leaves them unscanned by the
+    # collector: without freeing each, a sweep's worker filled the machine's memory
+    from conftest import small_scenario
+
+    from model.experiment.backends import Task, execute
+    from model.experiment.design import Run
+    from model.simulate import release, simulate
+
+    release()
+    before = live_models()
+    base = small_scenario(overrides={"run.days": 5})
+    for seed in range(3):
+        run = Run(f"r{seed}", 0, "baseline", 0, 0, seed, ())
+        assert execute(Task(run, base)).row["status"] == "ok"
+        simulate(base, seed=seed)
+    assert live_models() == before

@@ -62,7 +62,7 @@ class Result:
 def execute(task: Task) -> Result:
     """Run one task; a run that raises is returned as a failed row with its traceback."""
     from model.outcomes import summarize
-    from model.simulate import daily_series, run_model  # workers import lazily
+    from model.simulate import daily_series, release, run_model  # workers import lazily
 
     run = task.run
     row: dict[str, Any] = {"run_id": run.run_id, "scenario": run.scenario, "point": run.point,
@@ -76,6 +76,7 @@ def execute(task: Task) -> Result:
         row.update({o.name: math.nan for o in OUTCOMES})
         row.update(status="failed", error=traceback.format_exc(),
                    seconds=time.perf_counter() - start)
+        release()
         return Result(row)
     row.update({o.name: _number(summary.get(o.name)) for o in OUTCOMES})
     row.update(status="ok", error="", seconds=time.perf_counter() - start)
@@ -83,6 +84,8 @@ def execute(task: Task) -> Result:
     if task.save_series:
         series = daily_series(model)
         series.insert(0, "run_id", run.run_id)
+    del model
+    release()  # a worker runs many models: free this one before the next
     return Result(row, series)
 
 
