@@ -122,6 +122,10 @@ def test_neighbours_are_one_community_on_its_ring_with_its_ties():
     assert sum(1 for c in neighbours.last_channel if c) == int((used >= 0).sum())
     with pytest.raises(ValueError, match=r"community: 99 is out of range \(allowed: 0 to "):
         run.neighbours(99)
+    labels = run.community_labels("zh")
+    assert len(labels) == len(run.model.committees)
+    assert labels == [node["label_zh"] for node in run.network().nodes
+                      if node["kind"] == "committee"]
 
 
 def test_channels_account_for_every_need_raised():

@@ -213,12 +213,9 @@ def SingleCharts() -> None:
 def CommunityPicker() -> None:
     """Choose the community whose residents the neighbours chart shows."""
     lang = state.lang.value
-    key = "label_zh" if lang == "zh" else "label_en"
-    names = {node[key]: node["index"] for node in state.single().network().nodes
-             if node["kind"] == "committee"}
-    shown = next(name for name, index in names.items() if index == state.shown_community())
-    solara.Select(label=text("community_shown", lang), value=shown, values=list(names),
-                  on_value=lambda name: state.community.set(names[name]),
+    names = state.single().community_labels(lang)
+    solara.Select(label=text("community_shown", lang), value=names[state.shown_community()],
+                  values=names, on_value=lambda name: state.community.set(names.index(name)),
                   classes=["cogov-community"])
 
 @solara.component

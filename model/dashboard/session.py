@@ -271,6 +271,11 @@ class DashboardRun:
                 (~inside).sum(axis=1).tolist(),
                 [names[c] if c >= 0 else "" for c in population.last_channel[part].tolist()])
 
+    def community_labels(self, lang: str) -> list[str]:
+        """Each community's name in ``lang`` (``"en"`` or ``"zh"``), in community order."""
+        key = "label_zh" if lang == "zh" else "label_en"
+        return [node[key] for node in self._nodes if node["kind"] == "committee"]
+
     def network(self, colour_by: str = "backlog") -> District:
         """The district's places, the case flows between them, and a value per place.
 

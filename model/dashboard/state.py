@@ -29,7 +29,7 @@ import solara
 from model.dashboard import charts
 from model.dashboard.levers import apply_levers
 from model.dashboard.limits import capped
-from model.dashboard.session import ComparePair, DashboardRun, Snapshot
+from model.dashboard.session import ComparePair, DashboardRun
 from model.outcomes import headline
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario
 
@@ -272,15 +272,10 @@ def _chart_jobs(names: tuple[str, ...]) -> dict[str, tuple[tuple[Any, ...], dict
     data = {"series": snap.series[["day", *headline("series")]],
             "nodes": snap.district.nodes, "edges": snap.district.edges, "colour_by": colour,
             "settled": snap.settled, "channels": snap.channels,
-            "neighbours": snap.neighbours, "community_label": _community_label(snap)}
+            "neighbours": snap.neighbours,
+            "community_label": single().community_labels(code)[snap.neighbours.community]}
     return {name: ((code, _option(name), snap.token, snap.day), data) for name in names}
 
-
-def _community_label(snap: Snapshot) -> str:
-    """The shown community's name in the page's language."""
-    node = next(n for n in snap.district.nodes
-                if n["kind"] == "committee" and n["index"] == snap.neighbours.community)
-    return node["label_zh"] if lang.value == "zh" else node["label_en"]
 
 
 def _chart_worker() -> ProcessPoolExecutor | None:
