@@ -167,7 +167,7 @@ class Casework:
         """What each channel is worth to each of residents ``who`` this morning."""
         population = self.model.population
         return self.model.rules.channels.values(
-            population.expected[who], population.trust[who], population.group[who],
+            population.expected_of_channel[who], population.trust[who], population.group[who],
             population.last_channel[who])
 
     def _open(self, case: Case, column: int) -> None:
@@ -443,12 +443,12 @@ class Casework:
             tally.closed_unsolved += 1
         else:
             tally.abandoned += 1
-        score = model.residents[case.resident].rate(case)
-        # the hotline's callback (回访): the resident answers from where the case left them
-        # (its satisfaction read from the population's column, as Resident.satisfaction does)
+        score, disconfirmation = model.residents[case.resident].rate(case)
+        # the hotline's callback (回访) asks the resident about this case
         tally.callbacks += 1
-        tally.callbacks_satisfied += (model.population.satisfaction.item(case.resident)
-                                      >= model.params.residents.satisfied_threshold)
+        tally.callbacks_satisfied += score >= model.params.residents.satisfied_threshold
+        tally.judged += 1
+        tally.disconfirmation += disconfirmation
         if spec.admin_service:
             tally.admin_closed += 1
             tally.admin_trips += case.trips

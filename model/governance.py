@@ -153,6 +153,9 @@ class GovernanceModel(mesa.Model):
         known = self.rules.channels.known_at_start(population.migrant, network)
         population.equip_channels(known, *small_world(
             population.bounds, params.network.ties, params.network.cross_share, network))
+        expectations = params.expectations
+        population.equip_expectations((expectations.initial_result, expectations.initial_time,
+                                       expectations.initial_treatment))
         self.residents = create_residents(self, self.population.size)
         self.demand = DemandRule(params, self.population.group_counts())
         self.streets = [StreetOffice(self, s, layout.street_hours[s])
@@ -200,7 +203,7 @@ class GovernanceModel(mesa.Model):
         What planners can know in advance: the channels residents know and value at the start.
         """
         population, rule = self.population, self.rules.channels
-        value = rule.values(population.expected, population.trust, population.group,
+        value = rule.values(population.expected_of_channel, population.trust, population.group,
                             population.last_channel)
         chance = rule.probabilities(value, population.known & rule.open_channels(0))
         sizes = np.diff(population.bounds)
@@ -281,7 +284,10 @@ class GovernanceModel(mesa.Model):
         for committee in self.committees:
             if committee.hall is not None:
                 committee.hall.work_day()
-        self.population.spread_stories(self.params.channels.story_rate)
+        params = self.params
+        self.population.spread_stories(
+            params.channels.story_rate, params.expectations.story_rate,
+            params.expectations.neighbour_weight, params.residents.trust_rate)
         self.workforce_day()
         self.account()
         self.datacollector.collect(self)
@@ -347,8 +353,10 @@ class GovernanceModel(mesa.Model):
     def monthly_round(self) -> None:
         """Monthly processes: a tranche of funds, NGO cultivation (培育), committees' services.
 
-        Committees also account for each separate fund they spend from.
+        Committees also account for each separate fund they spend from, and the district
+        publishes the month's handling of cases, which residents' expectations follow.
         """
+        self.population.publish(self.params.expectations.publicity_rate)
         self.treasury.release()
         for ngo in self.ngos:
             ngo.cultivate()

@@ -73,6 +73,8 @@ class Tally:
     reports_by_channel: Counter = field(default_factory=Counter)  # chosen channels only
     questions_by_channel: Counter = field(default_factory=Counter)  # information requests
     callbacks_satisfied: int = 0
+    judged: int = 0  # ended cases their residents judged (every closed case)
+    disconfirmation: float = 0.0  # their experience minus expectation, summed
     whistles: int = 0  # summonses that bind (吹哨)
     invitations: int = 0  # coordination meetings the street called without the whistle
     claims: int = 0  # cases no remit covers that a department took on (认领)

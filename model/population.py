@@ -56,49 +56,114 @@ class Population:
         What a resident expects of each channel starts at her trust in government (she has
         not used it yet); ``known`` says which channels she knows, and she has used none.
         """
-        self.expected = np.repeat(self.trust[:, None], known.shape[1], axis=1)
+        self.expected_of_channel = np.repeat(self.trust[:, None], known.shape[1], axis=1)
         self.known = known
         self.last_channel = np.full(self.size, -1, dtype=np.int64)
         self.listeners = listeners
         self.ring_position = ring_position  # where she sits on her community's ring
-        self._stories: list[tuple[int, int, float]] = []  # told today, heard at day's end
+        # told today, heard at day's end: teller, channel column, performance, judgement and
+        # the three experience scores
+        self._stories: list[tuple] = []
 
-    def learn_channel(self, index: int, column: int, score: float, rate: float) -> None:
-        """Let one resident learn from her case through channel ``column``, scored ``score``.
+    def equip_expectations(self, initial: tuple[float, float, float]) -> None:
+        """Give every resident what she expects of a case: result, time and treatment scores.
 
-        She expects of that channel a step ``rate`` nearer to the score, uses it by habit,
-        and will tell her listeners (:meth:`spread_stories`).
+        Before any case of her own or any story, everyone expects ``initial``. The month's
+        experiences are summed for the district's published figures (:meth:`publish`).
         """
-        expected = self.expected
-        old = expected.item(index, column)
-        expected[index, column] = old + rate * (score - old)
-        self.known[index, column] = True
-        self.last_channel[index] = column
-        self._stories.append((index, column, score))
+        self.expectations = np.tile(np.asarray(initial, dtype=float), (self.size, 1))
+        self._month_experience = np.zeros(3)
+        self._month_cases = 0
 
-    def spread_stories(self, rate: float) -> None:
-        """Today's stories reach their tellers' listeners, who learn of the channel at ``rate``.
+    def expected(self, index: int) -> tuple[float, float, float]:
+        """What one resident expects of her next case (result, time, treatment)."""
+        row = self.expectations[index]
+        return row.item(0), row.item(1), row.item(2)
 
-        All of a day's stories are heard at once: a listener told of the same channel twice in
-        a day keeps the later story's step (in the order the cases ended).
+    def learn(self, index: int, column: int, experience: tuple[float, float, float],
+              performance: float, judgement: float, rates: tuple[float, float]) -> None:
+        """Let one resident learn from her ended case, and tell her listeners of it.
+
+        Her expectations move the first of ``rates`` toward the case's ``experience``; when
+        she chose its channel (``column`` >= 0) she expects of that channel the second of
+        ``rates`` nearer to its ``performance`` and uses it by habit. Her listeners hear the
+        story at the day's end (:meth:`spread_stories`).
+        """
+        own_rate, channel_rate = rates
+        row = self.expectations[index]
+        for dim in range(3):
+            old = row.item(dim)
+            row[dim] = old + own_rate * (experience[dim] - old)
+        self._month_experience += experience
+        self._month_cases += 1
+        if column >= 0:
+            expected = self.expected_of_channel
+            old = expected.item(index, column)
+            expected[index, column] = old + channel_rate * (performance - old)
+            self.known[index, column] = True
+            self.last_channel[index] = column
+        self._stories.append((index, column, performance, judgement, *experience))
+
+    def spread_stories(self, channel_rate: float, expectation_rate: float,
+                       neighbour_weight: float, trust_rate: float) -> None:
+        """Today's stories reach their tellers' listeners, who learn from them.
+
+        A listener's expectations move ``expectation_rate`` toward the story's experience; her
+        satisfaction ``neighbour_weight`` toward the teller's judgement, and her trust
+        ``trust_rate`` toward her satisfaction; she learns of the teller's channel at
+        ``channel_rate``. All of a day's stories are heard at once: a listener told twice in
+        a day keeps the later story (in the order the cases ended).
         """
         stories, self._stories = self._stories, []
         ties = self.listeners.shape[1]
         if not stories or ties == 0:
             return
-        tellers, columns, scores = (np.array(part) for part in zip(*stories, strict=True))
-        listeners = self.listeners[tellers].ravel()
-        columns = np.repeat(columns, ties)
-        scores = np.repeat(scores, ties)
-        # the last story of each (listener, channel): NumPy leaves unspecified which of
-        # repeated indices an assignment keeps
-        key = (listeners * self.expected.shape[1] + columns)[::-1]
-        _, first = np.unique(key, return_index=True)
-        last = len(key) - 1 - first
+        table = np.array(stories)  # teller, column, performance, judgement, three experiences
+        listeners = self.listeners[table[:, 0].astype(np.int64)].ravel()
+        heard = np.repeat(table[:, 1:], ties, axis=0)
+        self._hear_channels(listeners, heard[:, 0].astype(np.int64), heard[:, 1], channel_rate)
+        last = _last_of(listeners)
+        listeners, heard = listeners[last], heard[last]
+        expectations = self.expectations[listeners]
+        self.expectations[listeners] = expectations + expectation_rate * (
+            heard[:, 3:] - expectations)
+        self._follow_judgements(listeners, heard[:, 2], neighbour_weight, trust_rate)
+
+    def _hear_channels(self, listeners: np.ndarray, columns: np.ndarray,
+                       scores: np.ndarray, rate: float) -> None:
+        """Listeners learn of the channels their tellers chose (the later story of each)."""
+        chosen = columns >= 0
+        listeners, columns, scores = listeners[chosen], columns[chosen], scores[chosen]
+        last = _last_of(listeners * self.expected_of_channel.shape[1] + columns)
         listeners, columns = listeners[last], columns[last]
-        heard = self.expected[listeners, columns]
-        self.expected[listeners, columns] = heard + rate * (scores[last] - heard)
+        heard = self.expected_of_channel[listeners, columns]
+        self.expected_of_channel[listeners, columns] = heard + rate * (scores[last] - heard)
         self.known[listeners, columns] = True
+
+    def _follow_judgements(self, listeners: np.ndarray, judgements: np.ndarray,
+                           weight: float, trust_rate: float) -> None:
+        """Distinct listeners' satisfaction and trust after hearing neighbours' judgements."""
+        old_sat, old_trust = self.satisfaction[listeners], self.trust[listeners]
+        sat = old_sat + weight * (judgements - old_sat)
+        trust = old_trust + trust_rate * (sat - old_trust)
+        self.satisfaction[listeners] = sat
+        self.trust[listeners] = trust
+        d_sat = sat - old_sat
+        self.sum_satisfaction += float(d_sat.sum())
+        self.sum_satisfaction_elderly += float(d_sat[self.elderly[listeners]].sum())
+        self.sum_satisfaction_migrant += float(d_sat[self.migrant[listeners]].sum())
+        self.sum_trust += float((trust - old_trust).sum())
+
+    def publish(self, rate: float) -> None:
+        """The district publishes the month's mean experience; expectations move ``rate`` to it.
+
+        A month with no ended case publishes nothing.
+        """
+        if self._month_cases:
+            figures = self._month_experience / self._month_cases
+            self.expectations += rate * (figures - self.expectations)
+        self._month_experience = np.zeros(3)
+        self._month_cases = 0
 
     def _recount(self) -> None:
         """Recompute every running sum from the arrays."""
@@ -176,6 +241,17 @@ class Population:
         """Mean satisfaction of migrants."""
         return self.sum_satisfaction_migrant / max(self.n_migrant, 1)
 
+    def mean_expected_result(self) -> float:
+        """The chance of a solution residents expect of their next case, on average."""
+        return float(self.expectations[:, 0].mean())
+
     def participation_rate(self, today: int, window: int = 365) -> float:
         """Share of residents who attended a consultation within ``window`` days."""
         return float(np.mean(self.last_attended > today - window))
+
+
+def _last_of(keys: np.ndarray) -> np.ndarray:
+    """Positions of the last occurrence of each distinct key, in the order of the keys."""
+    # NumPy leaves unspecified which of repeated indices an assignment keeps
+    _, first = np.unique(keys[::-1], return_index=True)
+    return len(keys) - 1 - first

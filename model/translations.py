@@ -140,6 +140,7 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
     "group_demand": ("Demand", "诉求需求"),
     "group_channels": ("Reporting channels", "反映渠道"),
     "group_network": ("Neighbours' network", "邻里网络"),
+    "group_expectations": ("Expectations and judgement", "期望与评价"),
     "group_shocks": ("Demand shocks", "突发事件冲击"),
     "group_departments": ("Departments", "职能部门"),
     "group_categories": ("Case categories", "诉求类别"),
@@ -169,6 +170,8 @@ GROUP_HELP_ZH: dict[str, str] = {
     "channels": ("渠道选择：居民通过哪个渠道反映诉求，以及对各渠道的预期如何从亲身经历"
                  "和邻里口碑中形成（§3.2）。"),
     "network": "邻里网络：居民向谁讲述自己的诉求经历（社区内的小世界网络）。",
+    "expectations": ("期望与评价：居民以办理结果、时效和办事体验对照自己的期望评价每件诉求；"
+                     "期望来自亲身经历、邻里口碑和公开信息。"),
     "departments": "职能部门；部门属于数据，在情景文件中命名。",
     "categories": "诉求类别：需求量、承办主体及办理方式。",
     "information": "信息共享：部门系统各自为政与统一信息平台（§4.2、§6.1）。",

@@ -18,6 +18,7 @@ from model.scenario.channel_groups import ChannelParams
 from model.scenario.errors import ScenarioError
 
 CHANNELS = len(CHOSEN_CHANNELS)
+GOOD, BAD = (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)  # experiences: solved at once, or nothing
 LOCAL, MIGRANT, ELDERLY = 0, 1, 2
 
 
@@ -108,28 +109,29 @@ def test_a_case_teaches_its_resident_and_her_story_her_listeners():
     model = GovernanceModel(small_scenario(), rng=1)
     population = model.population
     listeners = population.listeners[0]
-    before = population.expected[listeners, COMMITTEE].copy()
-    population.learn_channel(0, COMMITTEE, 1.0, 0.3)
+    before = population.expected_of_channel[listeners, COMMITTEE].copy()
+    population.learn(0, COMMITTEE, GOOD, 1.0, 1.0, (0.3, 0.3))
     old = population.trust[0]
-    assert population.expected[0, COMMITTEE] == pytest.approx(old + 0.3 * (1.0 - old))
+    assert population.expected_of_channel[0, COMMITTEE] == pytest.approx(old + 0.3 * (1.0 - old))
     assert population.last_channel[0] == COMMITTEE
-    population.spread_stories(0.1)
-    heard = population.expected[listeners, COMMITTEE]
+    population.spread_stories(0.1, 0.0, 0.0, 0.0)
+    heard = population.expected_of_channel[listeners, COMMITTEE]
     assert heard == pytest.approx(before + 0.1 * (1.0 - before))
     assert population.known[listeners, COMMITTEE].all()
-    population.spread_stories(0.1)  # a story is told once
-    assert population.expected[listeners, COMMITTEE] == pytest.approx(heard)
+    population.spread_stories(0.1, 0.0, 0.0, 0.0)  # a story is told once
+    assert population.expected_of_channel[listeners, COMMITTEE] == pytest.approx(heard)
 
 
 def test_a_listener_told_twice_in_a_day_keeps_the_later_story():
     model = GovernanceModel(small_scenario(), rng=1)
     population = model.population
     listener = population.listeners[0, 0]
-    start = population.expected[listener, LINE]
-    population.learn_channel(0, LINE, 1.0, 0.3)
-    population.learn_channel(0, LINE, 0.0, 0.3)
-    population.spread_stories(0.5)
-    assert population.expected[listener, LINE] == pytest.approx(start + 0.5 * (0.0 - start))
+    start = population.expected_of_channel[listener, LINE]
+    population.learn(0, LINE, GOOD, 1.0, 1.0, (0.3, 0.3))
+    population.learn(0, LINE, BAD, 0.0, 0.0, (0.3, 0.3))
+    population.spread_stories(0.5, 0.0, 0.0, 0.0)
+    assert population.expected_of_channel[listener, LINE] == pytest.approx(
+        start + 0.5 * (0.0 - start))
 
 
 def test_the_network_is_a_ring_within_communities_with_a_share_rewired():
@@ -188,10 +190,10 @@ def test_calls_and_online_requests_are_the_hotlines_and_dispatched_to_the_street
 
 def test_each_ended_case_teaches_the_channel_its_resident_chose():
     model = GovernanceModel(small_scenario(), rng=1)
-    before = model.population.expected.copy()
+    before = model.population.expected_of_channel.copy()
     for _ in range(60):
         model.step()
-    moved = model.population.expected != before
+    moved = model.population.expected_of_channel != before
     counts = model.tally.reports_by_channel
     for channel, column in COLUMN.items():
         assert not moved[:, column].any() or counts[channel] > 0, channel

@@ -88,7 +88,8 @@ def check_invariants(model: GovernanceModel) -> None:
         f"{day}: reports by a chosen channel are among the reported")
     assert sum(tally.escalations_by_category.values()) == tally.escalations, (
         f"{day}: escalations by category should add up to the escalations")
-    for array in (population.satisfaction, population.trust, population.expected):
+    for array in (population.satisfaction, population.trust, population.expected_of_channel,
+                  population.expectations):
         assert array.min() >= 0 and array.max() <= 1, f"{day}: states should stay in [0, 1]"
     running = {
         "mean_satisfaction": (population.mean_satisfaction, population.satisfaction.mean()),

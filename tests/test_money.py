@@ -110,7 +110,7 @@ def money_shares(scenario: str) -> tuple[np.ndarray, np.ndarray]:
     fixes left undone for want of money per reported case; money left unspent."""
     undone, unspent = [], []
     for seed in SEEDS:
-        model = run_model(small_scenario(scenario, {"funds.coverage": 0.45}), seed=seed)
+        model = run_model(small_scenario(scenario, {"funds.coverage": 0.5}), seed=seed)
         undone.append(model.tally.unfunded_fixes / model.tally.reported)
         unspent.append(model.treasury.unspent() / model.treasury.released)
     return np.array(undone), np.array(unspent)

@@ -128,6 +128,18 @@ def test_ageing_shifts_load_to_committees() -> None:
     assert_effect("online_share", lower="ageing", higher="baseline")
 
 
+def test_a_digital_only_front_door_widens_the_elderly_gap() -> None:
+    # only the online channel is open: the elderly, for whom it costs more, stay silent more
+    assert_effect("elderly_satisfaction_gap", lower="baseline", higher="digital_only")
+    assert_effect("silent_share", lower="baseline", higher="digital_only")
+
+
+def test_expectations_rise_as_service_improves() -> None:
+    # residents expect of their next case what their own, their neighbours' and the published
+    # cases showed them
+    assert_effect("expected_resolution", lower="baseline", higher="integrated")
+
+
 def test_epidemic_shock_slows_resolution_and_lowers_satisfaction() -> None:
     assert_effect("mean_days_to_resolve", lower="baseline", higher="epidemic_shock")
     assert_effect("escalations_per_1000_residents", lower="baseline", higher="epidemic_shock")

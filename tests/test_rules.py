@@ -20,6 +20,7 @@ from model.rules.services import ServiceRule
 from model.rules.talent import TalentRule
 from model.rules.whistle import WhistleRule
 from model.scenario import load_scenario
+from model.scenario.channel_groups import ExpectationParams
 from model.scenario.rule_groups import (
     AssessmentParams,
     ConsultationParams,
@@ -429,21 +430,42 @@ def test_demand_rates_respect_shocks():
 
 
 # -- judgement ----------------------------------------------------------------------------------
-def test_experience_penalties():
+def test_experience_scores_result_time_and_treatment():
     params = ResidentParams()
     rule = JudgementRule(params)
     category = CategorySpec(time_limit_days=10)
     item = case()
     item.status, item.closed_day, item.trips = Status.RESOLVED, 5, 1
-    assert rule.experience(item, category) == 1.0, "solved on time in one trip scores 1"
+    assert rule.dimensions(item, category) == (1.0, pytest.approx(math.exp(-0.5 * 0.5)), 1.0)
     item.closed_day = 15
-    late = rule.experience(item, category)
-    assert late == pytest.approx(1 - params.delay_penalty * 0.5), "half a limit late"
+    assert rule.dimensions(item, category)[1] == pytest.approx(math.exp(-0.5 * 1.5)), (
+        "time decays with the share of the limit taken")
     item.trips, item.bounces = 3, 2
-    assert rule.experience(item, category) == pytest.approx(
-        late - 2 * params.trip_penalty - 2 * params.bounce_penalty), "trips and bounces cost"
+    assert rule.dimensions(item, category)[2] == pytest.approx(
+        1 - 2 * params.trip_penalty - 2 * params.bounce_penalty), "trips and bounces cost"
     item.status = Status.CLOSED_UNSOLVED
-    assert rule.experience(item, category) == 0.0, "an unsolved case scores 0"
+    assert rule.dimensions(item, category)[0] == 0.0, "an unsolved case has no result"
+    weights = rule.weights
+    assert rule.experience(item, category) == pytest.approx(
+        weights @ np.array(rule.dimensions(item, category)))
+
+
+def test_a_case_is_judged_against_what_was_expected():
+    rule = JudgementRule(ResidentParams(), ExpectationParams(disconfirmation_weight=0.5))
+    experience = (1.0, 0.6, 1.0)
+    performance, surprise, hoped = rule.judge(experience, (0.2, 0.2, 0.2))
+    _, letdown, demanded = rule.judge(experience, (1.0, 1.0, 1.0))
+    assert performance == pytest.approx(0.6 + 0.2 * 0.6 + 0.2), "weights 0.6, 0.2, 0.2"
+    assert surprise > 0 > letdown, "disconfirmation: experience minus expectation"
+    assert hoped == pytest.approx(min(1.0, performance + 0.5 * surprise))
+    assert demanded == pytest.approx(performance + 0.5 * letdown) and demanded < hoped, (
+        "the same case pleases less a resident who expected more")
+    flat = JudgementRule(ResidentParams(), ExpectationParams(disconfirmation_weight=0.0))
+    assert flat.judge(experience, (1.0, 1.0, 1.0))[2] == pytest.approx(performance), (
+        "with no disconfirmation weight, expectations do not matter")
+    none = JudgementRule(ResidentParams(), ExpectationParams(
+        result_weight=0, time_weight=0, treatment_weight=0))
+    assert none.weights.tolist() == [1.0, 0.0, 0.0], "no weights: the result alone counts"
 
 
 def test_reporting_and_updates():

@@ -55,21 +55,28 @@ class Resident(mesa.Agent):
         """Index of the resident's community."""
         return int(self.model.population.community[self.index])
 
-    def rate(self, case: Case) -> float:
-        """Judge an ended case; update satisfaction and trust; return the experience score."""
+    def rate(self, case: Case) -> tuple[float, float]:
+        """Judge an ended case against what she expected; return (judgement, disconfirmation).
+
+        Satisfaction and trust follow the judgement; she learns from the case what to expect
+        next time and, if she chose its channel, what that channel does; she tells her
+        neighbours.
+        """
         model = self.model
         rule = model.rules.judgement
         if case.status == Status.SILENT:
             self.stay_silent()
-            return 0.0
-        score = rule.experience(case, model.category_specs[case.category])
+            return 0.0, 0.0
         population, index = model.population, self.index
+        experience = rule.dimensions(case, model.category_specs[case.category])
+        performance, disconfirmation, judgement = rule.judge(
+            experience, population.expected(index))
         old = population.state(index)
-        population.set_state(index, *rule.updated(*old, score), old)
-        column = COLUMN.get(case.channel)
-        if column is not None:  # a channel she chose: she learns what it did for her
-            population.learn_channel(index, column, score, model.params.channels.learning_rate)
-        return score
+        population.set_state(index, *rule.updated(*old, judgement), old)
+        params = model.params
+        population.learn(index, COLUMN.get(case.channel, -1), experience, performance,
+                         judgement, (params.expectations.own_rate, params.channels.learning_rate))
+        return judgement, disconfirmation
 
     def stay_silent(self) -> None:
         """Leave a need unreported and unmet: satisfaction and trust fall."""

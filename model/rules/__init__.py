@@ -57,7 +57,7 @@ class Rules:
             procurement=ProcurementRule(scenario.procurement, scenario.district.residents),
             consultation=ConsultationRule(scenario.consultation),
             talent=TalentRule(scenario.talent),
-            judgement=JudgementRule(scenario.residents),
+            judgement=JudgementRule(scenario.residents, scenario.expectations),
             channels=ChannelRule(scenario.channels),
             services=ServiceRule(scenario.services),
             response=ResponseRule(scenario.response),

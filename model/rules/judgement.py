@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.cases import Case, Status
+from model.scenario.channel_groups import ExpectationParams
 from model.scenario.schema import CategorySpec, ResidentParams
 
 
 class JudgementRule:
-    """How residents decide to report and how they score what happened to their case.
+    """How residents decide to report and how they judge what happened to their case.
 
     A need is reported with probability base + trust weight x the value of reporting (the
     worth of the resident's channels, :mod:`model.rules.channels`) + urgency weight x
-    urgency. The experience score of a closed case is 1 if
-    solved (0 otherwise), minus penalties for lateness beyond the time limit, extra trips and
-    bounces; satisfaction moves toward it and trust toward satisfaction.
+    urgency. An ended case is judged by expectancy disconfirmation (Van Ryzin 2004): its
+    experience on three dimensions, the result (1 if solved), the time (exp(-delay penalty x
+    days / time limit)) and the treatment (1 less penalties for extra trips and bounces), is
+    weighed into a performance score, and the judgement adds ``disconfirmation_weight`` x the
+    weighted difference between experience and what the resident expected on each dimension.
+    Satisfaction moves toward the judgement and trust toward satisfaction.
     """
 
-    def __init__(self, params: ResidentParams) -> None:
+    def __init__(self, params: ResidentParams,
+                 expectations: ExpectationParams | None = None) -> None:
         self.params = params
+        self.expectations = expectations = expectations or ExpectationParams()
+        weights = np.array([expectations.result_weight, expectations.time_weight,
+                            expectations.treatment_weight])
+        total = weights.sum()
+        #: the dimensions' weights, summing to 1 (the result alone when all are zero)
+        self.weights = weights / total if total > 0 else np.array([1.0, 0.0, 0.0])
+        self._weights = tuple(self.weights.tolist())
 
     def report_probability(self, trust: float, urgency: float) -> float:
         """Chance a need is reported rather than left silent."""
@@ -38,21 +52,52 @@ class JudgementRule:
         chance = p.report_base + p.report_trust_weight * worth + p.report_urgency_weight * urgency
         return np.minimum(1.0, chance)
 
-    def experience(self, case: Case, category: CategorySpec) -> float:
-        """Experience score in [0, 1] of a case that has ended."""
+    def dimensions(self, case: Case, category: CategorySpec) -> tuple[float, float, float]:
+        """An ended case's experience: its result, time and treatment scores, each in [0, 1]."""
         p = self.params
-        score = 1.0 if case.status == Status.RESOLVED else 0.0
+        result = 1.0 if case.status == Status.RESOLVED else 0.0
+        days = case.closed_day - case.raised_day
+        time = math.exp(-p.delay_penalty * days / category.time_limit_days)
         # conditionals rather than max() and min(): the same values, for every closed case
-        late = case.closed_day - case.raised_day - category.time_limit_days
-        score -= p.delay_penalty * (late if late > 0 else 0) / category.time_limit_days
         extra_trips = case.trips - 1
-        score -= p.trip_penalty * (extra_trips if extra_trips > 0 else 0)
-        score -= p.bounce_penalty * case.bounces
-        return 1.0 if score > 1.0 else (score if score > 0.0 else 0.0)
+        lost = p.trip_penalty * (extra_trips if extra_trips > 0 else 0) + p.bounce_penalty * (
+            case.bounces)
+        treatment = 1.0 - lost if lost < 1.0 else 0.0
+        return result, time, treatment
 
-    def updated(self, satisfaction: float, trust: float, score: float) -> tuple[float, float]:
-        """Satisfaction and trust after an experience with ``score``."""
-        sat = satisfaction + self.params.satisfaction_rate * (score - satisfaction)
+    def performance(self, experience: tuple[float, float, float]) -> float:
+        """The weighted experience of a case, in [0, 1]."""
+        w_result, w_time, w_treatment = self._weights
+        result, time, treatment = experience
+        return w_result * result + w_time * time + w_treatment * treatment
+
+    def judge(self, experience: tuple[float, float, float],
+              expected: tuple[float, float, float]) -> tuple[float, float, float]:
+        """A case's performance, disconfirmation and judgement (clipped to [0, 1]).
+
+        Disconfirmation is the weighted experience minus the weighted expectation: positive
+        when the case went better than the resident expected.
+        """
+        performance = self.performance(experience)
+        disconfirmation = performance - self.performance(expected)
+        judgement = performance + self.expectations.disconfirmation_weight * disconfirmation
+        judgement = 1.0 if judgement > 1.0 else (judgement if judgement > 0.0 else 0.0)
+        return performance, disconfirmation, judgement
+
+    def experience(self, case: Case, category: CategorySpec) -> float:
+        """Performance score in [0, 1] of a case that has ended (before expectations)."""
+        return self.performance(self.dimensions(case, category))
+
+    def updated(self, satisfaction: float, trust: float, score: float,
+                rate: float | None = None) -> tuple[float, float]:
+        """Satisfaction and trust after a case judged ``score``.
+
+        Satisfaction moves ``rate`` (by default ``satisfaction_rate``, her own case's weight)
+        toward the judgement, and trust ``trust_rate`` toward satisfaction.
+        """
+        if rate is None:
+            rate = self.params.satisfaction_rate
+        sat = satisfaction + rate * (score - satisfaction)
         return sat, trust + self.params.trust_rate * (sat - trust)
 
     def after_silence(self, satisfaction: float, trust: float) -> tuple[float, float]:

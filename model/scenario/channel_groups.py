@@ -1,6 +1,6 @@
-"""Parameter groups for how residents voice a need (channels) and who tells whom (network).
+"""Parameter groups: how residents voice a need, who tells whom, how they judge a case.
 
-A resident with a need chooses among the channels she knows and that are open, or stays
+Channels: a resident with a need chooses among the channels she knows and that are open, or stays
 silent (§3.2, §5.2); what she expects of each channel she learns from her own cases and from
 her neighbours' stories, carried by the residents' network. Section numbers (§) refer to the
 source text; docs/ODD.md gives each default's reason.
@@ -137,3 +137,72 @@ class NetworkParams(Group):
         role="context",
         label="Ties across communities", zh="跨社区联系比例",
         zh_help="居民联系中指向其他社区居民的比例（小世界网络的重连概率）")
+
+
+class ExpectationParams(Group):
+    """期望与体验: how a resident judges a case against what she expected (§5.2, §5.3).
+
+    Expectancy disconfirmation (Van Ryzin 2004; Zhang et al. 2022): a case is judged by what
+    it delivered (its result, its time, its treatment) and by how that compares with what the
+    resident expected; expectations follow her own cases, neighbours' stories and what the
+    district publishes.
+    """
+
+    disconfirmation_weight: float = param(
+        0.5, "Weight of experience minus expectation in a case's judgement (the rest is the "
+        "experience itself)", ge=0, le=2, unit="weight", source="§5.2 群众满意度",
+        step=0.05, role="assumption",
+        label="Disconfirmation weight", zh="期望落差权重",
+        zh_help="案件评价中“实际体验减去期望”所占的权重（其余为实际体验本身）")
+    result_weight: float = param(
+        0.6, "Relative weight of the result (solved or not) in judging a case", ge=0, le=1,
+        unit="weight", source="§5.2 解决率", step=0.05, role="assumption",
+        label="Weight of the result", zh="结果权重",
+        zh_help="评价一件诉求时办理结果（是否解决）的相对权重")
+    time_weight: float = param(
+        0.2, "Relative weight of the time taken in judging a case", ge=0, le=1, unit="weight",
+        source="§5.2 响应率", step=0.05, role="assumption",
+        label="Weight of time", zh="时效权重",
+        zh_help="评价一件诉求时办理时效的相对权重")
+    treatment_weight: float = param(
+        0.2, "Relative weight of the treatment (trips, bounces) in judging a case", ge=0, le=1,
+        unit="weight", source="§6.2 推诿扯皮、最多跑一次", step=0.05, role="assumption",
+        label="Weight of treatment", zh="办事体验权重",
+        zh_help="评价一件诉求时办事体验（往返次数、推诿）的相对权重")
+    own_rate: float = param(
+        0.3, "Weight of one of her own cases in what a resident expects of the next", ge=0,
+        le=1, unit="weight", source="assumption", step=0.05, role="assumption",
+        label="Expectations: own cases", zh="亲身经历对期望的影响",
+        zh_help="一次亲身诉求在居民对下一次诉求的期望中所占的权重")
+    story_rate: float = param(
+        0.1, "Weight of a neighbour's story of a case in what a resident expects", ge=0, le=1,
+        unit="weight", source="§5.3 口碑", step=0.05, role="assumption",
+        label="Expectations: neighbours' stories", zh="邻里口碑对期望的影响",
+        zh_help="邻居讲述的一次诉求在居民期望中所占的权重")
+    publicity_rate: float = param(
+        0.05, "Monthly weight with which expectations follow the district's published figures "
+        "(last month's results, times and treatment)", ge=0, le=1, unit="per month",
+        source="§6.1 考核排名公开", step=0.01, role="assumption",
+        label="Expectations: publicity", zh="公开信息对期望的影响",
+        zh_help="居民期望每月向辖区公布的上月办理结果、时效和体验靠拢的权重")
+    neighbour_weight: float = param(
+        0.02, "Weight of a neighbour's judgement of her case in a listener's satisfaction",
+        ge=0, le=1, unit="weight", source="§5.3 口碑", step=0.01, role="assumption",
+        label="Satisfaction from neighbours", zh="邻里评价对满意度的影响",
+        zh_help="邻居对其诉求的评价在听者满意度中所占的权重")
+    initial_result: float = param(
+        0.5, "Chance of a solution a resident expects before any case", ge=0, le=1,
+        unit="share", source="assumption", step=0.05, role="assumption",
+        label="Initial expected result", zh="初始结果期望",
+        zh_help="居民在有任何诉求经历之前期望诉求被解决的概率")
+    initial_time: float = param(
+        0.6, "Time score a resident expects before any case (1: at once; exp(-delay penalty) "
+        "at the time limit)", ge=0, le=1, unit="index", source="assumption", step=0.05,
+        role="assumption",
+        label="Initial expected time", zh="初始时效期望",
+        zh_help="居民在有任何诉求经历之前期望的时效得分（1 为立即办结）")
+    initial_treatment: float = param(
+        0.9, "Treatment score a resident expects before any case (1: one trip, no bounce)",
+        ge=0, le=1, unit="index", source="assumption", step=0.05, role="assumption",
+        label="Initial expected treatment", zh="初始办事体验期望",
+        zh_help="居民在有任何诉求经历之前期望的办事体验得分（1 为只跑一次、无推诿）")

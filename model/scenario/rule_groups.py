@@ -484,7 +484,7 @@ class ServiceParams(Group):
         label="Service hours for half quality", zh="服务半饱和工时",
         zh_help="服务质量达到最佳水平一半时每位居民每月的服务工时")
     rate: float = param(
-        0.1, "Monthly weight with which residents' satisfaction follows service quality", ge=0,
+        0.04, "Monthly weight with which residents' satisfaction follows service quality", ge=0,
         le=1, unit="per month", source="§3.2 贴近居民、了解民情", step=0.01, role="assumption",
         label="Service effect rate", zh="服务影响速度",
         zh_help="居民满意度跟随服务质量变化的月权重")

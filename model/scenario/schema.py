@@ -11,7 +11,7 @@ from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
 
-from model.scenario.channel_groups import ChannelParams, NetworkParams
+from model.scenario.channel_groups import ChannelParams, ExpectationParams, NetworkParams
 from model.scenario.fields import Group, data_field, param
 from model.scenario.rule_groups import (
     AssessmentParams,
@@ -160,20 +160,21 @@ class ResidentParams(Group):
                                   ge=0, le=1, unit="index", step=0.01, role="assumption",
                                   label="Loss from a silent need", zh="沉默需求损失",
                                   zh_help="未上报（沉默）诉求造成的体验损失")
-    delay_penalty: float = param(0.5, "Experience lost per time limit of lateness", ge=0, le=5,
+    delay_penalty: float = param(0.5, "Decay of a case's time score per time limit taken: the "
+                                 "score is exp(-penalty x days / limit)", ge=0, le=5,
                                  unit="per limit", step=0.05, role="assumption",
                                  label="Delay penalty", zh="拖延惩罚",
-                                 zh_help="每超出一个办理时限所损失的体验分")
-    trip_penalty: float = param(0.1, "Experience lost per extra trip to an office", ge=0, le=1,
+                                 zh_help="每用去一个办理时限，时效得分按 exp(-惩罚×天数/时限) 衰减")
+    trip_penalty: float = param(0.1, "Treatment score lost per extra trip to an office", ge=0, le=1,
                                 unit="per trip", source="§6.2 最多跑一次", step=0.01,
                                 role="assumption",
                                 label="Trip penalty", zh="跑腿惩罚",
-                                zh_help="每多跑一次办事窗口所损失的体验分")
-    bounce_penalty: float = param(0.08, "Experience lost per bounce between departments", ge=0,
+                                zh_help="每多跑一次办事窗口所损失的办事体验分")
+    bounce_penalty: float = param(0.08, "Treatment score lost per bounce between departments", ge=0,
                                   le=1, unit="per bounce", source="§6.2 推诿扯皮", step=0.01,
                                   role="assumption",
                                   label="Bounce penalty", zh="推诿惩罚",
-                                  zh_help="部门间每推诿一次所损失的体验分")
+                                  zh_help="部门间每推诿一次所损失的办事体验分")
     escalation_penalty: float = param(0.05, "Satisfaction and trust lost when a resident escalates",
                                       ge=0, le=1, unit="index", step=0.01, role="assumption",
                                       label="Loss from escalating", zh="上访损失",
@@ -187,10 +188,11 @@ class ResidentParams(Group):
                               label="Days before giving up", zh="放弃天数",
                               zh_help="居民放弃未办结诉求之前等待的天数")
     satisfied_threshold: float = param(
-        0.5, "Satisfaction at or above which a resident answers a callback 'satisfied'", ge=0, le=1,
+        0.5, "Judgement of her case at or above which a resident answers its callback "
+        "'satisfied'", ge=0, le=1,
         unit="index", source="§5.2 群众满意度", step=0.01, role="assumption",
         label="Callback 'satisfied' threshold", zh="回访满意阈值",
-        zh_help="回访时居民满意度达到此值即答“满意”")
+        zh_help="回访时居民对该诉求的评价达到此值即答“满意”")
 
 
 class ShockParams(Group):
@@ -335,6 +337,7 @@ class Scenario(Group):
     demand: DemandParams = Field(default_factory=DemandParams)
     channels: ChannelParams = Field(default_factory=ChannelParams)
     network: NetworkParams = Field(default_factory=NetworkParams)
+    expectations: ExpectationParams = Field(default_factory=ExpectationParams)
     departments: dict[str, DepartmentSpec] = data_field(
         "Functional departments by name", default_factory=dict,
         label="Departments", zh="职能部门", zh_help="按名称列出的职能部门")
