@@ -85,13 +85,19 @@ class Casework:
         whether she reports it at all: residents decide at the state they woke up in.
         """
         model = self.model
-        communities, categories, people, urgencies = self.needs.today()
+        needs = self.needs.today()
+        count = len(needs[0])
+        # each drawn need has its draws whether or not an agreement prevents it, so every
+        # reform sees the same needs with the same draws (common random numbers)
+        needs = (*needs, model.streams["hardness"].randoms(count),
+                 model.streams["reporting"].randoms(count),
+                 model.streams["channel"].randoms(count))
+        if count and model.demand.holding(model.day):
+            needs = self._thin(needs)
+        communities, categories, people, urgencies, hard_draws, report_draws, channel_draws = needs
         count = len(people)
         self.tally.raised += count
-        hard_draws = model.streams["hardness"].randoms(count)
-        report_draws = model.streams["reporting"].randoms(count)
-        columns, chances = self._choices(people, categories, urgencies,
-                                         model.streams["channel"].randoms(count))
+        columns, chances = self._choices(people, categories, urgencies, channel_draws)
         first_id = self.next_case_id  # every need has an id, silent ones too
         self.next_case_id += count
         day, committees, residents = model.day, model.committees, model.residents
@@ -109,6 +115,19 @@ class Casework:
             case.hard = hard_draw < specs[category].hard_share
             self._open(case, column)
         self._questions()
+
+    def _thin(self, needs: tuple[list, ...]) -> tuple[list, ...]:
+        """Drop the needs that communities' agreements prevent today (stream ``agreements``)."""
+        model = self.model
+        communities, categories = needs[0], needs[1]
+        prevented = model.demand.prevented(
+            np.asarray(communities, dtype=np.int64), np.asarray(categories, dtype=np.int64),
+            model.day, model.streams["agreements"].random(len(communities)))
+        if not prevented.any():
+            return needs
+        self.tally.prevented += int(prevented.sum())
+        kept = np.flatnonzero(~prevented).tolist()
+        return tuple([column[i] for i in kept] for column in needs)
 
     def _questions(self) -> None:
         """Today's information requests (咨询), each answered where it is asked.

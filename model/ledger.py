@@ -49,6 +49,7 @@ class Tally:
     """Running counts of everything the outcomes are computed from."""
 
     raised: int = 0
+    prevented: int = 0  # needs that agreements reached in consultation prevented
     reported: int = 0
     silent: int = 0
     resolved: int = 0

@@ -143,6 +143,8 @@ _CHANNEL_OUTCOMES: tuple[tuple[str, str, str, frozenset[Channel]], ...] = (
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("cases_raised", "Needs raised", "产生诉求数", "cases", "neither",
             lambda m: m.tally.raised),
+    Outcome("needs_prevented", "Needs prevented by agreements", "协议化解的诉求数", "cases",
+            "neither", lambda m: m.tally.prevented),
     Outcome("cases_reported", "Needs reported", "上报诉求数", "cases", "neither",
             lambda m: m.tally.reported, headlines=_in("sequence")),
     Outcome("hotline_requests_per_resident", "Hotline requests per resident per year",

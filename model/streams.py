@@ -22,7 +22,7 @@ MAX_SEED = 2**63 - 1
 STREAM_NAMES = (
     "population", "demand", "hardness", "reporting", "channel", "routing", "handling",
     "choice", "talent", "consultation", "ngo", "trips", "records", "network",
-    "questions",
+    "questions", "agreements",
 )
 
 #: Streams whose processes draw only scalars (``random()``, ``integers(n)``): served by

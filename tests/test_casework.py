@@ -566,6 +566,26 @@ def change_at_meeting(column: str, overrides: dict[str, Any], money: bool = True
     return float((getattr(model.population, column)[part] - before).mean())
 
 
+@pytest.mark.parametrize(("overrides", "money", "settled"), [
+    (AGREE, True, True), (AGREE, False, False), (NO_QUORUM, True, False)])
+def test_an_agreement_carried_out_settles_the_disputes_kind_for_a_while(overrides, money,
+                                                                         settled):
+    model, desk = district({**overrides, "consultation.invited_share": 1.0,
+                            "consultation.mobilisation_weight": 0.0})
+    desk.funds_ok = money
+    committee = model.committees[0]
+    committee.next_meeting_day = model.day + 1
+    hand_to(committee, scripted(model, PROPERTY_DISPUTE))
+    work_through(committee)
+    committee.hold_meeting()
+    until = model.demand.settled_until
+    holds = model.day + model.params.consultation.agreement_days
+    assert until[0, PROPERTY_DISPUTE] == (holds if settled else 0), (
+        "only an agreement the fund carries out settles the dispute")
+    assert until.sum() == until[0, PROPERTY_DISPUTE], "nothing else is settled"
+    assert model.demand.holding(holds - 1) == settled and not model.demand.holding(holds)
+
+
 def test_trust_follows_what_a_meeting_carries_out_not_that_it_was_held():
     changes = [change_at_meeting("trust", AGREE), change_at_meeting("trust", AGREE, money=False),
                change_at_meeting("trust", NO_QUORUM)]

@@ -128,6 +128,13 @@ def test_ageing_shifts_load_to_committees() -> None:
     assert_effect("online_share", lower="ageing", higher="baseline")
 
 
+def test_consultation_settles_collective_disputes_before_they_go_up() -> None:
+    # agreements reached by the residents who came, and carried out, prevent complaints of
+    # their kind; disputes not agreed on go up late
+    assert_effect("dispute_escalations_per_1000_residents", lower="consultation",
+                  higher="baseline")
+
+
 def test_a_digital_only_front_door_widens_the_elderly_gap() -> None:
     # only the online channel is open: the elderly, for whom it costs more, stay silent more
     assert_effect("elderly_satisfaction_gap", lower="baseline", higher="digital_only")

@@ -411,6 +411,20 @@ def test_productivity_experience_and_stress():
 
 
 # -- demand -------------------------------------------------------------------------------------
+def test_an_agreement_prevents_a_share_of_its_kind_of_needs_while_it_holds():
+    scenario = load_scenario("baseline", overrides={"consultation.prevented_share": 0.25})
+    rule = DemandRule(scenario, np.array([[100, 50, 30, 20], [10, 0, 0, 5]]))
+    assert not rule.holding(0)
+    rule.settle(1, 3, until=40)
+    rule.settle(1, 3, until=30)  # an earlier end does not cut a later agreement short
+    assert rule.holding(39) and not rule.holding(40)
+    communities, categories = np.array([1, 1, 1, 0, 1]), np.array([3, 3, 3, 3, 2])
+    draws = np.array([0.1, 0.3, 0.2, 0.0, 0.0])
+    assert rule.prevented(communities, categories, 39, draws).tolist() == [
+        True, False, True, False, False], "a share of its own kind, in its own community"
+    assert not rule.prevented(communities, categories, 40, draws).any(), "it lapses on its day"
+
+
 def test_demand_rates_respect_shocks():
     scenario = load_scenario("baseline", overrides={"demand.shocks": [
         {"start_day": 10, "duration_days": 5, "multiplier": 3.0,

@@ -355,6 +355,9 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             # an agreement still needs the money to carry it out (a scheme, a renovation)
             if model.casework.fund_fix(case, model.treasury.committee_holder):
                 model.casework.close(case, Status.RESOLVED, Level.COMMUNITY)
+                # the agreement carried out settles the dispute, not only this complaint
+                model.demand.settle(self.community, case.category,
+                                    model.day + rule.params.agreement_days)
                 carried += 1
             else:
                 model.casework.forward(case)

@@ -14,7 +14,10 @@ class DemandRule:
     The daily rate for a cell is rate x group multiplier x residents in the group / 365, times
     ``demand.rate_scale`` and any shock active that day (an epidemic-like surge multiplies the
     rates of its categories). Group multipliers come from each category's elderly and migrant
-    multipliers (both apply to elderly migrants).
+    multipliers (both apply to elderly migrants). While a community's agreement on a dispute
+    holds (:meth:`settle`), each need of its category there is prevented with the share it
+    prevents (:meth:`prevented`): drawn, then thinned, so that every reform draws the same
+    needs on the demand stream (common random numbers).
     """
 
     def __init__(self, scenario: Scenario, group_counts: np.ndarray) -> None:
@@ -34,6 +37,16 @@ class DemandRule:
              [names.index(c) for c in s.categories] or list(range(len(names))))
             for s in scenario.demand.shocks
         ]
+        self.prevented_share = scenario.consultation.prevented_share
+        # the day each community's agreement on each category stops holding (0: none yet)
+        self.settled_until = np.zeros(self.base.shape[:2], dtype=np.int64)
+        self._last_settled_day = -1  # no agreement holds on or after this day + 1
+
+    def settle(self, community: int, category: int, until: int) -> None:
+        """An agreement carried out settles ``category``'s dispute in ``community`` until a day."""
+        held = self.settled_until[community, category]
+        self.settled_until[community, category] = max(int(held), until)
+        self._last_settled_day = max(self._last_settled_day, until)
 
     def rates(self, day: int) -> np.ndarray:
         """Expected needs per (community, category, group) on ``day``."""
@@ -43,6 +56,16 @@ class DemandRule:
                 lam = lam.copy() if lam is self.base else lam
                 lam[:, cats, :] *= multiplier
         return lam
+
+    def holding(self, day: int) -> bool:
+        """Whether any community's agreement may still hold on ``day``."""
+        return day < self._last_settled_day
+
+    def prevented(self, communities: np.ndarray, categories: np.ndarray, day: int,
+                  draws: np.ndarray) -> np.ndarray:
+        """Mask of the needs an agreement holding on ``day`` prevents (``draws`` uniform)."""
+        settled = self.settled_until[communities, categories] > day
+        return settled & (draws < self.prevented_share)
 
     def draw(self, day: int, rng: np.random.Generator) -> np.ndarray:
         """Number of new needs per (community, category, group) on ``day``."""

@@ -467,6 +467,18 @@ class ConsultationParams(Group):
         unit="days", source="assumption", role="lever",
         label="Longest wait for a meeting", zh="待议最长天数",
         zh_help="集体性纠纷等待下次会议的最长天数，超过则上交")
+    agreement_days: int = param(
+        180, "Days an agreement carried out keeps its dispute settled in the community (a "
+        "parking scheme, a fee arrangement, a renovation plan holds until its terms come up)",
+        ge=0, le=3650, unit="days", source="§3.2 将矛盾化解在萌芽状态", role="assumption",
+        label="Days an agreement holds", zh="协议有效天数",
+        zh_help="落实的议事协议使社区内同类纠纷保持化解状态的天数（停车方案、物业费约定、改造方案等）")
+    prevented_share: float = param(
+        0.5, "Share of the community's needs of a settled dispute's kind that its agreement "
+        "prevents while it holds (the rest are individual grievances it does not cover)",
+        ge=0, le=1, unit="share", source="§3.2 避免矛盾上行", step=0.05, role="assumption",
+        label="Needs an agreement prevents", zh="协议化解的同类诉求比例",
+        zh_help="协议有效期内，社区同类诉求中因协议而不再产生的比例（其余为协议不涵盖的个人诉求）")
     volunteer_hours: float = param(
         1.0, "Volunteer hours each attendee gives the committee before the next meeting", ge=0,
         le=50, unit="hours", source="§6.3 志愿服务", step=0.5, role="assumption",
