@@ -72,7 +72,8 @@ class Population:
         experiences are summed for the district's published figures (:meth:`publish`).
         """
         self.expectations = np.tile(np.asarray(initial, dtype=float), (self.size, 1))
-        self._month_experience = np.zeros(3)
+        # the month's summed experiences, as Python floats: added to once per ended case
+        self._month_experience = [0.0, 0.0, 0.0]
         self._month_cases = 0
 
     def expected(self, index: int) -> tuple[float, float, float]:
@@ -91,10 +92,11 @@ class Population:
         """
         own_rate, channel_rate = rates
         row = self.expectations[index]
+        month = self._month_experience
         for dim in range(3):
             old = row.item(dim)
             row[dim] = old + own_rate * (experience[dim] - old)
-        self._month_experience += experience
+            month[dim] += experience[dim]
         self._month_cases += 1
         if column >= 0:
             expected = self.expected_of_channel
@@ -160,9 +162,9 @@ class Population:
         A month with no ended case publishes nothing.
         """
         if self._month_cases:
-            figures = self._month_experience / self._month_cases
+            figures = np.array(self._month_experience) / self._month_cases
             self.expectations += rate * (figures - self.expectations)
-        self._month_experience = np.zeros(3)
+        self._month_experience = [0.0, 0.0, 0.0]
         self._month_cases = 0
 
     def _recount(self) -> None:

@@ -94,7 +94,7 @@ def test_the_district_publishes_the_months_cases_and_expectations_follow():
         after_cases + 0.5 * (figures - after_cases))
 
 
-def test_a_resident_judges_a_case_by_her_channels_performance_not_her_judgement():
+def test_her_channel_is_learnt_from_the_cases_performance():
     model = GovernanceModel(small_scenario(), rng=1)
     population = model.population
     old = population.expected_of_channel[0, COMMITTEE]

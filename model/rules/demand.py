@@ -40,7 +40,7 @@ class DemandRule:
         self.prevented_share = scenario.consultation.prevented_share
         # the day each community's agreement on each category stops holding (0: none yet)
         self.settled_until = np.zeros(self.base.shape[:2], dtype=np.int64)
-        self._last_settled_day = -1  # no agreement holds on or after this day + 1
+        self._last_settled_day = -1  # the latest day any agreement stops holding
 
     def settle(self, community: int, category: int, until: int) -> None:
         """An agreement carried out settles ``category``'s dispute in ``community`` until a day."""

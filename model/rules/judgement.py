@@ -88,16 +88,13 @@ class JudgementRule:
         """Performance score in [0, 1] of a case that has ended (before expectations)."""
         return self.performance(self.dimensions(case, category))
 
-    def updated(self, satisfaction: float, trust: float, score: float,
-                rate: float | None = None) -> tuple[float, float]:
-        """Satisfaction and trust after a case judged ``score``.
+    def updated(self, satisfaction: float, trust: float, score: float) -> tuple[float, float]:
+        """Satisfaction and trust after her own case judged ``score``.
 
-        Satisfaction moves ``rate`` (by default ``satisfaction_rate``, her own case's weight)
-        toward the judgement, and trust ``trust_rate`` toward satisfaction.
+        Satisfaction moves ``satisfaction_rate`` toward the judgement, and trust ``trust_rate``
+        toward satisfaction (a neighbour's case: :meth:`Population.spread_stories`).
         """
-        if rate is None:
-            rate = self.params.satisfaction_rate
-        sat = satisfaction + rate * (score - satisfaction)
+        sat = satisfaction + self.params.satisfaction_rate * (score - satisfaction)
         return sat, trust + self.params.trust_rate * (sat - trust)
 
     def after_silence(self, satisfaction: float, trust: float) -> tuple[float, float]:
