@@ -196,7 +196,7 @@ UNIT_ZH: dict[str, str] = {
     "hours/day per 1,000 residents": "小时/天·每千人", "hours/resident-month": "小时/人·月",
     "index": "指数", "log": "对数", "offers/year": "次/年", "per 1,000 cases": "每千件",
     "per 1,000/year": "每千人每年", "per bounce": "每次推诿", "per case": "每件",
-    "per day": "每天", "per day/year": "每培训日/年", "per limit": "每个时限",
+    "per day": "每天", "per day/year": "每培训日/年", "per hour": "每小时", "per limit": "每个时限",
     "per meeting": "每次会议", "per month": "每月", "per resident-year": "件/人·年",
     "per round": "每轮", "per trip": "每趟", "per value": "每单位价值", "per year": "每年",
     "positions": "个岗位",

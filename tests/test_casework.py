@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import small_scenario
 
@@ -603,6 +604,40 @@ def test_belief_in_meetings_follows_what_their_agenda_achieved():
         f"a meeting that carries out its agenda raises belief in meetings, one that decides "
         f"nothing lowers it: {changes}")
     assert no_agenda == 0.0, "a meeting with nothing on its agenda shows nothing"
+
+
+def test_satisfaction_follows_what_a_meeting_carries_out():
+    carried, broken = (change_at_meeting("satisfaction", AGREE),
+                       change_at_meeting("satisfaction", AGREE, money=False))
+    assert carried > 0 > broken, (
+        f"residents are more content after a decision carried out, less after one broken: "
+        f"{carried}, {broken}")
+
+
+def test_attendees_tell_their_ties_what_a_meeting_achieved():
+    model, desk = district({**AGREE, "consultation.invited_share": 0.3,
+                            "consultation.mobilisation_weight": 0.0,
+                            "consultation.transparency": 0.1,
+                            "population.initial_trust": 0.5, "population.spread": 0.0})
+    committee = model.committees[0]
+    committee.next_meeting_day = model.day + 1
+    hand_to(committee, scripted(model, PROPERTY_DISPUTE))
+    work_through(committee)
+    population = model.population
+    part = population.community_slice(0)
+    before = population.efficacy[part].copy()
+    committee.hold_meeting()
+    change = population.efficacy[part] - before
+    attended = population.last_attended[part] == model.day
+    told = np.zeros(len(change), dtype=bool)
+    ties = population.listeners[np.flatnonzero(attended) + part.start].ravel() - part.start
+    told[ties[(ties >= 0) & (ties < len(change))]] = True
+    told &= ~attended
+    rest = ~(attended | told)
+    assert attended.any() and told.any() and rest.any()
+    assert change[attended].mean() > change[told].mean() > change[rest].mean() > 0, (
+        "attendees saw the record, their ties heard it from them, the rest read what was "
+        "published")
 
 
 # -- NGOs and halls ------------------------------------------------------------------------------

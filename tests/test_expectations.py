@@ -114,7 +114,7 @@ def run(overrides: dict, seed: int) -> dict:
 
 
 def test_higher_expectations_make_the_same_service_please_less():
-    seeds = range(1, 7)
+    seeds = range(1, 11)
     low = [run({"expectations.initial_result": 0.2}, seed) for seed in seeds]
     high = [run({"expectations.initial_result": 0.9}, seed) for seed in seeds]
     for outcome in ("expectation_gap", "mean_satisfaction"):

@@ -304,24 +304,34 @@ def test_deliberation_agrees_more_among_trusting_and_larger_meetings():
         f"meeting, as about two thirds of uniformly drawn splits do: {apart}")
 
 
-@pytest.mark.parametrize(("update", "rate", "expected"), [
-    ("trust_after", "trust_gain", [0.23, 0.215, 0.77, 0.785]),
-    ("efficacy_after", "efficacy_rate", [0.23, 0.215, 0.77, 0.785]),
+@pytest.mark.parametrize(("update", "rate"), [
+    ("trust_after", "trust_gain"),
+    ("satisfaction_after", "satisfaction_gain"),
+    ("efficacy_after", "efficacy_rate"),
 ])
-def test_residents_follow_a_meetings_record_attendees_saw(update, rate, expected):
-    rule = ConsultationRule(ConsultationParams(transparency=0.5, **{rate: 0.1}))
-    before = np.array([0.2, 0.2, 0.8, 0.8])
-    attended = np.array([True, False, True, False])
-    after = getattr(rule, update)(before, 0.5, attended)
-    assert after == pytest.approx(expected), (
-        f"toward the record, attendees at {rate}, others at transparency x {rate}")
+def test_residents_follow_a_meetings_record_as_far_as_they_learnt_it(update, rate):
+    rule = ConsultationRule(ConsultationParams(transparency=0.2, told_weight=0.5,
+                                               **{rate: 0.1}))
+    before = np.array([0.2, 0.2, 0.2, 0.8, 0.8, 0.8])
+    attended = np.array([True, False, False, True, False, False])
+    told = np.array([False, True, False, True, True, False])
+    after = getattr(rule, update)(before, 0.5, rule.learnt(attended, told))
+    assert after == pytest.approx([0.23, 0.215, 0.206, 0.77, 0.785, 0.794]), (
+        f"toward the record: attendees at {rate}, residents an attendee told at told_weight x "
+        f"{rate}, the rest at transparency x {rate}")
+    published = ConsultationRule(ConsultationParams(transparency=0.8, told_weight=0.5))
+    assert published.learnt(attended, told).tolist() == [1.0, 0.8, 0.8, 1.0, 0.8, 0.8], (
+        "a told resident learns at least what is published")
 
 
 def test_a_committee_that_reaches_residents_draws_them():
     rule = ConsultationRule(ConsultationParams())
     participation, trust = np.full(5000, 0.5), np.full(5000, 0.5)
-    visited = rule.attendance(participation, trust, trust, 0.8, np.random.default_rng(1)).mean()
-    absent = rule.attendance(participation, trust, trust, 0.0, np.random.default_rng(1)).mean()
+    working = np.zeros(5000, dtype=bool)
+    visited = rule.attendance(participation, trust, trust, working, 0.8,
+                              np.random.default_rng(1)).mean()
+    absent = rule.attendance(participation, trust, trust, working, 0.0,
+                             np.random.default_rng(1)).mean()
     assert absent < visited, "a committee busy with records draws fewer residents (自治行政化)"
     assert absent == 0.0, "at the default weight attendance rests wholly on mobilisation"
     invited = rule.invite(100, np.random.default_rng(2))
@@ -334,13 +344,32 @@ def test_residents_who_saw_meetings_achieve_something_come_more():
 
     def attending(efficacy: np.ndarray, weight: float) -> float:
         rule = ConsultationRule(ConsultationParams(efficacy_weight=weight))
-        return float(rule.attendance(participation, trust, efficacy, 1.0,
-                                     np.random.default_rng(3)).mean())
+        return float(rule.attendance(participation, trust, efficacy, np.zeros(20000, bool),
+                                     1.0, np.random.default_rng(3)).mean())
 
     assert attending(low, 0.5) < attending(high, 0.5), (
         "an invited resident who believes meetings achieve something comes more often")
     assert attending(low, 0.0) == attending(high, 0.0), (
         "with efficacy_weight 0 only trust in government weighs")
+
+
+def test_the_retired_come_more_because_a_meetings_hours_cost_them_less():
+    participation, trust = np.full(20000, 0.5), np.full(20000, 0.5)
+
+    def attending(elderly: bool, **params: float) -> float:
+        rule = ConsultationRule(ConsultationParams(**params))
+        return float(rule.attendance(participation, trust, trust, np.full(20000, elderly),
+                                     1.0, np.random.default_rng(4)).mean())
+
+    assert attending(True) > attending(False) + 0.01, (
+        "at the default costs the retired attend more than residents of working age")
+    assert attending(True, hour_cost=0.0) == attending(False, hour_cost=0.0), (
+        "when an hour costs nothing, age does not matter")
+    assert attending(False, attendance_hours=4.0) < attending(False), (
+        "a longer meeting keeps more working residents away")
+    rule = ConsultationRule(ConsultationParams(attendance_hours=2.0, hour_cost=0.05,
+                                               elderly_hour_factor=0.3))
+    assert rule.time_cost(np.array([False, True])) == pytest.approx([0.1, 0.03])
 
 
 # -- talent -------------------------------------------------------------------------------------

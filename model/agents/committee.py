@@ -341,7 +341,8 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         invited = rule.invite(size, rng) + part.start
         attended = invited[rule.attendance(population.participation[invited],
                                            population.trust[invited],
-                                           population.efficacy[invited], self.reach(), rng)]
+                                           population.efficacy[invited],
+                                           population.elderly[invited], self.reach(), rng)]
         population.last_attended[attended] = model.day
         trust = population.trust[attended]
         agreed = carried = 0
@@ -363,22 +364,42 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
                 model.casework.forward(case)
         self.meeting_pool = []
         if disputes:  # only a meeting with an agenda has a record to learn from
-            seen = np.zeros(size, dtype=bool)
-            seen[attended - part.start] = True
-            population.efficacy[part] = rule.efficacy_after(population.efficacy[part],
-                                                            carried / len(disputes), seen)
-            if agreed:
-                old_sat = population.satisfaction[part].copy()
-                old_trust = population.trust[part].copy()
-                population.trust[part] = rule.trust_after(population.trust[part],
-                                                          carried / agreed, seen)
-                population.refresh_community(self.community, old_sat, old_trust)
+            self._spread_record(attended, carried / len(disputes), carried / agreed if agreed
+                                else None)
         interval = model.params.consultation.interval_days
         self.volunteer_hours_per_day = len(attended) * rule.params.volunteer_hours / interval
         self.overhead_due += rule.params.meeting_hours
         self.next_meeting_day = model.day + interval
         self.document()
         model.casework.count_meeting(len(invited), len(attended))
+
+    def _spread_record(self, attended: np.ndarray, achieved: float,
+                       record: float | None) -> None:
+        """Residents learn a meeting's record: attendees saw it, their ties heard of it.
+
+        ``achieved`` is the share of the agenda carried out, which belief in meetings follows;
+        ``record`` the share of decisions carried out (None when nothing was agreed), which
+        satisfaction and trust follow. Only ties within the community hear of its meeting.
+        """
+        population = self.model.population
+        rule = self.model.rules.consultation
+        part = population.community_slice(self.community)
+        size = part.stop - part.start
+        seen = np.zeros(size, dtype=bool)
+        seen[attended - part.start] = True
+        told = np.zeros(size, dtype=bool)
+        heard = population.listeners[attended].ravel() - part.start
+        told[heard[(heard >= 0) & (heard < size)]] = True
+        learnt = rule.learnt(seen, told)
+        population.efficacy[part] = rule.efficacy_after(population.efficacy[part], achieved,
+                                                        learnt)
+        if record is None:
+            return
+        old_sat = population.satisfaction[part].copy()
+        old_trust = population.trust[part].copy()
+        population.satisfaction[part] = rule.satisfaction_after(old_sat, record, learnt)
+        population.trust[part] = rule.trust_after(old_trust, record, learnt)
+        population.refresh_community(self.community, old_sat, old_trust)
 
     def reach(self) -> float:
         """How well the committee's recent visits and services reach its residents, in [0, 1).

@@ -12,34 +12,55 @@ class ConsultationRule:
 
     An invited resident chooses whether to come: with probability participation x willingness x
     the committee's mobilisation, where willingness rests on her trust in government and on
-    what she believes meetings achieve, learnt from meetings she attended or read about.
-    Attendance rests on the committee's visits and services, so it falls when the committee
-    chooses to spend its hours on records (自治行政化). Each collective dispute on the agenda is
-    deliberated by the attendees (:meth:`deliberate_all`); one agreed on is settled if the money
-    to carry it out is there. Trust follows the meeting's record, the share of its decisions
-    carried out, and belief in meetings the share of its agenda carried out: attendees saw
-    them, others as far as they are published (四议两公开).
+    what she believes meetings achieve, learnt from meetings she attended or heard of, less
+    what the meeting's hours cost her (more for residents of working age than for the
+    retired). Attendance rests on the committee's visits and services, so it falls when the
+    committee chooses to spend its hours on records (自治行政化). Each collective dispute on the
+    agenda is deliberated by the attendees (:meth:`deliberate_all`); one agreed on is settled if
+    the money to carry it out is there. Satisfaction and trust follow the meeting's record, the
+    share of its decisions carried out, and belief in meetings the share of its agenda carried
+    out: attendees saw them, their neighbours heard of them from the attendees, and the rest
+    learn as much as is published (四议两公开), each as far as they learnt
+    (:meth:`learnt`).
     """
 
     def __init__(self, params: ConsultationParams) -> None:
         self.params = params
 
     def attendance(
-        self, participation: np.ndarray, trust: np.ndarray, efficacy: np.ndarray, reach: float,
-        rng: np.random.Generator,
+        self, participation: np.ndarray, trust: np.ndarray, efficacy: np.ndarray,
+        elderly: np.ndarray, reach: float, rng: np.random.Generator,
     ) -> np.ndarray:
         """Boolean mask of the invited residents given who choose to attend.
 
-        ``efficacy`` is each one's belief in what meetings achieve; ``reach`` in [0, 1] is how
-        well the committee's visits and services reach residents, on which the share
+        ``efficacy`` is each one's belief in what meetings achieve; ``elderly`` marks those
+        whose hours cost less (:meth:`time_cost`); ``reach`` in [0, 1] is how well the
+        committee's visits and services reach residents, on which the share
         ``mobilisation_weight`` of attendance depends.
         """
         p = self.params
         mobilised = 1.0 - p.mobilisation_weight + p.mobilisation_weight * reach
         worth = (1.0 - p.efficacy_weight) * trust + p.efficacy_weight * efficacy
         floor = p.trust_attendance_floor
-        chance = participation * (floor + (1.0 - floor) * worth) * mobilised
+        willing = np.clip(floor + (1.0 - floor) * worth - self.time_cost(elderly), 0.0, 1.0)
+        chance = participation * willing * mobilised
         return rng.random(len(chance)) < chance
+
+    def time_cost(self, elderly: np.ndarray) -> np.ndarray:
+        """Willingness each resident loses to the hours a meeting takes her."""
+        p = self.params
+        per_hour = np.where(elderly, p.hour_cost * p.elderly_hour_factor, p.hour_cost)
+        return p.attendance_hours * per_hour
+
+    def learnt(self, attended: np.ndarray, told: np.ndarray) -> np.ndarray:
+        """How much of a meeting's record each resident learnt, in [0, 1].
+
+        1 for attendees; ``told_weight`` for those an attendee among their ties told of it;
+        everyone learns at least what is published (``transparency``).
+        """
+        p = self.params
+        heard = np.where(told, max(p.told_weight, p.transparency), p.transparency)
+        return np.where(attended, 1.0, heard)
 
     def invite(self, size: int, rng: np.random.Generator) -> np.ndarray:
         """Offsets (within the community) of the residents invited to a meeting."""
@@ -82,28 +103,33 @@ class ConsultationRule:
         agreeing = np.abs(x - np.median(x, axis=1, keepdims=True)) <= p.agreement_width
         return agreeing.mean(axis=1) >= p.agreement_share
 
-    def trust_after(self, trust: np.ndarray, record: float, attended: np.ndarray) -> np.ndarray:
+    def trust_after(self, trust: np.ndarray, record: float, learnt: np.ndarray) -> np.ndarray:
         """Residents' trust after a meeting's record is known.
 
-        ``record`` is the share of the meeting's decisions carried out. Attendees saw it; the
-        others learn it as far as decisions and accounts are published (四议两公开).
+        ``record`` is the share of the meeting's decisions carried out; ``learnt`` how much of
+        it each resident learnt (:meth:`learnt`).
         """
-        return self._follow_record(trust, record, attended, self.params.trust_gain)
+        return self._follow_record(trust, record, learnt, self.params.trust_gain)
+
+    def satisfaction_after(self, satisfaction: np.ndarray, record: float,
+                           learnt: np.ndarray) -> np.ndarray:
+        """Residents' satisfaction after a meeting's record (decisions carried out) is known."""
+        return self._follow_record(satisfaction, record, learnt, self.params.satisfaction_gain)
 
     def efficacy_after(self, efficacy: np.ndarray, achieved: float,
-                       attended: np.ndarray) -> np.ndarray:
+                       learnt: np.ndarray) -> np.ndarray:
         """Residents' belief in what meetings achieve, after one that carried out ``achieved``.
 
-        ``achieved`` is the share of the meeting's agenda carried out. Attendees saw it; the
-        others learn it as far as it is published (四议两公开).
+        ``achieved`` is the share of the meeting's agenda carried out; ``learnt`` how much of
+        it each resident learnt (:meth:`learnt`).
         """
-        return self._follow_record(efficacy, achieved, attended, self.params.efficacy_rate)
+        return self._follow_record(efficacy, achieved, learnt, self.params.efficacy_rate)
 
-    def _follow_record(self, values: np.ndarray, record: float, attended: np.ndarray,
+    @staticmethod
+    def _follow_record(values: np.ndarray, record: float, learnt: np.ndarray,
                        rate: float) -> np.ndarray:
-        """``values`` moved toward ``record`` at ``rate`` (absentees: ``transparency`` x it)."""
-        weight = np.where(attended, rate, self.params.transparency * rate)
-        return values + weight * (record - values)
+        """``values`` moved toward ``record`` at ``rate`` times how much each one learnt."""
+        return values + rate * learnt * (record - values)
 
     def waits_for_meeting(self, days_to_meeting: int) -> bool:
         """Whether a collective dispute is held for the next meeting rather than sent up."""

@@ -479,6 +479,36 @@ class ConsultationParams(Group):
         ge=0, le=1, unit="share", source="§3.2 避免矛盾上行", step=0.05, role="assumption",
         label="Needs an agreement prevents", zh="协议化解的同类诉求比例",
         zh_help="协议有效期内，社区同类诉求中因协议而不再产生的比例（其余为协议不涵盖的个人诉求）")
+    satisfaction_gain: float = param(
+        0.05, "Weight with which an attendee's satisfaction follows a meeting's record (the "
+        "share of its decisions carried out); others follow it as far as they heard of it",
+        ge=0, le=1, unit="per meeting", source="§6.4 协商结果有效落实", step=0.01,
+        role="assumption", label="Satisfaction from a meeting's record",
+        zh="议事成效对满意度的影响",
+        zh_help="出席者满意度向会议成效（所作决定得到落实的比例）调整的权重；未出席者按其得知程度折算")
+    told_weight: float = param(
+        0.5, "How much of a meeting's record a resident learns from an attendee among her ties, "
+        "relative to attending (she learns at least what is published)", ge=0, le=1,
+        unit="share", source="§6.4 决策和执行情况公开; §5.3 信任与沟通", step=0.05,
+        role="assumption", label="Learning a meeting's record from a neighbour",
+        zh="从邻里得知议事成效",
+        zh_help="居民从出席会议的邻里处得知会议成效的程度，相对于亲自出席（至少知道公开的内容）")
+    attendance_hours: float = param(
+        2.0, "Hours a meeting takes an attendee, travel included", ge=0, le=24, unit="hours",
+        source="§4.2 居民参与的积极性", step=0.5, role="lever",
+        label="Hours a meeting takes a resident", zh="居民参会耗时",
+        zh_help="一次议事会议占用出席居民的时间（含往返）")
+    hour_cost: float = param(
+        0.05, "Willingness to attend lost per hour a meeting takes a resident of working age "
+        "(locals and migrants who work)", ge=0, le=1, unit="per hour", source="assumption",
+        step=0.01, role="assumption", label="Cost of an hour to working residents",
+        zh="在职居民时间成本",
+        zh_help="会议每占用在职居民（含流动人口）一小时，其出席意愿下降的幅度")
+    elderly_hour_factor: float = param(
+        0.3, "Cost of an hour to residents aged 60 and over, relative to working age (most "
+        "are retired)", ge=0, le=2, unit="factor", source="§3.1 人口老龄化", step=0.05,
+        role="assumption", label="Elderly time cost factor", zh="老年居民时间成本系数",
+        zh_help="60岁及以上居民（多已退休）的时间成本相对于在职居民的倍数")
     volunteer_hours: float = param(
         1.0, "Volunteer hours each attendee gives the committee before the next meeting", ge=0,
         le=50, unit="hours", source="§6.3 志愿服务", step=0.5, role="assumption",
