@@ -322,7 +322,7 @@ class Casework:
     def refer(self, case: Case, specialty: str) -> None:
         """Refer a case to the NGO of ``specialty`` (once per case)."""
         case.ngo_tried = True
-        self.send(case, self.model.ngo_node(specialty), Reason.REFER)
+        self.send(case, self.model.ngo_node(specialty, case.street), Reason.REFER)
 
     def return_to_committee(self, case: Case) -> None:
         """A referred case the NGO did not solve goes back to the committee."""

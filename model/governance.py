@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -160,15 +160,18 @@ class GovernanceModel(mesa.Model):
         self.demand = DemandRule(params, self.population.group_counts())
         self.streets = [StreetOffice(self, s, layout.street_hours[s])
                         for s in range(layout.streets)]
-        self.departments = [Department(self, i, name, layout.department_hours[i])
+        shares = layout.street_shares
+        self.departments = [Department(self, i, name, layout.department_hours[i], shares)
                             for i, name in enumerate(self.department_names)]
         self.workforce = Workforce(self._committee_positions(), self.rules.talent,
                                    params.talent.initial_experience)
         self.committees = [ResidentsCommittee(self, c, layout.community_street[c])
                            for c in range(layout.communities)]
         specialties = list(params.procurement.specialty_shares)
-        self.ngos = [NGO(self, i, name) for i, name in enumerate(specialties)]
-        self._ngo_by_specialty = {ngo.specialty: ngo for ngo in self.ngos}
+        posts = [(street, name) for street in range(layout.streets) for name in specialties]
+        self.ngos = [NGO(self, i, name, street, shares[street])
+                     for i, (street, name) in enumerate(posts)]
+        self._ngo_at = {(ngo.specialty, ngo.street): ngo for ngo in self.ngos}
         self.halls: list[Hall] = []
         if self.rules.one_stop.enabled:
             self._build_halls()
@@ -314,10 +317,15 @@ class GovernanceModel(mesa.Model):
                   if rule.behind(c.workload(), c.capacity())]
         if not behind:
             return
-        cadres = rule.cadre_hours(self.population.size) / len(behind)
-        self.casework.pay(cadres * len(behind) * self.params.talent.wage_per_hour)
+        # each street office sends its own cadres down to its committees that are behind
+        behind_in_street = Counter(c.street for c in behind)
         last_attended = self.population.last_attended
+        wage = self.params.talent.wage_per_hour
         for committee in behind:
+            street = committee.street
+            cadres = (rule.cadre_hours(self.layout.street_residents(street))
+                      / behind_in_street[street])
+            self.casework.pay(cadres * wage)
             part = last_attended[self.population.community_slice(committee.community)]
             attendees = int(np.count_nonzero(part > self.day - 365))
             committee.help_hours = cadres + rule.volunteer_hours(attendees)
@@ -331,13 +339,13 @@ class GovernanceModel(mesa.Model):
         """Departments nearest a category no remit covers, nearest first (empty otherwise)."""
         return self._nearest[category]
 
-    def ngo_node(self, specialty: str) -> Node:
-        """Where cases of an NGO specialty are referred."""
-        return self._ngo_by_specialty[specialty].node
+    def ngo_node(self, specialty: str, street: int) -> Node:
+        """Where a street's cases of an NGO specialty are referred."""
+        return self._ngo_at[specialty, street].node
 
-    def ngo_has_room(self, specialty: str) -> bool:
-        """Whether the NGO of ``specialty`` (if any) can take another referral."""
-        ngo = self._ngo_by_specialty.get(specialty)
+    def ngo_has_room(self, specialty: str, street: int) -> bool:
+        """Whether the street's NGO of ``specialty`` (if any) can take another referral."""
+        ngo = self._ngo_at.get((specialty, street))
         return ngo is not None and ngo.has_room()
 
     # -- periodic processes (Mesa scheduled events) ----------------------------------------------
@@ -374,8 +382,7 @@ class GovernanceModel(mesa.Model):
         public_hours = (sum(d.hours_per_day for d in self.departments)
                         + sum(s.hours_per_day for s in self.streets)
                         + sum(h.hours_per_day for h in self.halls))
-        ngo_money = sum(self.rules.procurement.money_per_day(n.specialty) for n in self.ngos
-                        if n.under_contract())
+        ngo_money = sum(n.money_per_day() for n in self.ngos if n.under_contract())
         self.casework.pay((committee_hours + public_hours) * wage + ngo_money)
         self.backlog_history.append(self.tally.open)
         self.stress_sum += self.mean_worker_stress_today()

@@ -48,6 +48,12 @@ class DistrictLayout:
         """Number of street offices."""
         return len(self.street_hours)
 
+    @property
+    def street_shares(self) -> tuple[float, ...]:
+        """Each street office's share of the district's residents (its teams' share of hours)."""
+        total = sum(self.street_sizes)
+        return tuple(size / total for size in self.street_sizes)
+
     def street_communities(self, street: int) -> list[int]:
         """The communities of one street office, in community order."""
         return [c for c, owner in enumerate(self.community_street) if owner == street]

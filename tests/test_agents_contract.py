@@ -21,7 +21,7 @@ from model.agents.queue import CaseQueue
 
 def queue_state(agent: CaseQueue) -> dict[str, Any]:
     """What every queue-holder has: cases waiting, hours worked, cases done."""
-    return {"queue": len(agent.queue), "hours_worked": agent.hours_worked,
+    return {"queue": len(list(agent.entries())), "hours_worked": agent.hours_worked,
             "cases_done": agent.cases_done}
 
 
@@ -147,7 +147,7 @@ class TestDepartment(AgentContract):
         return model.departments[model.department_names.index("housing")]
 
     def snapshot(self, agent):
-        return {**queue_state(agent), "expected": dict(agent.hard_cases.expected),
+        return {**queue_state(agent), "expected": dict(agent.hard_cases[0].expected),
                 "bounced": agent.bounced, "pushed_down": agent.pushed_down,
                 "summons": len(agent.summons)}
 

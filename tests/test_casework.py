@@ -107,8 +107,9 @@ def knowing_remits(model: GovernanceModel) -> None:
 def scripted(model: GovernanceModel, category: int, *, case_id: int = 0, hard: bool = False,
              lost: int = 0, community: int = 0) -> Case:
     """A reported case of ``category`` raised today in ``community``."""
-    case = Case(case_id, category, resident=0, community=community, street=0, day=model.day,
-                urgency=0.5, legs=model.category_legs[category])
+    case = Case(case_id, category, resident=0, community=community,
+                street=model.committees[community].street, day=model.day, urgency=0.5,
+                legs=model.category_legs[category])
     case.hard = hard
     case.lost = Attribute(lost)
     return case
@@ -174,7 +175,7 @@ def expecting(agent_expectations: Any, **scores: float) -> None:
 def test_department_bounces_a_shared_remit_when_bouncing_scores_best():
     model, desk = district(SURE)
     department = model.departments[PUBLIC_SECURITY]
-    expecting(department.screening, BOUNCE=0.9, WORK=0.3)
+    expecting(department.screening[0], BOUNCE=0.9, WORK=0.3)
     case = scripted(model, NEIGHBOUR_DISPUTE)  # public security's, claimed by civil affairs
     hand_to(department, case)
     department.work_day()
@@ -185,17 +186,35 @@ def test_department_bounces_a_shared_remit_when_bouncing_scores_best():
 def test_department_works_a_shared_remit_when_working_scores_best():
     model, desk = district({**SURE, "departments.public_security.solve_prob": 1.0})
     department = model.departments[PUBLIC_SECURITY]
-    expecting(department.screening, BOUNCE=0.3, WORK=0.9)
+    expecting(department.screening[0], BOUNCE=0.3, WORK=0.9)
     case = scripted(model, NEIGHBOUR_DISPUTE)
     hand_to(department, case)
     department.work_day()
     assert desk.calls == [("leg_done", 0)]
 
 
+def test_a_departments_street_teams_work_their_own_streets_cases():
+    model, desk = district({**SURE, "district.communities_per_street": 1,
+                            "departments.public_security.solve_prob": 1.0,
+                            "departments.public_security.hours_per_1000_residents": 30.0})
+    department = model.departments[PUBLIC_SECURITY]
+    assert len(department.teams) == 3, "one team per street office"
+    for team in department.screening:
+        expecting(team, BOUNCE=0.3, WORK=0.9)
+    for k in range(1, 51):  # a backlog in the first street
+        hand_to(department, scripted(model, NEIGHBOUR_DISPUTE, case_id=k, community=0))
+    hand_to(department, scripted(model, NEIGHBOUR_DISPUTE, case_id=99, community=1))
+    department.work_day()
+    assert ("leg_done", 99) in desk.calls, (
+        "the second street's team works its case the day it comes, whatever the first's backlog")
+    assert ("leg_done", 50) not in desk.calls, "the first street's team is still behind"
+    assert department.queued_hours > 0 and len(department.teams[1]) == 0
+
+
 def test_department_pushes_a_hard_devolvable_case_down_when_that_scores_best():
     model, desk = district(SURE)
     department = model.departments[HOUSING]
-    expecting(department.screening, PUSH_DOWN=0.9, WORK=0.3)
+    expecting(department.screening[0], PUSH_DOWN=0.9, WORK=0.3)
     case = scripted(model, HOUSING_REPAIR, hard=True)
     hand_to(department, case)
     department.work_day()
@@ -205,7 +224,7 @@ def test_department_pushes_a_hard_devolvable_case_down_when_that_scores_best():
 def test_department_that_is_behind_prices_its_hours():
     model, desk = district({**SURE, "assessment.hour_price": 0.2})
     department = model.departments[HOUSING]
-    expecting(department.screening, PUSH_DOWN=0.5, WORK=0.7)
+    expecting(department.screening[0], PUSH_DOWN=0.5, WORK=0.7)
     for i in range(1, 40):  # a long queue of other cases ahead
         hand_to(department, scripted(model, HOUSING_REPAIR, case_id=i))
     case = scripted(model, HOUSING_REPAIR, hard=True)
@@ -219,7 +238,7 @@ def test_department_that_is_behind_prices_its_hours():
 def test_department_never_pushes_down_a_case_brought_in_person():
     model, desk = district(SURE)
     department = model.departments[HOUSING]
-    expecting(department.screening, PUSH_DOWN=1.0, WORK=0.0)
+    expecting(department.screening[0], PUSH_DOWN=1.0, WORK=0.0)
     case = scripted(model, HOUSING_REPAIR, hard=True)
     case.channel = Channel.VISIT
     hand_to(department, case)
@@ -266,8 +285,8 @@ def test_department_closes_its_part_unsolved_when_the_fix_fails():
 def test_department_closes_a_hard_case_unsolved_when_closing_scores_best():
     model, desk = district(SURE)
     department = model.departments[HOUSING]
-    expecting(department.screening, PUSH_DOWN=0.0, WORK=1.0)
-    expecting(department.hard_cases, CLOSE=0.9, WORK=0.3)
+    expecting(department.screening[0], PUSH_DOWN=0.0, WORK=1.0)
+    expecting(department.hard_cases[0], CLOSE=0.9, WORK=0.3)
     case = scripted(model, HOUSING_REPAIR, hard=True)
     hand_to(department, case)
     department.work_day()
@@ -278,8 +297,8 @@ def test_department_closes_a_hard_case_unsolved_when_closing_scores_best():
 def test_department_works_a_hard_case_through_when_that_scores_best():
     model, desk = district({**SURE, "departments.housing.solve_prob": 1.0})
     department = model.departments[HOUSING]
-    expecting(department.screening, PUSH_DOWN=0.0, WORK=1.0)
-    expecting(department.hard_cases, CLOSE=0.3, WORK=0.9)
+    expecting(department.screening[0], PUSH_DOWN=0.0, WORK=1.0)
+    expecting(department.hard_cases[0], CLOSE=0.3, WORK=0.9)
     case = scripted(model, HOUSING_REPAIR, hard=True)
     hand_to(department, case)
     for _ in range(5):  # the extra work of a hard case may take more than a day
@@ -291,7 +310,7 @@ def test_department_works_a_hard_case_through_when_that_scores_best():
 def answer_summons_due_today(model: GovernanceModel, **expected: float) -> tuple[Any, Case]:
     """Summon health to a one-part case due today, with ``expected`` answer scores; work a day."""
     health = model.departments[HEALTH]
-    expecting(health.answering, **expected)
+    expecting(health.answering[0], **expected)
     case = scripted(model, HEALTH_SERVICE)
     case.joint_parts = 1
     health.summon(case, deadline=model.day)
@@ -335,7 +354,7 @@ def test_invited_department_with_spare_hours_chooses_by_hours_alone():
     for report, token in ((0.9, 0.1), (0.1, 0.9)):  # what a counted summons would score
         model, desk = district({"departments.health.hours_per_1000_residents": 50.0})
         health = model.departments[HEALTH]
-        expecting(health.answering, REPORT=report, TOKEN=token)
+        expecting(health.answering[0], REPORT=report, TOKEN=token)
         cases = [scripted(model, HEALTH_SERVICE, case_id=i) for i in range(40)]
         for case in cases:
             case.joint_parts = 1

@@ -44,30 +44,30 @@ def category(model: GovernanceModel, name: str) -> int:
 def test_a_nearest_department_claims_a_gap_case_when_claiming_scores_best():
     model, desk = district({**SURE, "departments.housing.solve_prob": 1.0})
     housing = model.departments[HOUSING]
-    expecting(housing.claiming, CLAIM=0.9, BOUNCE=0.3)
+    expecting(housing.claiming[0], CLAIM=0.9, BOUNCE=0.3)
     case = scripted(model, category(model, "stairwell_clutter"))
     hand_to(housing, case)
     housing.work_day()
     assert desk.calls[0] == ("claim", 0, HOUSING), "claiming should be asked of the desk"
     assert desk.calls[-1] == ("leg_done", 0), "a claimed case is worked as the department's own"
-    assert case.decisions[0][0] is housing.claiming, "the claim is its own decision point"
+    assert case.decisions[0][0] is housing.claiming[0], "the claim is its own decision point"
 
 
 def test_a_nearest_department_refuses_a_gap_case_when_refusing_scores_best():
     model, desk = district(SURE)
     housing = model.departments[HOUSING]
-    expecting(housing.claiming, CLAIM=0.3, BOUNCE=0.9)
+    expecting(housing.claiming[0], CLAIM=0.3, BOUNCE=0.9)
     case = scripted(model, category(model, "stairwell_clutter"))
     hand_to(housing, case)
     housing.work_day()
     assert desk.calls == [("bounce", 0)], "a refused gap case goes back to the street"
-    assert housing.screening.expected == {}, "refusing a gap is not screening a remit"
+    assert housing.screening[0].expected == {}, "refusing a gap is not screening a remit"
 
 
 def test_a_department_far_from_the_gap_sends_it_back_without_choosing():
     model, desk = district(SURE)
     health = model.departments[HEALTH]
-    expecting(health.claiming, CLAIM=1.0, BOUNCE=0.0)
+    expecting(health.claiming[0], CLAIM=1.0, BOUNCE=0.0)
     case = scripted(model, category(model, "stairwell_clutter"))
     hand_to(health, case)
     health.work_day()
@@ -127,7 +127,7 @@ def test_an_assigned_department_must_act():
         "departments.urban_management.solve_prob": 1.0,
         "assessment.choice_temperature": 0.001}), rng=1)
     # reporting (报到) is the choice it expects to score best, as it learns when rated
-    model.departments[URBAN_MANAGEMENT].answering.expected = {Plan.REPORT: 0.9, Plan.TOKEN: 0.1}
+    model.departments[URBAN_MANAGEMENT].answering[0].expected = {Plan.REPORT: 0.9, Plan.TOKEN: 0.1}
     case = scripted(model, category(model, "stairwell_clutter"))
     model.casework.tally.open += 1  # as intake would
     model.population.open_cases[case.resident] += 1

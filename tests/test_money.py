@@ -168,7 +168,8 @@ def test_a_provider_that_falls_short_loses_its_contract_and_a_tender_follows():
     for ngo in short:
         assert ngo.providers == 2 and not ngo.under_contract() and not ngo.has_room()
         assert ngo.professionalism == model.params.procurement.initial_professionalism
-        assert not ngo.queue, "a dropped provider's waiting cases go back to the committees"
+        assert not list(ngo.entries()), (
+            "a dropped provider's waiting cases go back to the committees")
 
 
 def test_a_provider_that_meets_the_threshold_is_renewed():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import load_scenario, simulate
+from model import GovernanceModel, load_scenario, simulate
 from model.compare import welch
 from model.experiment import experiment_from_data
 from model.layout import DistrictLayout, district_layout
@@ -78,20 +78,16 @@ def test_hours_are_proportional_to_residents():
 
 # --- the rates at two sizes -------------------------------------------------------------------
 
-#: Two districts four times apart, each of whole communities of 1,667 (the default's size), so
-#: that what differs is the number of units and their staff, not the communities' size. Smaller
-#: districts are not compared: their departments have a few staff hours a day (4.5 to 11 at
-#: 3,000 residents), so one case takes them days and fewer are resolved (docs/ODD.md, 2 Scales).
-SIZES = (3334, 13336)
+#: Two districts four times apart, each of whole streets of four communities of 1,667 (the
+#: default's sizes): one street office and four. Every unit a district has more of is then the
+#: same size in both: committees, street offices, and the departments' and NGOs' street teams
+#: (docs/ODD.md, 2 Scales), so what differs is only how many there are.
+SIZES = (6668, 26672)
 SEEDS = range(16)
 DAYS = 200
-#: Equivalence margin: the two sizes' mean rates may differ by at most three percentage points.
-#: With absolute staff hours these two districts differed by 0.14 in satisfaction. A larger
-#: district still resolves about one point more (its departments are one queue each, whose
-#: waits shrink as their hours grow: docs/ODD.md, 2 Scales), which is why the test asks for
-#: equivalence within the margin rather than for no detectable difference: over enough seeds
-#: any pooling economy is detectable, and an honest model has one.
-MAX_GAP = 0.03
+#: Equivalence margin on top of the overlap: the difference's interval must also lie within a
+#: point and a half, so that a test with wide intervals cannot pass by being imprecise.
+MAX_GAP = 0.015
 RATES = ("resolved_share", "mean_satisfaction")
 
 
@@ -109,8 +105,23 @@ def test_baseline_rates_do_not_depend_on_the_district_size():
         found = (f"{name}: {small[name].mean():.4f} at {SIZES[0]:,} residents, "
                  f"{large[name].mean():.4f} at {SIZES[1]:,}; difference 95% CI "
                  f"[{low:+.4f}, {high:+.4f}]")
+        assert low <= 0.0 <= high, f"the sizes' rates differ: {found}"
         assert -MAX_GAP <= low and high <= MAX_GAP, (
             f"the sizes' rates are not within {MAX_GAP} of each other: {found}")
+
+
+def test_departments_and_ngos_work_in_street_teams_of_the_same_size():
+    small = GovernanceModel(load_scenario("baseline", overrides={
+        "district.residents": SIZES[0]}), rng=1)
+    large = GovernanceModel(load_scenario("baseline", overrides={
+        "district.residents": SIZES[1]}), rng=1)
+    for a, b in zip(small.departments, large.departments, strict=True):
+        assert len(a.teams) == 1 and len(b.teams) == 4
+        assert [b.hours_per_day * share for share in b.team_shares] == pytest.approx(
+            [a.hours_per_day] * 4, rel=1e-12), "each street's team has a full street's hours"
+    assert len(large.ngos) == 4 * len(small.ngos), "each street buys its own NGO services"
+    assert sorted(n.hours_per_day for n in large.ngos) == pytest.approx(
+        sorted(n.hours_per_day for n in small.ngos for _ in range(4)), rel=1e-12)
 
 
 # --- old keys ---------------------------------------------------------------------------------

@@ -246,7 +246,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
             case.plan = Plan.MEETING
             return model.params.district.intake_hours
         referable = (bool(spec.ngo_specialty) and not case.ngo_tried
-                     and model.ngo_has_room(spec.ngo_specialty))
+                     and model.ngo_has_room(spec.ngo_specialty, self.street))
         if duty or referable:
             return self._choose(case, duty, referable)
         case.plan = Plan.FORWARD

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from model.agents.queue import CaseQueue
+from model.agents.queue import StreetTeams
 from model.cases import Case, Channel, Level, Node, NodeKind, Plan, Status
 from model.rules.assessment import Expectations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
 
-class Department(CaseQueue, mesa.Agent):
+class Department(StreetTeams, mesa.Agent):
     """A functional department: a queue of cases, summonses to answer, and habits to adapt.
 
     On taking a case it screens it: a case sent to the wrong department goes back to the
@@ -27,25 +27,29 @@ class Department(CaseQueue, mesa.Agent):
     closing it unsolved (应付). Each choice weighs what it expects the option to score at
     assessment, learnt from its rounds, against the hours it costs while the department is
     behind. Summonses from a whistle are answered with spare hours, and by their deadline in
-    overtime if need be (报到).
+    overtime if need be (报到). Its staff are posted to the street offices (派驻, 条块结合): each
+    street's team works that street's cases with its share of the hours.
     """
 
     model: GovernanceModel
 
     def __init__(self, model: GovernanceModel, index: int, name: str,
-                 hours_per_day: float) -> None:
+                 hours_per_day: float, street_shares: tuple[float, ...]) -> None:
         super().__init__(model)
-        self.init_queue()
+        self.init_teams(street_shares)
         self.index = index
         self.name = name
         self.node = Node(NodeKind.DEPARTMENT, index)
         self.spec = model.params.departments[name]
         self.hours_per_day = hours_per_day
         self.borrowed_hours = 0.0  # today's hours moved in (or, negative, lent out)
-        self.screening = model.rules.assessment.expectations()
-        self.hard_cases = model.rules.assessment.expectations()
-        self.claiming = model.rules.assessment.expectations()
-        self.answering = model.rules.assessment.expectations()
+        # each street's team is assessed on its own street's cases (属地考核), so it learns
+        # from them: one set of expectations per street, indexed by the case's street
+        rule, teams = model.rules.assessment, range(len(street_shares))
+        self.screening = [rule.expectations() for _ in teams]
+        self.hard_cases = [rule.expectations() for _ in teams]
+        self.claiming = [rule.expectations() for _ in teams]
+        self.answering = [rule.expectations() for _ in teams]
         self.summons: list[tuple[Case, int, int]] = []
         self.overtime_hours = 0.0
         self.bounced = 0
@@ -59,7 +63,7 @@ class Department(CaseQueue, mesa.Agent):
         Reporting to a summons (报到) is extra effort: staff go to the street on top of the
         queue, so a summons is answered with spare hours or, at its deadline, in overtime.
         """
-        self._answer_summons(self.serve(self.hours_per_day + self.borrowed_hours))
+        self._answer_summons(self.serve_teams(self.hours_per_day + self.borrowed_hours))
 
     def summon(self, case: Case, deadline: int) -> None:
         """Receive a summons to do this department's part of a whistled case."""
@@ -88,7 +92,7 @@ class Department(CaseQueue, mesa.Agent):
             if not binding and need > hours:
                 answer = Plan.TOKEN  # nothing makes it work overtime for an invitation
             else:
-                answer = self._choose(self.answering, case,
+                answer = self._choose(self.answering[case.street], case,
                                       {Plan.REPORT: need, Plan.TOKEN: token}, counted=binding)
             if answer == Plan.TOKEN:
                 model.rules.whistle.rate_token_answer(model.rules.assessment, case)
@@ -142,7 +146,8 @@ class Department(CaseQueue, mesa.Agent):
             options[Plan.BOUNCE] = 0.0
         if case.hard and spec.devolvable and case.channel != Channel.VISIT:
             options[Plan.PUSH_DOWN] = 0.0
-        case.plan = self._choose(self.claiming if gap else self.screening, case, options)
+        case.plan = self._choose((self.claiming if gap else self.screening)[case.street], case,
+                                 options)
         if case.plan != keep:
             return screening
         if gap:
@@ -150,13 +155,13 @@ class Department(CaseQueue, mesa.Agent):
         return screening + work + model.rules.information.visit_hours(case)
 
     def enqueue(self, case: Case, front: bool = False) -> None:
-        """Queue a case; one the record shows as urgent goes to the front."""
-        # CaseQueue.enqueue, inlined: most hops of most cases end here
+        """Queue a case at its street's team; one the record shows as urgent goes to the front."""
+        # StreetTeams.enqueue, inlined: most hops of most cases end here
         case.work_left = 0.0
         if front or self._information.urgent_on_record(case):
-            self.queue.appendleft((case, case.ticket))
+            self.teams[case.street].appendleft((case, case.ticket))
         else:
-            self.queue.append((case, case.ticket))
+            self.teams[case.street].append((case, case.ticket))
 
     def _extra_hours(self, case: Case) -> float:
         spec = self.model.category_specs[case.category]
@@ -167,7 +172,7 @@ class Department(CaseQueue, mesa.Agent):
         if len(options) == 1:
             return next(iter(options))
         rule = self.model.rules.assessment
-        pressure = rule.pressure(len(self.queue) * self._mean_hours, self.hours_per_day)
+        pressure = rule.pressure(*self.team_load(self.hours_per_day))
         return rule.decide(expectations, case, options, pressure, self.model.streams["choice"],
                            counted)
 
@@ -187,7 +192,8 @@ class Department(CaseQueue, mesa.Agent):
 
     def _hard_case(self, case: Case) -> None:
         extra = self._extra_hours(case)
-        if self._choose(self.hard_cases, case, {Plan.WORK: extra, Plan.CLOSE: 0.0}) == Plan.CLOSE:
+        options = {Plan.WORK: extra, Plan.CLOSE: 0.0}
+        if self._choose(self.hard_cases[case.street], case, options) == Plan.CLOSE:
             case.quick_closed = True
             self.model.casework.close(case, Status.CLOSED_UNSOLVED, Level.DEPARTMENT)
             return
@@ -208,7 +214,7 @@ class Department(CaseQueue, mesa.Agent):
     def assess(self) -> None:
         """End an assessment round: learn what each handling option scored."""
         rate = self.model.params.assessment.learning_rate
-        self.screening.learn(rate)
-        self.hard_cases.learn(rate)
-        self.claiming.learn(rate)
-        self.answering.learn(rate)
+        for team in zip(self.screening, self.hard_cases, self.claiming, self.answering,
+                        strict=True):
+            for expectations in team:
+                expectations.learn(rate)

@@ -18,19 +18,25 @@ class NGO(CaseQueue, mesa.Agent):
 
     It serves referred cases with the hours its contract buys; a case is solved with
     probability equal to its professionalism, which grows with cultivation and with every
-    case served. An unsolved case goes back to the committee, which forwards it up.
+    case served. An unsolved case goes back to the committee, which forwards it up. Each
+    street office buys its own (街道社工站, 街道购买服务): the NGO serves one street's
+    committees with that street's share of the specialty's budget, and its contract is
+    renewed or dropped on its own record.
     """
 
     model: GovernanceModel
 
-    def __init__(self, model: GovernanceModel, index: int, specialty: str) -> None:
+    def __init__(self, model: GovernanceModel, index: int, specialty: str, street: int,
+                 share: float) -> None:
         super().__init__(model)
         self.init_queue()
         self.index = index
         self.specialty = specialty
+        self.street = street
+        self.share = share  # the street's share of the district's residents, and of the budget
         self.node = Node(NodeKind.NGO, index)
         self.professionalism = model.params.procurement.initial_professionalism
-        self.hours_per_day = model.rules.procurement.hours_per_day(specialty)
+        self.hours_per_day = model.rules.procurement.hours_per_day(specialty) * share
         self.served = 0
         self.term_served = 0
         self.term_solved = 0
@@ -46,6 +52,10 @@ class NGO(CaseQueue, mesa.Agent):
         limit = self.model.params.procurement.max_queue_days * self.hours_per_day
         return (self.hours_per_day > 0 and self.under_contract()
                 and self.queued_hours <= limit)
+
+    def money_per_day(self) -> float:
+        """Contract money its street spends on it a day."""
+        return self.model.rules.procurement.money_per_day(self.specialty) * self.share
 
     def work_day(self) -> None:
         """Serve referred cases with the contracted hours."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ class CaseQueue(ABC):
             self.queue.appendleft((case, case.ticket))
         else:
             self.queue.append((case, case.ticket))
+
+    def entries(self) -> Iterator[tuple[Case, int]]:
+        """Every queued (case, ticket)."""
+        return iter(self.queue)
 
     @property
     def queued_hours(self) -> float:
@@ -78,3 +83,64 @@ class CaseQueue(ABC):
             finish(case)
         self.hours_worked, self.cases_done = worked, done
         return hours
+
+
+class StreetTeams(CaseQueue):
+    """A district unit whose staff are posted to the street offices (派驻, 街道社工站).
+
+    Each street office has a team of its own with its share of the unit's hours, serving the
+    cases of that street in their own queue: a larger district has more teams of the same
+    size, not one larger queue whose waits shrink with its hours. :attr:`queue` is the team
+    being served; the unit's totals (:attr:`queued_hours`, :meth:`entries`) cover all teams.
+    """
+
+    def init_teams(self, shares: Sequence[float]) -> None:
+        """Create one empty queue per street office, with its share of the unit's hours."""
+        self.init_queue()
+        self.teams: list[deque[tuple[Case, int]]] = [deque() for _ in shares]
+        self.team_shares = tuple(shares)
+        self.queue = self.teams[0]
+        self.team = None  # the street whose team is at work, while one is
+
+    def enqueue(self, case: Case, front: bool = False) -> None:
+        """Add a case to its street team's queue, at the back (or the front)."""
+        case.work_left = 0.0
+        if front:
+            self.teams[case.street].appendleft((case, case.ticket))
+        else:
+            self.teams[case.street].append((case, case.ticket))
+
+    @property
+    def queued_hours(self) -> float:
+        """Estimated hours of work waiting in all teams."""
+        return sum(len(team) for team in self.teams) * self._mean_hours
+
+    def team_load(self, hours_per_day: float) -> tuple[float, float]:
+        """Queued hours and daily hours of the team at work, or of the whole unit."""
+        if self.team is None:
+            return self.queued_hours, hours_per_day
+        return len(self.queue) * self._mean_hours, hours_per_day * self.team_shares[self.team]
+
+    def team_has_room(self, street: int, days: float, hours_per_day: float) -> bool:
+        """Whether a street's team has no more than ``days`` of its hours queued."""
+        share = self.team_shares[street]
+        return len(self.teams[street]) * self._mean_hours <= days * hours_per_day * share
+
+    def serve_teams(self, hours: float) -> float:
+        """Let each team work its queue with its share of ``hours``; return the hours left."""
+        left = 0.0
+        for street, (team, share) in enumerate(zip(self.teams, self.team_shares, strict=True)):
+            self.queue, self.team = team, street
+            left += self.serve(hours * share)
+        self.team = None
+        return left
+
+    def entries(self) -> Iterator[tuple[Case, int]]:
+        """Every queued (case, ticket) of every team."""
+        for team in self.teams:
+            yield from team
+
+    def clear_teams(self) -> None:
+        """Empty every team's queue."""
+        for team in self.teams:
+            team.clear()

@@ -54,8 +54,9 @@ def layout(model: GovernanceModel) -> list[dict[str, Any]]:
                            x, _ROW["committee"]))
     for i, (ngo, y) in enumerate(zip(model.ngos, _spread(len(model.ngos), 0.15, 0.65),
                                      strict=True)):
-        nodes.append(_node("ngo", i, f"NGO: {ngo.specialty.replace('_', ' ')}",
-                           f"社会组织：{ngo.specialty}", _NGO_X, y))
+        street = ngo.street + 1
+        nodes.append(_node("ngo", i, f"NGO: {ngo.specialty.replace('_', ' ')}, street {street}",
+                           f"社会组织：{ngo.specialty}（街道{street}）", _NGO_X, y))
     nodes.extend(_hall_nodes(model, nodes, step=(_RIGHT - _LEFT) / max(len(xs), 2)))
     nodes.append(_node("hotline", 0, "Hotline (12345)", "12345热线", 0.0, _ROW["street"]))
     return nodes
@@ -105,12 +106,12 @@ def waiting_by_place(model: GovernanceModel) -> tuple[dict[str, int], int]:
         distinct += n
     summoned: set[int] = set()
     for dept in model.departments:
-        queued, parts = len(_live(dept.queue)), _live(dept.summons)
+        queued, parts = len(_live(dept.entries())), _live(dept.summons)
         summoned.update(case.id for case in parts)
         counts[f"department:{dept.index}"] = queued + len(parts)
         distinct += queued
     for facility in (*model.ngos, *model.halls):
-        n = len(_live(facility.queue))
+        n = len(_live(facility.entries()))
         counts[f"{facility.node.kind}:{facility.node.index}"] = n
         distinct += n
     return counts, model.tally.open - distinct - len(summoned)
