@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class Department(StreetTeams, mesa.Agent):
-    """A functional department: a queue of cases, summonses to answer, and habits to adapt.
+    """A functional department: its street teams' cases, summonses to answer, habits to adapt.
 
     On taking a case it screens it: a case sent to the wrong department goes back to the
     street. A case no department's remit covers (职责真空), sent to it as one of the departments

@@ -86,7 +86,7 @@ class CaseQueue(ABC):
 
 
 class StreetTeams(CaseQueue):
-    """A district unit whose staff are posted to the street offices (派驻, 街道社工站).
+    """A district unit whose staff are posted to the street offices (派驻).
 
     Each street office has a team of its own with its share of the unit's hours, serving the
     cases of that street in their own queue: a larger district has more teams of the same
@@ -121,11 +121,6 @@ class StreetTeams(CaseQueue):
             return self.queued_hours, hours_per_day
         return len(self.queue) * self._mean_hours, hours_per_day * self.team_shares[self.team]
 
-    def team_has_room(self, street: int, days: float, hours_per_day: float) -> bool:
-        """Whether a street's team has no more than ``days`` of its hours queued."""
-        share = self.team_shares[street]
-        return len(self.teams[street]) * self._mean_hours <= days * hours_per_day * share
-
     def serve_teams(self, hours: float) -> float:
         """Let each team work its queue with its share of ``hours``; return the hours left."""
         left = 0.0
@@ -139,8 +134,3 @@ class StreetTeams(CaseQueue):
         """Every queued (case, ticket) of every team."""
         for team in self.teams:
             yield from team
-
-    def clear_teams(self) -> None:
-        """Empty every team's queue."""
-        for team in self.teams:
-            team.clear()
