@@ -113,7 +113,7 @@ class StreetTeams(CaseQueue):
     @property
     def queued_hours(self) -> float:
         """Estimated hours of work waiting in all teams."""
-        return sum(len(team) for team in self.teams) * self._mean_hours
+        return sum(map(len, self.teams)) * self._mean_hours
 
     def team_load(self, hours_per_day: float) -> tuple[float, float]:
         """Queued hours and daily hours of the team at work, or of the whole unit."""
