@@ -129,6 +129,9 @@ class Node(NamedTuple):
     index: int
 
 
+_new_tuple = tuple.__new__
+
+
 class Case:
     """One need of one resident, followed until it ends."""
 
@@ -158,7 +161,9 @@ class Case:
         self.status = Status.OPEN
         self.level = Level.NONE
         self.closed_day = -1
-        self.holder = Node(NodeKind.RESIDENT, resident)
+        # Node(NodeKind.RESIDENT, resident) without the named tuple's Python-level __new__
+        # (one per case)
+        self.holder = _new_tuple(Node, (NodeKind.RESIDENT, resident))
         self.ticket = 0
         self.bounces = 0
         self.misrouted = False

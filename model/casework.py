@@ -14,6 +14,7 @@ for it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -127,7 +128,10 @@ class Casework:
             return needs
         self.tally.prevented += int(prevented.sum())
         kept = np.flatnonzero(~prevented).tolist()
-        return tuple([column[i] for i in kept] for column in needs)
+        if len(kept) < 2:  # itemgetter of one index gives the item, of none an error
+            return tuple([column[i] for i in kept] for column in needs)
+        pick = itemgetter(*kept)
+        return tuple(list(pick(column)) for column in needs)
 
     def _questions(self) -> None:
         """Today's information requests (咨询), each answered where it is asked.
@@ -197,7 +201,6 @@ class Casework:
         tally.reported_by_category[case.category] += 1
         tally.open += 1
         population = model.population
-        population.open_cases[case.resident] += 1
         residents = model.params.residents
         if residents.max_escalations > 0:
             patience = population.patience.item(case.resident)
@@ -445,7 +448,6 @@ class Casework:
         case.closed_day = model.day
         case.ticket += 1
         tally.open -= 1
-        model.population.open_cases[case.resident] -= 1
         spec = model.category_specs[case.category]
         days = model.day - case.raised_day  # case.days_open, now that it has closed today
         on_time = days <= spec.time_limit_days

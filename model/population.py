@@ -12,6 +12,9 @@ import numpy as np
 
 from model.scenario.schema import PopulationParams
 
+#: numbers in one story: teller, channel column, performance, judgement, three experiences
+_STORY = 7
+
 GROUPS = ("local", "migrant", "elderly_local", "elderly_migrant")
 
 
@@ -42,7 +45,6 @@ class Population:
         # she expects of government
         self.efficacy = self.trust.copy()
         self.last_attended = np.full(n, -10**6, dtype=int)
-        self.open_cases = np.zeros(n, dtype=int)
         self.members = [
             [np.flatnonzero(self.group[lo:hi] == g) + lo for g in range(len(GROUPS))]
             for lo, hi in zip(self.bounds[:-1], self.bounds[1:], strict=True)
@@ -63,7 +65,9 @@ class Population:
         self.ring_position = ring_position  # where she sits on her community's ring
         # told today, heard at day's end: teller, channel column, performance, judgement and
         # the three experience scores
-        self._stories: list[tuple] = []
+        # the day's stories, seven numbers each, one after another (flat: a day's table is
+        # then one conversion of floats, not one of tuples)
+        self._stories: list[float] = []
 
     def equip_expectations(self, initial: tuple[float, float, float]) -> None:
         """Give every resident what she expects of a case: result, time and treatment scores.
@@ -104,7 +108,7 @@ class Population:
             expected[index, column] = old + channel_rate * (performance - old)
             self.known[index, column] = True
             self.last_channel[index] = column
-        self._stories.append((index, column, performance, judgement, *experience))
+        self._stories.extend((index, column, performance, judgement, *experience))
 
     def spread_stories(self, channel_rate: float, expectation_rate: float,
                        neighbour_weight: float, trust_rate: float) -> None:
@@ -120,7 +124,8 @@ class Population:
         ties = self.listeners.shape[1]
         if not stories or ties == 0:
             return
-        table = np.array(stories)  # teller, column, performance, judgement, three experiences
+        # teller, column, performance, judgement, three experiences
+        table = np.fromiter(stories, dtype=np.float64, count=len(stories)).reshape(-1, _STORY)
         listeners = self.listeners[table[:, 0].astype(np.int64)].ravel()
         heard = np.repeat(table[:, 1:], ties, axis=0)
         self._hear_channels(listeners, heard[:, 0].astype(np.int64), heard[:, 1], channel_rate)

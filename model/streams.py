@@ -75,14 +75,19 @@ class ScalarDraws:
         return ((raw.pop() if raw else self._next64()) >> 11) * _DOUBLE_UNIT
 
     def randoms(self, size: int) -> list[float]:
-        """``size`` uniform floats in [0, 1), as ``size`` calls of :meth:`random`."""
+        """``size`` uniform floats in [0, 1), as ``size`` calls of :meth:`random`.
+
+        The numbers left in the block come first; the rest are converted straight from fresh
+        raw output, as arrays (the same doubles: the top 53 bits times 2**-53).
+        """
         raw = self._raw
-        if len(raw) < size:  # the numbers drawn now follow those left, so go before them
-            fresh = self.generator.bit_generator.random_raw(max(self._block, size - len(raw)))
-            raw = self._raw = fresh[::-1].tolist() + raw
-        taken = raw[len(raw) - size:]
-        del raw[len(raw) - size:]
-        return [(value >> 11) * _DOUBLE_UNIT for value in reversed(taken)]
+        kept = min(len(raw), size)
+        head = [(value >> 11) * _DOUBLE_UNIT for value in reversed(raw[len(raw) - kept:])]
+        del raw[len(raw) - kept:]
+        if size > kept:
+            fresh = self.generator.bit_generator.random_raw(size - kept)
+            head += ((fresh >> 11) * _DOUBLE_UNIT).tolist()
+        return head
 
     def integers(self, n: int) -> int:
         """A uniform integer in [0, n), as ``Generator.integers(n)`` (``n`` up to 2**32)."""

@@ -25,7 +25,6 @@ def ended_case(model: GovernanceModel, resident: int, days: int, solved: bool) -
                 model.day - days, 0.5, (0,))
     case.trips = 1
     model.casework.tally.open += 1
-    population.open_cases[resident] += 1
     model.casework.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED,
                          Level.COMMUNITY)
     return case

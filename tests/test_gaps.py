@@ -130,7 +130,6 @@ def test_an_assigned_department_must_act():
     model.departments[URBAN_MANAGEMENT].answering[0].expected = {Plan.REPORT: 0.9, Plan.TOKEN: 0.1}
     case = scripted(model, category(model, "stairwell_clutter"))
     model.casework.tally.open += 1  # as intake would
-    model.population.open_cases[case.resident] += 1
     model.casework.assign(case, model.streets[0], URBAN_MANAGEMENT)
     model.departments[URBAN_MANAGEMENT].summons[0] = (case, case.ticket, model.day)
     model.departments[URBAN_MANAGEMENT].work_day()

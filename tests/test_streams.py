@@ -16,11 +16,16 @@ def twins(seed: int = 5) -> tuple[np.random.Generator, ScalarDraws]:
             ScalarDraws(np.random.Generator(np.random.PCG64(seed)), block=64))
 
 
-def test_random_and_integers_match_the_generator_in_any_mix():
+def test_random_randoms_and_integers_match_the_generator_in_any_mix():
     plain, served = twins()
     choices = np.random.default_rng(0)
     for _ in range(5000):
-        if choices.random() < 0.5:
+        pick = choices.random()
+        if pick < 0.1:
+            size = int(choices.integers(0, 150))  # within, across and beyond blocks of 64
+            assert served.randoms(size) == [plain.random() for _ in range(size)], (
+                f"randoms({size}) should be as many of the generator's random()")
+        elif pick < 0.55:
             assert served.random() == plain.random(), "random() should be the generator's"
         else:
             n = int(choices.choice([1, 2, 3, 4, 7, 100, 2**31 + 5, 2**32]))

@@ -196,10 +196,13 @@ class AssessmentRule:
         case came back to the same unit (its later choices on the case).
         """
         records = case.decisions or ()
-        came_back = _later_choices_by_same_unit(records)
-        for (expectations, plan, escalations, blamed), returns in zip(records, came_back,
-                                                                       strict=True):
-            blame = case.escalations - escalations + blamed + returns
+        # one choice (most cases) cannot come back to its own unit
+        came_back = (_later_choices_by_same_unit(records) if len(records) > 1
+                     else (0,) * len(records))
+        escalations = case.escalations
+        for (expectations, plan, escalated, blamed), returns in zip(records, came_back,
+                                                                   strict=True):
+            blame = escalations - escalated + blamed + returns
             expectations.record(plan, self.score(plan, on_time, judgement, blame))
 
 
