@@ -68,14 +68,18 @@ class Casework:
         # looked up on every hop of every case
         self._information = model.rules.information
         self._records = model.streams["records"]
-        self._entry_hours = model.params.information.entry_hours
         # timers hold one shared bound method each, not a new one per case (fewer objects
         # for the closing collection to scan)
         self._escalate, self._abandon, self._stuck = self.escalate, self.abandon, self.stuck_check
         self._enqueue: dict[Node, Callable[[Case], None]] = {}  # each place's enqueue, once
-        self._stuck_after = model.rules.whistle.stuck_check_after()
+        self.retune()
         self._admin_categories = np.array(
             [c.admin_service for c in model.params.categories.values()], dtype=bool)
+
+    def retune(self) -> None:
+        """Read the settings the hops and routings use (at the start, after a timeline entry)."""
+        self._entry_hours = self.model.params.information.entry_hours
+        self._stuck_after = self.model.rules.whistle.stuck_check_after()
 
     # -- intake ------------------------------------------------------------------------------
     def intake_day(self) -> None:

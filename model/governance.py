@@ -9,7 +9,7 @@ from typing import Any
 import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario as MesaScenario
-from mesa.time import Schedule
+from mesa.time import Priority, Schedule
 
 from model.agents import NGO, Department, Hall, ResidentsCommittee, StreetOffice
 from model.agents.resident import create_residents
@@ -25,6 +25,7 @@ from model.rules.channels import COMMITTEE
 from model.rules.services import MONTH_DAYS, YEAR_DAYS
 from model.scenario import Scenario, load_scenario
 from model.scenario.parameters import flat_overrides
+from model.scenario.timeline import Stage, stages
 from model.streams import MAX_SEED, Streams
 from model.treasury import Treasury
 from model.workforce import Workforce
@@ -105,6 +106,10 @@ class GovernanceModel(mesa.Model):
         super().__init__(rng=seed, scenario=scenario)
         self.seed = seed
         self.params = _scenario_of(params, overrides)
+        #: the settings in force after each timeline entry, and the entries taken up so far
+        self.timeline: list[Stage] = stages(self.params)
+        self.timeline_marks: list[tuple[int, str]] = []
+        self._take_up_stages(0)
         self.streams = Streams(seed)
         self.rules = Rules.from_scenario(self.params)
         self.day = 0
@@ -115,6 +120,9 @@ class GovernanceModel(mesa.Model):
         self._index_data()
         self._build_district()
         self._schedule_periodic()
+        for day in sorted({stage.day for stage in self.timeline if stage.day > 0}):
+            # at the end of the day before: the day itself is the first run under the change
+            self.schedule_event(self._take_up_todays_stages, at=day - 1, priority=Priority.LOW)
         self.datacollector = build_datacollector()
         self.datacollector.collect(self)
 
@@ -250,6 +258,26 @@ class GovernanceModel(mesa.Model):
             owner.hall = Hall(self, Node(NodeKind.HALL, len(self.halls)), level,
                               layout.hall_hours(served))
             self.halls.append(owner.hall)
+
+    def _take_up_stages(self, day: int) -> bool:
+        """Put in force the timeline entries of ``day``, if any; whether there were any."""
+        todays = [stage for stage in self.timeline if stage.day == day]
+        if not todays:
+            return False
+        self.params = todays[-1].scenario  # each stage includes the entries before it
+        self.timeline_marks += [(day, stage.label) for stage in todays]
+        return True
+
+    def _take_up_todays_stages(self) -> None:
+        """A timeline event: tomorrow's entries take effect.
+
+        The rules, and the units that keep what the settings imply, work it out anew.
+        """
+        if self._take_up_stages(self.day + 1):
+            self.rules.retune(self.params)
+            self.casework.retune()
+            for committee in self.committees:
+                committee.retune()
 
     def _schedule_periodic(self) -> None:
         params = self.params

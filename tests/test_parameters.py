@@ -104,11 +104,14 @@ def test_cogov_schema_shows_each_role():
 def test_bundled_scenarios_change_levers_and_context_never_assumptions():
     from model import load_scenario
     from model.scenario import bundled_names
+    from model.scenario.timeline import stages
 
     baseline = load_scenario("baseline")
     for name in bundled_names():
         scenario = load_scenario(name)
-        changed = [p.key for p in parameters("assumption")
-                   if p.value_in(scenario) != p.value_in(baseline)]
+        # and each stage of its timeline: a dated reform changes institutions too
+        states = [scenario, *(stage.scenario for stage in stages(scenario))]
+        changed = [p.key for p in parameters("assumption") for state in states
+                   if p.value_in(state) != p.value_in(baseline)]
         assert not changed, f"{name} changes behavioural assumptions {changed}: a reform " \
                             "changes institutions, not how people behave"

@@ -59,8 +59,7 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         self.choices = model.rules.assessment.expectations()
         self._added_today = 0.0
         self.help_hours = 0.0  # today's cadres and called volunteers
-        self._documentation: dict[tuple[int, ...], float] = {}  # hours, by departments
-        self.admin_hours_per_day = self._admin_hours_per_day()
+        self.retune()
         self.paperwork_rate = self.admin_hours_per_day  # recent paperwork handed to it per day
         self.service_rate: float | None = None  # recent hours a day on residents' services
         self._quit_today = False
@@ -218,6 +217,11 @@ class ResidentsCommittee(CaseQueue, mesa.Agent):
         if hours is None:  # the same few sets of departments, for every case of the run
             hours = self._documentation[departments] = self.documentation_hours(departments)
         self.add_paperwork(hours)
+
+    def retune(self) -> None:
+        """Work out anew what documentation costs (at the start, and after a timeline entry)."""
+        self._documentation: dict[tuple[int, ...], float] = {}  # hours, by departments
+        self.admin_hours_per_day = self._admin_hours_per_day()
 
     def _admin_hours_per_day(self) -> float:
         """Daily hours of the administrative tasks departments hand down, documented.

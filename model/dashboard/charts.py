@@ -127,20 +127,34 @@ def _present(frame: pd.DataFrame, outcomes: Sequence[str]) -> list[str]:
     return [name for name in outcomes if name in frame.columns]
 
 
-def series_figure(series: pd.DataFrame, lang: str,
-                  outcomes: Sequence[str] | None = None) -> Figure:
-    """Daily outcomes of one run (default: the ``"series"`` headline group), a panel each."""
+def series_figure(series: pd.DataFrame, lang: str, outcomes: Sequence[str] | None = None,
+                  marks: Sequence[tuple[int, str]] = ()) -> Figure:
+    """Daily outcomes of one run (default: the ``"series"`` headline group), a panel each.
+
+    ``marks`` are timeline entries as (day, label): a dashed line on every panel, the label on
+    the first.
+    """
     names = _present(series, headline("series") if outcomes is None else outcomes)
     fig = _figure(7.2, 1.9 * math.ceil(max(1, len(names)) / 2))
     axes = fig.subplots(max(1, math.ceil(len(names) / 2)), 2, squeeze=False).ravel()
-    for ax, name in zip(axes, names, strict=False):
+    for number, (ax, name) in enumerate(zip(axes, names, strict=False)):
         ax.plot(series["day"], series[name].astype(float), color="tab:blue", lw=1.4)
+        _mark(ax, marks, labelled=number == 0)
         _title(ax, name, lang)
         ax.set_xlabel(text("day", lang), fontsize=8, **_font(lang))
         _style(ax)
     for ax in axes[len(names):]:
         ax.set_visible(False)
     return fig
+
+
+def _mark(ax: Any, marks: Sequence[tuple[int, str]], labelled: bool) -> None:
+    """Dashed lines at the days of ``marks``; their labels too when ``labelled``."""
+    for day, label in marks:
+        ax.axvline(day, color="0.45", ls="--", lw=0.8)
+        if labelled:  # labels are the scenario's own words, often Chinese: a CJK font always
+            ax.text(day, 1.0, f" {label}", transform=ax.get_xaxis_transform(), rotation=90,
+                    va="top", ha="left", fontsize=6, color="0.3", **_font("zh"))
 
 
 def compare_figure(left: pd.DataFrame, right: pd.DataFrame, names: tuple[str, str], lang: str,
@@ -303,7 +317,8 @@ def render(name: str, lang: str, data: Mapping[str, Any]) -> bytes:
     """Chart ``name`` drawn from ``data`` in ``lang``, as PNG; runs in a worker process too.
 
     Args:
-        name: ``"series"`` (data: ``series``), ``"compare"`` (``left``, ``right``, ``names``),
+        name: ``"series"`` (data: ``series``, optional ``marks``), ``"compare"`` (``left``,
+            ``right``, ``names``),
             ``"network"`` (``nodes``, ``edges``, ``colour_by``), ``"settled"``
             (``settled``), ``"channels"`` (``channels``) or ``"neighbours"``
             (``neighbours``, ``community_label``).
@@ -311,7 +326,7 @@ def render(name: str, lang: str, data: Mapping[str, Any]) -> bytes:
         data: What the chart shows, as plain picklable values.
     """
     draw = {
-        "series": lambda: series_figure(data["series"], lang),
+        "series": lambda: series_figure(data["series"], lang, marks=data.get("marks", ())),
         "compare": lambda: compare_figure(data["left"], data["right"], data["names"], lang),
         "network": lambda: network_figure(data["nodes"], data["edges"], data["colour_by"], lang),
         "settled": lambda: settled_figure(data["settled"], lang),

@@ -117,6 +117,7 @@ class Snapshot:
         settled: :meth:`DashboardRun.settled`.
         channels: :meth:`DashboardRun.channels`.
         neighbours: :meth:`DashboardRun.neighbours` of the community asked for.
+        marks: The timeline entries taken up so far, as (day, label).
     """
 
     token: int
@@ -126,6 +127,7 @@ class Snapshot:
     settled: dict[str, int]
     channels: dict[str, int]
     neighbours: Neighbours
+    marks: tuple[tuple[int, str], ...] = ()
 
 
 class DashboardRun:
@@ -310,7 +312,8 @@ class DashboardRun:
         """
         with self._lock:
             return Snapshot(self.token, self.day, self.series(), self.network(colour_by),
-                            self.settled(), self.channels(), self.neighbours(community))
+                            self.settled(), self.channels(), self.neighbours(community),
+                            tuple(self.model.timeline_marks))
 
     def _edges(self) -> list[dict[str, Any]]:
         """Directed hop counts between places, from the model's flow tally (once a day)."""

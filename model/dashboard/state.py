@@ -269,7 +269,7 @@ def _chart_jobs(names: tuple[str, ...]) -> dict[str, tuple[tuple[Any, ...], dict
                 "names": (both.left.scenario.name, both.right.scenario.name)}
         return {"compare": ((code, None, both.token, day), data)}
     snap = single().snapshot(colour, shown_community())
-    data = {"series": snap.series[["day", *headline("series")]],
+    data = {"series": snap.series[["day", *headline("series")]], "marks": snap.marks,
             "nodes": snap.district.nodes, "edges": snap.district.edges, "colour_by": colour,
             "settled": snap.settled, "channels": snap.channels,
             "neighbours": snap.neighbours,

@@ -64,5 +64,16 @@ class Rules:
             time_use=TimeUseRule(scenario.assessment),
         )
 
+    def retune(self, scenario: Scenario) -> None:
+        """Take up a timeline entry's settings (groups in ``timeline.CHANGEABLE_GROUPS``)."""
+        self.information.retune(scenario.information)
+        self.assessment.params = scenario.assessment
+        self.time_use.params = scenario.assessment
+        self.whistle.params = scenario.whistle
+        self.judgement.retune(scenario.residents, scenario.expectations)
+        self.channels.retune(scenario.channels)
+        self.services.params = scenario.services
+        self.response.params = scenario.response
+
 
 __all__ = ["DemandRule", "Rules"]

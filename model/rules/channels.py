@@ -31,6 +31,13 @@ class ChannelRule:
     """
 
     def __init__(self, params: ChannelParams) -> None:
+        self.retune(params)
+        #: channels where a question is answered on the spot: not an office visit or petition
+        self.answers_questions = np.ones(len(CHOSEN_CHANNELS), dtype=bool)
+        self.answers_questions[list(_TRIPS)] = False
+
+    def retune(self, params: ChannelParams) -> None:
+        """Take up new settings (a timeline entry): efforts, openings and closures."""
         self.params = params
         base = np.zeros(len(CHOSEN_CHANNELS))
         for column, effort in ((COMMITTEE, params.committee_effort),
@@ -44,9 +51,6 @@ class ChannelRule:
         elderly[list(_TRIPS)] += params.elderly_trip_effort
         #: effort by group (local, migrant, elderly local, elderly migrant) and channel
         self.effort = np.stack([base, base, elderly, elderly])
-        #: channels where a question is answered on the spot: not an office visit or petition
-        self.answers_questions = np.ones(len(CHOSEN_CHANNELS), dtype=bool)
-        self.answers_questions[list(_TRIPS)] = False
 
     def known_at_start(self, migrant: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Which channels each resident knows at the start, shape (residents, channels).

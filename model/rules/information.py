@@ -40,16 +40,26 @@ class InformationRule:
     """
 
     def __init__(self, params: InformationParams, n_departments: int) -> None:
-        self.params = params
-        shared = round(params.sharing_scope * n_departments) if params.unified_platform else 0
-        self.connected_departments = frozenset(range(shared))
+        self._n_departments = n_departments
         self._systems: dict[Node, int] = {}  # each separate system's id, in order of first use
+        # (system, category) -> the last day a department was seen to do a claimed category
+        self._remits: dict[tuple[int, int], int] = {}
+        self.retune(params)
+
+    def retune(self, params: InformationParams) -> None:
+        """Take up new settings (a timeline entry): who is on the platform is asked anew.
+
+        A place that leaves the platform keeps the separate system it had before it joined;
+        what streets learnt of remits stays.
+        """
+        self.params = params
+        departments = self._n_departments
+        shared = round(params.sharing_scope * departments) if params.unified_platform else 0
+        self.connected_departments = frozenset(range(shared))
         # every place's system id and connection once known: both are asked on every hop
         self._system_of: dict[Node, int] = {}
         self._connected: dict[Node, bool] = {}
         self._targets: dict[Node, tuple[bool, int]] = {}  # connection and system bit
-        # (system, category) -> the last day a department was seen to do a claimed category
-        self._remits: dict[tuple[int, int], int] = {}
 
     def connected(self, node: Node) -> bool:
         """Whether a place's data system is part of the shared platform."""
@@ -66,7 +76,7 @@ class InformationRule:
             if self.connected(node):
                 found = PLATFORM
             else:
-                found = self._systems[node] = len(self._systems) + 1
+                found = self._systems.setdefault(node, len(self._systems) + 1)
             self._system_of[node] = found
         return found
 

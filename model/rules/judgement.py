@@ -26,8 +26,12 @@ class JudgementRule:
 
     def __init__(self, params: ResidentParams,
                  expectations: ExpectationParams | None = None) -> None:
+        self.retune(params, expectations or ExpectationParams())
+
+    def retune(self, params: ResidentParams, expectations: ExpectationParams) -> None:
+        """Take up new settings (a timeline entry)."""
         self.params = params
-        self.expectations = expectations = expectations or ExpectationParams()
+        self.expectations = expectations
         weights = np.array([expectations.result_weight, expectations.time_weight,
                             expectations.treatment_weight])
         total = weights.sum()

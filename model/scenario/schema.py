@@ -7,9 +7,10 @@ groups. ``Scenario.model_json_schema()`` is what ``cogov schema`` prints.
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+import datetime
+from typing import Any, ClassVar, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from model.scenario.channel_groups import ChannelParams, ExpectationParams, NetworkParams
 from model.scenario.fields import Group, data_field, param
@@ -26,6 +27,7 @@ from model.scenario.rule_groups import (
     TalentParams,
     WhistleParams,
 )
+from model.scenario.timeline import TimelineEntry, stages
 
 
 class RunParams(Group):
@@ -33,6 +35,16 @@ class RunParams(Group):
 
     days: int = param(365, "Simulated days", ge=1, le=3650, unit="days", role="context",
                       label="Simulated days", zh="模拟天数", zh_help="模拟的天数")
+    start_date: str = data_field(
+        "Calendar date of day 0 (YYYY-MM-DD), for dated timeline entries; empty: none",
+        label="Start date", zh="起始日期",
+        zh_help="第 0 天的日历日期（YYYY-MM-DD），用于按日期的时间线条目；为空表示不设")
+
+    @field_validator("start_date", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        """A TOML date is kept as its ISO text (a scenario is written back as TOML)."""
+        return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 class DistrictParams(Group):
@@ -355,6 +367,9 @@ class Scenario(Group):
     services: ServiceParams = Field(default_factory=ServiceParams)
     response: ResponseParams = Field(default_factory=ResponseParams)
     funds: FundsParams = Field(default_factory=FundsParams)
+    timeline: list[TimelineEntry] = data_field(
+        "Dated changes of settings within the run ([[timeline]])", default_factory=list,
+        label="Timeline", zh="时间线", zh_help="运行期间按日期生效的设置变化（[[timeline]]）")
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
@@ -362,4 +377,6 @@ class Scenario(Group):
         from model.scenario.references import check_references
 
         check_references(self)
+        if self.timeline:
+            stages(self)  # every entry has a day and every stage is a valid scenario
         return self
