@@ -33,6 +33,7 @@ from model.experiment.backends import BACKENDS, BackendError
 from model.experiment.runner import SweepSummary, summaries_by_scenario
 from model.experiment.spec import DEFAULT_MAX_RUNS
 from model.outcomes import OUTCOMES_BY_NAME, headline, summarize
+from model.periods import PeriodError, period_dates, period_days, trajectory
 from model.process_group import serve
 from model.provenance import jsonable, save_run
 from model.scenario import Scenario, ScenarioError, bundled_names, load_scenario, parse_override
@@ -98,6 +99,17 @@ def duration(text: str) -> str:
     return text.strip()
 
 
+def period_list(text: str) -> list[str]:
+    """Parse comma-separated calendar periods (an argparse ``type``): 2019, 2019-09, ..."""
+    labels = [label.strip() for label in text.split(",") if label.strip()]
+    try:
+        for label in labels or [text]:
+            period_dates(label)
+    except PeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return labels
+
+
 def outcome_list(text: str) -> list[str]:
     """Parse ``all`` or comma-separated outcome names (an argparse ``type``)."""
     if text.strip() == "all":
@@ -135,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run one scenario with one seed")
     run.add_argument("scenario", metavar="SCENARIO", help="bundled name or TOML file")
     run.add_argument("--seed", type=seed_value, default=0, help="seed of the run (default 0)")
+    run.add_argument("--periods", type=period_list, default=[], metavar="PERIODS",
+                     help="also give the figures of these calendar periods of a dated run, "
+                     "comma-separated: 2019, 2019-09 or 2024-01..2024-09")
     _add_scenario_options(run)
     run.set_defaults(func=cmd_run)
     compare = commands.add_parser("compare", help="compare scenarios over replication seeds")
@@ -290,13 +305,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario with one seed; print the summary and optionally save it."""
     (scenario,) = _load_all([args.scenario], args.set, args.days)
+    days = args.days or scenario.run.days
+    try:  # every period is checked before anything runs
+        for label in args.periods:
+            period_days(label, scenario.run.start_date, days)
+    except PeriodError as exc:
+        raise UsageError(f"{PROG} run: error: --periods: {exc}") from None
     model = run_model(scenario, seed=args.seed)
     summary = summarize(model)
+    periods = trajectory(model, args.periods) if args.periods else None
     if args.json:
-        _print_json(summary)
+        _print_json(summary if periods is None else
+                    {**summary, "periods": periods.to_dict(orient="records")})
     else:
         print(f"{scenario.name}: seed {args.seed}, {model.day} days")
         print(format_summary(summary, args.lang))
+        if periods is not None:
+            print(periods.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     if args.out:
         extra = {"command": "run", "scenario_ref": args.scenario, "overrides": args.set,
                  "argv": args.argv}

@@ -115,6 +115,8 @@ class GovernanceModel(mesa.Model):
         self.day = 0
         self.casework = Casework(self)
         self.backlog_history: list[int] = []
+        #: the tally's running counts at the end of each day (day 0: the start), for periods
+        self.count_history: list[tuple[int, ...]] = []
         self.stress_sum = 0.0
         self.vacancy_sum = 0.0  # vacant committee positions, summed over days
         self._index_data()
@@ -125,6 +127,7 @@ class GovernanceModel(mesa.Model):
             self.schedule_event(self._take_up_todays_stages, at=day - 1, priority=Priority.LOW)
         self.datacollector = build_datacollector()
         self.datacollector.collect(self)
+        self.count_history.append(self.tally.period_counts())
 
     @property
     def tally(self) -> Tally:
@@ -322,6 +325,7 @@ class GovernanceModel(mesa.Model):
         self.workforce_day()
         self.account()
         self.datacollector.collect(self)
+        self.count_history.append(self.tally.period_counts())
         self.running = self.day < self.params.run.days
 
     def workforce_day(self) -> None:

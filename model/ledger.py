@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.cases import Case, Level, Status
+from model.cases import CHOSEN_CHANNELS, Case, Level, Status
 
 OPEN = Status.OPEN
+
+#: What :meth:`Tally.period_counts` holds, in order: a day's running counts, kept each day so
+#: that any period's figures are differences of two days (:mod:`model.periods`).
+PERIOD_COUNTS = ("reported", "resolved", "callbacks", "callbacks_satisfied", "hotline_reports",
+                 *(f"questions_{c}" for c in CHOSEN_CHANNELS),
+                 *(f"reports_{c}" for c in CHOSEN_CHANNELS))
 
 
 class Calendar:
@@ -122,6 +128,13 @@ class Tally:
             return None
         cumulative = np.cumsum(self.resolution_days)
         return float(np.searchsorted(cumulative, q * n))
+
+    def period_counts(self) -> tuple[int, ...]:
+        """The running counts published figures are made of, in :data:`PERIOD_COUNTS` order."""
+        return (self.reported, self.resolved, self.callbacks, self.callbacks_satisfied,
+                self.hotline_reports,
+                *(self.questions_by_channel[c] for c in CHOSEN_CHANNELS),
+                *(self.reports_by_channel[c] for c in CHOSEN_CHANNELS))
 
     def settled_share(self, level: Level) -> float | None:
         """Share of reported cases resolved at ``level`` (None before any is reported)."""

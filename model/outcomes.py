@@ -137,6 +137,10 @@ _CHANNEL_OUTCOMES: tuple[tuple[str, str, str, frozenset[Channel]], ...] = (
     ("line", "departments' own lines", "部门热线", frozenset({Channel.LINE})),
 )
 
+#: Each channel-share outcome's name and the channels it counts.
+CHANNEL_SHARES: dict[str, frozenset[Channel]] = {
+    f"{name}_share": channels for name, _, _, channels in _CHANNEL_OUTCOMES}
+
 
 # Declaration order is the order of every headline group (see :func:`headline`), so it is the
 # row order of the comparison table and the column order of the paper's reform table.

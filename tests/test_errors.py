@@ -27,6 +27,8 @@ SAMPLES: dict[str, tuple] = {
     "CalibrationError": ("12 of 240 fitting runs failed",),
     "FolderBusyError": ("out: in use by pid 25815 on vm since 2026-11-29T20:24:45+00:00",),
     "StoreReadError": (Path("out/runs.parquet"), "cannot be read (truncated or not Parquet)"),
+    "PeriodError": ("period '2018-13': not a period (allowed: YYYY, YYYY-MM or "
+                    "YYYY-MM..YYYY-MM)",),
 }
 
 

@@ -68,7 +68,8 @@ def test_a_file_gives_dates_as_toml_dates_and_settings_as_tables(tmp_path):
                     '"assessment.process_weight" = 0.3\n', encoding="utf-8")
     scenario = load_scenario(path)
     (stage,) = stages(scenario)
-    assert (stage.day, stage.label) == (365, "接诉即办")
+    assert (stage.day, stage.label) == (366, "接诉即办"), "2019-01-01 is the 366th day from 2018"
+
     assert scenario.timeline[0].set == {"whistle.enabled": True, "assessment.process_weight": 0.3}
     written = tmp_path / "written.toml"
     written.write_text(scenario_to_toml(scenario), encoding="utf-8")
@@ -90,7 +91,7 @@ def test_a_file_gives_dates_as_toml_dates_and_settings_as_tables(tmp_path):
      "timeline.0: give the day the change takes effect or its date, one of the two (allowed: "
      "day = 0 to 3650, or date = YYYY-MM-DD), got day = 3, date = '2019-01-01'"),
     (entry(date="2019-01-01"),
-     "timeline.0.date: a dated change needs run.start_date, the date of day 0 (allowed: set "
+     "timeline.0.date: a dated change needs run.start_date, the date of day 1 (allowed: set "
      "run.start_date = YYYY-MM-DD, or give day instead)"),
 ])
 def test_bad_entries_are_refused_naming_the_key_and_what_is_allowed(bad, message):

@@ -36,9 +36,11 @@ class RunParams(Group):
     days: int = param(365, "Simulated days", ge=1, le=3650, unit="days", role="context",
                       label="Simulated days", zh="模拟天数", zh_help="模拟的天数")
     start_date: str = data_field(
-        "Calendar date of day 0 (YYYY-MM-DD), for dated timeline entries; empty: none",
+        "Calendar date of day 1, the first day simulated (YYYY-MM-DD), for dated timeline "
+        "entries and periods; empty: none",
         label="Start date", zh="起始日期",
-        zh_help="第 0 天的日历日期（YYYY-MM-DD），用于按日期的时间线条目；为空表示不设")
+        zh_help="第 1 天（模拟的第一天）的日历日期（YYYY-MM-DD），"
+                "用于按日期的时间线条目和时期；为空表示不设")
 
     @field_validator("start_date", mode="before")
     @classmethod

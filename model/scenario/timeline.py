@@ -1,8 +1,8 @@
 """Dated changes of settings within one run (``[[timeline]]``): reforms on their dates.
 
 A scenario's timeline lists entries, each with a ``day`` of the run or a calendar ``date``
-(counted from ``run.start_date``, the date of day 0) and the settings that change then, as in
-``--set``::
+(``run.start_date`` is the date of day 1, the first day simulated) and the settings that change
+then, as in ``--set``::
 
     [run]
     start_date = 2018-01-01
@@ -15,10 +15,11 @@ A scenario's timeline lists entries, each with a ``day`` of the run or a calenda
     "information.unified_platform" = true
 
 Entries apply in order of their day (entries of one day in the order listed), each on top of
-the ones before. One of day 0 is in force from the start; a later one takes effect at the end of
-the day before it, so day ``d`` is the first day run under it. Only settings that rules consult
-as the run goes may change (:data:`CHANGEABLE_GROUPS`, less :data:`FIXED_AT_START`); the
-district, its data and what is set up at the start are refused with the reason.
+the ones before. One of day 0 (or dated ``run.start_date``) is in force from the start; a later
+one takes effect at the end of the day before it, so day ``d`` is the first day run under it.
+Only settings that rules consult as the run goes may change (:data:`CHANGEABLE_GROUPS`, less
+:data:`FIXED_AT_START`); the district, its data and what is set up at the start are refused with
+the reason.
 """
 
 from __future__ import annotations
@@ -109,15 +110,28 @@ def entry_day(scenario: Scenario, index: int) -> int:
         return entry.day
     if not scenario.run.start_date:
         raise DanglingReferenceError(
-            f"{key}.date", "a dated change needs run.start_date, the date of day 0 "
+            f"{key}.date", "a dated change needs run.start_date, the date of day 1 "
             "(allowed: set run.start_date = YYYY-MM-DD, or give day instead)")
-    start = parse_date(scenario.run.start_date, "run.start_date")
-    day = (parse_date(entry.date, f"{key}.date") - start).days
+    day = date_day(scenario.run.start_date, parse_date(entry.date, f"{key}.date"))
     if not 0 <= day <= 3650:
         raise DanglingReferenceError(
-            f"{key}.date", f"{entry.date} is {day} days from run.start_date "
-            f"{scenario.run.start_date} (allowed: 0 to 3650 days after it)")
+            f"{key}.date", f"{entry.date} is day {day} of a run from run.start_date "
+            f"{scenario.run.start_date} (allowed: that date to 3,649 days after it)")
     return day
+
+
+def date_day(start_date: str, date: datetime.date) -> int:
+    """The day of a run from ``start_date`` (day 1) that simulates ``date``.
+
+    The start date itself gives 0: a change dated then is in force from the start.
+    """
+    day = simulated_day(start_date, date)
+    return day if day > 1 else day - 1
+
+
+def simulated_day(start_date: str, date: datetime.date) -> int:
+    """The day of a run from ``start_date`` that simulates ``date`` (the start date is day 1)."""
+    return (date - parse_date(start_date, "run.start_date")).days + 1
 
 
 def _check_key(dotted: str, key: str) -> None:

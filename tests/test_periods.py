@@ -1,0 +1,107 @@
+"""Figures over calendar periods: differences of the running counts, as the run's own figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from model import load_scenario, run_model
+from model.outcomes import summarize
+from model.periods import PERIOD_OUTCOMES, PeriodError, period_days, period_outcomes, trajectory
+
+DATED = {"district.residents": 3000, "run.start_date": "2018-01-01"}
+
+
+@pytest.fixture(scope="module")
+def year():
+    """A dated run of one year, 2018, with the whistle switched on in July."""
+    scenario = load_scenario("baseline", overrides={
+        **DATED, "timeline": [{"date": "2018-07-01", "label": "whistle",
+                               "set": {"whistle.enabled": True}}]})
+    return run_model(scenario, seed=4, days=365)
+
+
+def test_the_whole_run_as_a_period_gives_the_runs_own_figures(year):
+    summary = summarize(year)
+    assert period_outcomes(year, "2018") == {name: summary[name] for name in PERIOD_OUTCOMES}
+
+
+def test_months_add_up_to_the_year(year):
+    months = [f"2018-{m:02d}" for m in range(1, 13)]
+    first, _ = period_days(months[0], "2018-01-01", 365)
+    _, last = period_days(months[-1], "2018-01-01", 365)
+    assert (first, last) == (1, 365), "the months of 2018 should cover days 1 to 365"
+    spans = [period_days(m, "2018-01-01", 365) for m in months]
+    assert all(b[0] == a[1] + 1 for a, b in zip(spans, spans[1:], strict=False)), (
+        "each month should start the day after the one before ends")
+    assert period_days("2018-02..2018-03", "2018-01-01", 365) == (32, 90)
+
+
+def test_a_reform_shows_in_the_months_after_it(year):
+    table = trajectory(year, ["2018-01..2018-06", "2018-07..2018-12"])
+    assert list(table.columns) == ["period", *PERIOD_OUTCOMES]
+    first_half, second_half = table.resolved_share
+    assert first_half != second_half, "halves of the year should have figures of their own"
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("2018-13", "period '2018-13': not a period (allowed: YYYY, YYYY-MM or YYYY-MM..YYYY-MM)"),
+    ("Q1 2018", "period 'Q1 2018': not a period (allowed: YYYY, YYYY-MM or YYYY-MM..YYYY-MM)"),
+    ("2018-05..2018-02",
+     "period '2018-05..2018-02': ends before it starts (allowed: YYYY, YYYY-MM or "
+     "YYYY-MM..YYYY-MM)"),
+    ("2019", "period '2019': outside the run so far (allowed: periods within 2018-01-01 to "
+             "2018-12-31)"),
+    ("2017-12", "period '2017-12': outside the run so far (allowed: periods within 2018-01-01 "
+                "to 2018-12-31)"),
+])
+def test_bad_periods_are_refused_saying_what_is_allowed(year, label, message):
+    with pytest.raises(PeriodError) as caught:
+        period_outcomes(year, label)
+    assert str(caught.value) == message
+
+
+def test_a_run_without_a_calendar_has_no_periods():
+    model = run_model(load_scenario("baseline", overrides={"district.residents": 1000}),
+                      seed=1, days=5)
+    with pytest.raises(PeriodError) as caught:
+        period_outcomes(model, "2018")
+    assert str(caught.value) == ("period '2018': the run has no calendar (allowed: a scenario "
+                                 "with run.start_date)")
+
+
+def test_a_dated_change_takes_effect_on_the_first_day_of_its_period():
+    from model.scenario.timeline import stages
+
+    scenario = load_scenario("beijing_2018_2024")
+    reform = next(stage for stage in stages(scenario) if stage.label == "接诉即办")
+    assert period_days("2019-01", "2018-01-01", scenario.run.days)[0] == reform.day == 366, (
+        "接诉即办 (2019-01-01) should be in force from the first day of January 2019")
+    assert stages(scenario)[0].day == 0, "a change dated run.start_date is in force from the start"
+
+
+def test_cogov_run_gives_the_periods_asked_for(capsys):
+    import json
+
+    from model.cli import main
+
+    status = main(["run", "baseline", "--set", "district.residents=1000", "--set",
+                   "run.start_date=2018-01-01", "--days", "60", "--json",
+                   "--periods", "2018-01,2018-02"])
+    assert status == 0
+    periods = json.loads(capsys.readouterr().out)["periods"]
+    assert [row["period"] for row in periods] == ["2018-01", "2018-02"]
+    assert set(periods[0]) == {"period", *PERIOD_OUTCOMES}
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--days", "50", "--set", "run.start_date=2018-01-01", "--periods", "2018-03"],
+     "cogov run: error: --periods: period '2018-03': outside the run so far (allowed: periods "
+     "within 2018-01-01 to 2018-02-19)"),
+    (["--periods", "2018"], "cogov run: error: --periods: period '2018': the run has no "
+                            "calendar (allowed: a scenario with run.start_date)"),
+])
+def test_cogov_run_refuses_periods_it_cannot_give_before_running(argv, message, capsys):
+    from model.cli import main
+
+    assert main(["run", "baseline", *argv]) == 2
+    assert capsys.readouterr().err.strip() == message
