@@ -189,3 +189,48 @@ def test_cli_refuses_a_bad_spec_in_one_line(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         f"{bad}: abc.accept: 0.9 is out of range (allowed: 1e-06 to 0.5)")
     assert not (tmp_path / "out").exists()
+
+
+def _dated(**targets: float) -> dict:
+    data = _data(set={**TINY, "run.start_date": "2018-01-01"}, days=60)
+    data["targets"] = {name: {"value": value, "source": "test"} for name, value in targets.items()}
+    data.pop("sequence"), data.pop("changes")
+    return data
+
+
+def test_targets_may_be_a_calendar_periods_figures():
+    calibration = calibration_from_data(
+        _dated(**{"2018-02:resolved_share": 0.5, "resolved_share": 0.5,
+                  "2018-01..2018-02:callback_satisfaction": 0.6}), str(SPEC), SPEC.parent)
+    assert calibration.periods == ("2018-02", "2018-01..2018-02")
+    assert calibration.design.spec.periods == ["2018-02", "2018-01..2018-02"], (
+        "the fitting runs should record the figures of every period a target names")
+
+
+def test_a_period_target_is_checked_against_periods_and_the_run():
+    problems = _problems(_dated(**{"2018-13:resolved_share": 0.5,
+                                   "2018-02:resolved_shar": 0.5,
+                                   "2018-05:callback_satisfaction": 0.5}))
+    assert problems == [
+        "cal.toml: targets.2018-13:resolved_share: period '2018-13': not a period (allowed: "
+        "YYYY, YYYY-MM or YYYY-MM..YYYY-MM)",
+        "cal.toml: targets.2018-02:resolved_shar: 'resolved_shar' is not a figure of a period "
+        "(allowed: resolved_share, callback_satisfaction, hotline_volume_per_resident, "
+        "information_share, committee_share, hotline_share, online_share, office_share, "
+        "petition_share, line_share)",
+        "cal.toml: targets: baseline: period '2018-05': outside the run so far (allowed: "
+        "periods within 2018-01-01 to 2018-03-01)",
+    ]
+
+
+def test_a_calibration_fits_a_periods_figures(tmp_path):
+    data = _dated(**{"2018-02:resolved_share": 0.6, "resolved_share": 0.6})
+    data["design"].update(samples=6, replications=1)
+    data["abc"].update(draws=2000, accept=0.05)
+    data["check"].update(replications=2, posterior_draws=2)
+    result = calibrate(calibration_from_data(data, str(SPEC), SPEC.parent), tmp_path,
+                       Backend("serial", progress=False))
+    (fit,) = [row for row in result["fit"] if row["target"] == "2018-02:resolved_share"]
+    assert fit["runs"] == 2 and 0.0 < fit["simulated"] < 1.0
+    runs = pd.read_parquet(tmp_path / "design" / "runs.parquet")
+    assert runs["2018-02:resolved_share"].between(0, 1).all()

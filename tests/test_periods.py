@@ -105,3 +105,35 @@ def test_cogov_run_refuses_periods_it_cannot_give_before_running(argv, message, 
 
     assert main(["run", "baseline", *argv]) == 2
     assert capsys.readouterr().err.strip() == message
+
+
+def test_a_sweep_records_each_runs_figures_over_its_periods(tmp_path):
+    from sweep_helpers import experiment
+
+    from model.experiment import run_sweep
+    from model.experiment.backends import period_column
+
+    spec = experiment(scenarios=["baseline"], replications=2, days=60,
+                      set={"run.start_date": "2018-01-01"}, periods=["2018-01", "2018-02"])
+    done = run_sweep(spec, tmp_path / "sweep", backend="serial", progress=False)
+    assert done.ok == 2
+    row = done.runs.iloc[1]
+    model = run_model(spec.scenarios[0].scenario, seed=int(row["seed"]))
+    for label in ("2018-01", "2018-02"):
+        expected = period_outcomes(model, label)
+        stored = {name: row[period_column(label, name)] for name in PERIOD_OUTCOMES}
+        assert stored == pytest.approx({k: v for k, v in expected.items()}, nan_ok=True), (
+            f"the stored {label} figures should be the run's own")
+
+
+def test_a_sweep_refuses_periods_its_runs_do_not_reach():
+    from sweep_helpers import experiment
+
+    from model.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as caught:
+        experiment(scenarios=["baseline"], days=60, set={"run.start_date": "2018-01-01"},
+                   periods=["2018-01", "2018-05"])
+    assert caught.value.problems == [
+        "spec: periods[1]: baseline: period '2018-05': outside the run so far (allowed: "
+        "periods within 2018-01-01 to 2018-03-01)"]

@@ -136,10 +136,10 @@ def _execute(tasks: list[Task], backend: Backend) -> dict[str, dict[str, Any]]:
 
 
 def _task(run_id: str, base: Scenario, seed: int, values: dict[str, Any], point: int = 0,
-          replication: int = 0) -> Task:
+          replication: int = 0, periods: tuple[str, ...] = ()) -> Task:
     run = Run(run_id, 0, base.name or "scenario", point, replication, seed,
               tuple(values.items()))
-    return Task(run, base)
+    return Task(run, base, periods=periods)
 
 
 def run_check(calibration: Calibration, fitted: dict[str, float], draws: pd.DataFrame,
@@ -154,13 +154,14 @@ def run_check(calibration: Calibration, fitted: dict[str, float], draws: pd.Data
     seeds = replication_seeds(spec.root_seed, spec.design.replications
                               + spec.check.replications + spec.check.posterior_draws)
     seeds = seeds[spec.design.replications:]
-    tasks = [_task(f"mean-r{r:04d}", base, seeds[r], fitted, replication=r)
+    periods = calibration.periods
+    tasks = [_task(f"mean-r{r:04d}", base, seeds[r], fitted, replication=r, periods=periods)
              for r in range(spec.check.replications)]
     picked = np.linspace(0, len(draws) - 1, min(spec.check.posterior_draws, len(draws)))
     for i, row in enumerate(picked.round().astype(int)):
         values = {k: float(draws.iloc[row][k]) for k in calibration.keys}
         seed = seeds[spec.check.replications + i]
-        tasks.append(_task(f"draw-{i:04d}", base, seed, values, point=i + 1))
+        tasks.append(_task(f"draw-{i:04d}", base, seed, values, point=i + 1, periods=periods))
     rows = _execute(tasks, backend)
     frame = pd.DataFrame([rows[t.run.run_id] for t in tasks])
     frame.insert(0, "kind", ["mean" if t.run.run_id.startswith("mean") else "draw"

@@ -9,6 +9,7 @@ scenario schema in the same one-line ``FILE: key: message`` form as every other 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from model.experiment.spec import (
     unknown_outcomes,
 )
 from model.outcomes import OUTCOMES_BY_NAME, headline
+from model.periods import PERIOD_OUTCOMES, PeriodError, period_dates
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
 from model.streams import MAX_SEED
@@ -144,8 +146,13 @@ class Calibration:
 
     @property
     def targets(self) -> list[str]:
-        """The target outcomes, in spec order."""
+        """The target outcomes, in spec order (``PERIOD:outcome`` for a calendar period's)."""
         return list(self.spec.targets)
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The calendar periods the targets name, in order of first mention."""
+        return target_periods(self.spec)
 
     def published(self, period: str) -> Published | None:
         """The published figures of ``period``, if the spec has them."""
@@ -222,6 +229,23 @@ def _resized(spec: CalibrationSpec, samples: int | None, replications: int | Non
     return spec.model_copy(update=update)
 
 
+def target_periods(spec: CalibrationSpec) -> tuple[str, ...]:
+    """The calendar periods of the spec's ``PERIOD:outcome`` targets, in order of mention.
+
+    A period not written as allowed is left out (the targets' check names it).
+    """
+    return tuple(dict.fromkeys(name.rpartition(":")[0] for name in spec.targets
+                               if ":" in name and _well_formed(name.rpartition(":")[0])))
+
+
+def _well_formed(period: str) -> bool:
+    try:
+        period_dates(period)
+    except PeriodError:
+        return False
+    return True
+
+
 def design_data(spec: CalibrationSpec) -> dict[str, Any]:
     """The Latin-hypercube experiment of the fitting runs, as experiment spec data."""
     known = [name for name in spec.targets if name in OUTCOMES_BY_NAME]
@@ -233,19 +257,33 @@ def design_data(spec: CalibrationSpec) -> dict[str, Any]:
         "root_seed": spec.root_seed, "days": spec.days, "set": dict(spec.set),
         "factors": {key: {"low": p.low, "high": p.high} for key, p in spec.parameters.items()},
         "design": {"kind": "lhs", "samples": spec.design.samples, "seed": spec.design.seed},
-        "outcomes": outcomes,
+        "outcomes": outcomes, "periods": list(target_periods(spec)),
     }
 
 
 def _spec_words(line: str) -> str:
     """A design-experiment problem in the calibration spec's own words."""
+    line = re.sub(r": periods\[\d+\]: ", ": targets: ", line)
     return (line.replace(": factors.", ": parameters.").replace(": scenarios[0]", ": scenario")
             .replace("design.kind = 'lhs' needs", "calibration needs"))
 
 
 def _outcome_problems(spec: CalibrationSpec, source: str) -> list[str]:
-    return [line for name in spec.targets
-            for line in unknown_outcomes([name], source, f"targets.{name}")]
+    """Targets that name no outcome, or no figure a calendar period has."""
+    problems = []
+    for name in spec.targets:
+        period, _, outcome = name.rpartition(":")
+        if not period:
+            problems += unknown_outcomes([name], source, f"targets.{name}")
+            continue
+        try:
+            period_dates(period)
+        except PeriodError as exc:
+            problems.append(f"{source}: targets.{name}: {exc}")
+        if outcome not in PERIOD_OUTCOMES:
+            problems.append(f"{source}: targets.{name}: '{outcome}' is not a figure of a period "
+                            f"(allowed: {', '.join(PERIOD_OUTCOMES)})")
+    return problems
 
 
 def _reference_problems(spec: CalibrationSpec, source: str) -> list[str]:

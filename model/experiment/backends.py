@@ -49,6 +49,7 @@ class Task:
     run: Run
     base: Scenario
     save_series: bool = False
+    periods: tuple[str, ...] = ()  # calendar periods whose figures the row also holds
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Result:
 def execute(task: Task) -> Result:
     """Run one task; a run that raises is returned as a failed row with its traceback."""
     from model.outcomes import summarize
+    from model.periods import PERIOD_OUTCOMES, period_outcomes
     from model.simulate import daily_series, release, run_model  # workers import lazily
 
     run = task.run
@@ -72,13 +74,19 @@ def execute(task: Task) -> Result:
         scenario = load_scenario(task.base, dict(run.values))
         model = run_model(scenario, seed=run.seed)
         summary = summarize(model)
+        summary.update({period_column(label, name): value for label in task.periods
+                        for name, value in period_outcomes(model, label).items()})
     except Exception:  # noqa: BLE001 - any failure is recorded and the sweep goes on
         row.update({o.name: math.nan for o in OUTCOMES})
+        row.update({period_column(label, name): math.nan for label in task.periods
+                    for name in PERIOD_OUTCOMES})
         row.update(status="failed", error=traceback.format_exc(),
                    seconds=time.perf_counter() - start)
         release()
         return Result(row)
     row.update({o.name: _number(summary.get(o.name)) for o in OUTCOMES})
+    row.update({period_column(label, name): _number(summary[period_column(label, name)])
+                for label in task.periods for name in PERIOD_OUTCOMES})
     row.update(status="ok", error="", seconds=time.perf_counter() - start)
     series = None
     if task.save_series:
@@ -87,6 +95,11 @@ def execute(task: Task) -> Result:
     del model
     release()  # a worker runs many models: free this one before the next
     return Result(row, series)
+
+
+def period_column(period: str, outcome: str) -> str:
+    """The column of a run's row holding ``outcome`` over calendar ``period``."""
+    return f"{period}:{outcome}"
 
 
 def _number(value: Any) -> float:

@@ -157,7 +157,7 @@ def base_manifest(experiment: Experiment, backend: str, workers: int,
         "root_seed": experiment.spec.root_seed, "days": experiment.days,
         "outcomes": experiment.spec.outcomes,
         "analysis": experiment.spec.analysis.model_dump(mode="json"),
-        "save_series": experiment.spec.save_series,
+        "save_series": experiment.spec.save_series, "periods": experiment.spec.periods,
         "versions": package_versions(), "commit": git_commit(),
         "started_utc": _now(), "finished_utc": None, "status": "running",
         "backend": backend, "workers": workers,
@@ -181,7 +181,7 @@ def _store_design(store: ResultStore, experiment: Experiment) -> None:
 def _tasks(experiment: Experiment, runs: list[Run]) -> Iterator[Task]:
     for run in runs:
         base = experiment.scenarios[run.scenario_index].scenario
-        yield Task(run, base, experiment.spec.save_series)
+        yield Task(run, base, experiment.spec.save_series, tuple(experiment.spec.periods))
 
 
 def run_sweep(

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from model.compare import replication_seeds
 from model.experiment.factors import as_spec_problem, check_factors, entry_problems
 from model.outcomes import OUTCOMES_BY_NAME, headline
+from model.periods import PeriodError, period_days
 from model.provenance import git_commit, package_versions, scenario_hash, source_hash
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
@@ -93,6 +94,9 @@ class ExperimentSpec(_Table):
     outcomes: list[str] = Field(default_factory=lambda: list(headline("table")),
                                 description="Outcomes the report covers")
     save_series: bool = Field(False, description="Also store each run's daily series")
+    periods: list[str] = Field(default_factory=list, description="Calendar periods of a dated "
+                               "run whose figures each run also records, as PERIOD:outcome "
+                               "(2019, 2019-09, 2024-01..2024-09)")
     analysis: Analysis = Field(default_factory=Analysis)
 
 
@@ -266,6 +270,7 @@ def experiment_from_data(
     problems = _outcome_problems(spec, source) + _design_problems(spec, source)
     scenarios = _load_scenarios(spec, source, base_dir, problems)
     factors = check_factors(spec, scenarios, source, problems) if scenarios else []
+    problems += _period_problems(spec, scenarios, source)
     if problems:
         raise ScenarioError(problems)
     experiment = Experiment(spec, source, scenarios, factors,
@@ -354,6 +359,21 @@ def _design_problems(spec: ExperimentSpec, source: str) -> list[str]:
         if key not in spec.factors:
             problems.append(f"{source}: analysis.heatmap: '{key}' is not a factor "
                             f"(allowed: {', '.join(spec.factors) or 'no factors declared'})")
+    return problems
+
+
+def _period_problems(spec: ExperimentSpec, scenarios: list[BaseScenario],
+                     source: str) -> list[str]:
+    """One line per period that is not written as allowed or lies outside a scenario's run."""
+    problems = []
+    for index, label in enumerate(spec.periods):
+        for base in scenarios:
+            run = base.scenario.run
+            try:
+                period_days(label, run.start_date, run.days)
+            except PeriodError as exc:
+                problems.append(f"{source}: periods[{index}]: {base.name}: {exc}")
+                break
     return problems
 
 
