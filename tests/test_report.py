@@ -225,6 +225,40 @@ def test_sobol_indices_rank_a_linear_function():
         an.sobol_indices(info, design, broken, "resolved_share")
 
 
+def test_sobol_of_a_reforms_effect_apportions_its_difference_not_its_levels(tmp_path):
+    from SALib.sample import sobol
+
+    sample = sobol.sample(PROBLEM, 128, calc_second_order=True, seed=3)
+    keys = PROBLEM["names"]
+    level = 4 * sample[:, 0] + sample[:, 1]
+    effect = 3 * sample[:, 2]  # the reform's effect depends on x3 alone
+    runs = make_runs([(scenario, i, dict(zip(keys, row, strict=True)),
+                       {"resolved_share": [level[i] + (effect[i] if scenario == "reform" else 0)],
+                        "mean_trust": [0.5]}, ())
+                      for scenario in ("baseline", "reform")
+                      for i, row in enumerate(sample)], keys)
+    design = pd.DataFrame({"point": np.arange(len(sample), dtype="int64"),
+                           **{key: sample[:, i] for i, key in enumerate(keys)}})
+    info = manifest(problem=PROBLEM, design={"kind": "sobol", "samples": 128, "levels": None,
+                                             "calc_second_order": True, "seed": 7},
+                    factors=[{"key": k, "low": 0.0, "high": 1.0, "integer": False}
+                             for k in keys],
+                    scenarios=[{"name": n, "ref": n, "scenario_hash": "h"}
+                               for n in ("baseline", "reform")])
+    table = an.sobol_indices(info, design, runs, "resolved_share", "reform",
+                             minus="baseline").set_index("factor")
+    assert table["ST"]["a.x3"] > 0.9 and table["ST"]["a.x1"] < 0.02, (
+        "the effect's variance is x3's alone, though x1 dominates both levels")
+    folder = write_store(tmp_path / "pair", runs, info, design=design)
+    write_report(folder)
+    written = pd.read_csv(folder / "tables" / "sobol.csv")
+    effect_rows = written[written["scenario"] == "reform - baseline"]
+    assert set(effect_rows["factor"]) == set(keys), "the report analyses the reform's effect"
+    assert ("(reform - baseline): not analysed: mean_trust is the same at every design point "
+            "of scenario 'reform - baseline'") in (folder / "report.md").read_text(), (
+        "an effect that never varies is named as such")
+
+
 def test_morris_indices_recover_linear_coefficients(tmp_path):
     from SALib.sample import morris
 

@@ -194,7 +194,8 @@ def differences(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
 
 
 def point_outputs(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,
-                  outcome: str, scenario: str | None = None) -> np.ndarray:
+                  outcome: str, scenario: str | None = None,
+                  minus: str | None = None) -> np.ndarray:
     """Mean of ``outcome`` over each design point's ok replications, in design order.
 
     Args:
@@ -203,6 +204,8 @@ def point_outputs(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
         runs: The runs table.
         outcome: The outcome to average.
         scenario: The scenario whose runs count (default: the reference scenario).
+        minus: A scenario whose means are taken away point by point: the reform's effect at
+            each point (both ran on the same seeds there).
 
     Returns:
         One value per row of ``design``.
@@ -212,6 +215,19 @@ def point_outputs(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
             values do not vary (sensitivity indices would be 0/0, which SALib reports as 0).
     """
     scenario = scenario or manifest["scenarios"][0]["name"]
+    y = _point_means(design, runs, outcome, scenario)
+    if minus is not None:
+        y = y - _point_means(design, runs, outcome, minus)
+        scenario = f"{scenario} - {minus}"
+    if len(y) and np.ptp(y) == 0:
+        raise ValueError(f"{outcome} is the same at every design point of scenario "
+                         f"{scenario!r}: it has no sensitivity to apportion")
+    return y
+
+
+def _point_means(design: pd.DataFrame, runs: pd.DataFrame, outcome: str,
+                 scenario: str) -> np.ndarray:
+    """Each design point's mean of ``outcome`` over ``scenario``'s ok runs, in design order."""
     chosen = ok_runs(runs[runs["scenario"] == scenario])
     if outcome not in chosen:
         raise ValueError(f"the runs table has no column {outcome!r}")
@@ -222,9 +238,6 @@ def point_outputs(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
     if missing:
         raise ValueError(f"{missing} of {len(points)} design points of scenario {scenario!r} "
                          f"have no successful run with a value of {outcome}")
-    if len(y) and np.ptp(y) == 0:
-        raise ValueError(f"{outcome} is the same at every design point of scenario "
-                         f"{scenario!r}: it has no sensitivity to apportion")
     return y
 
 
@@ -238,7 +251,8 @@ def _problem(manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,
-                  outcome: str, scenario: str | None = None) -> pd.DataFrame:
+                  outcome: str, scenario: str | None = None,
+                  minus: str | None = None) -> pd.DataFrame:
     """First-order and total Sobol indices of ``outcome`` (Saltelli/Sobol design).
 
     Args:
@@ -247,6 +261,7 @@ def sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
         runs: The runs table.
         outcome: The outcome analysed.
         scenario: The scenario analysed (default: the reference scenario).
+        minus: Analyse ``scenario``'s difference from this one (see :func:`point_outputs`).
 
     Returns:
         One row per factor: ``factor, S1, S1_conf, ST, ST_conf`` (conf: half-width of the
@@ -258,7 +273,7 @@ def sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
     from SALib.analyze import sobol  # imported here: SALib is an optional dependency
 
     problem = _problem(manifest)
-    y = point_outputs(manifest, design, runs, outcome, scenario)
+    y = point_outputs(manifest, design, runs, outcome, scenario, minus)
     settings = manifest.get("design") or {}
     try:
         result = sobol.analyze(problem, y, conf_level=0.95, seed=settings.get("seed"),
@@ -270,7 +285,8 @@ def sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
 
 
 def morris_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,
-                   outcome: str, scenario: str | None = None) -> pd.DataFrame:
+                   outcome: str, scenario: str | None = None,
+                   minus: str | None = None) -> pd.DataFrame:
     """Morris elementary-effect screening of ``outcome``.
 
     Args:
@@ -279,6 +295,7 @@ def morris_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.Data
         runs: The runs table.
         outcome: The outcome analysed.
         scenario: The scenario analysed (default: the reference scenario).
+        minus: Analyse ``scenario``'s difference from this one (see :func:`point_outputs`).
 
     Returns:
         One row per factor: ``factor, mu_star, mu_star_conf, sigma``.
@@ -289,7 +306,7 @@ def morris_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.Data
     from SALib.analyze import morris
 
     problem = _problem(manifest)
-    y = point_outputs(manifest, design, runs, outcome, scenario)
+    y = point_outputs(manifest, design, runs, outcome, scenario, minus)
     x = design[problem["names"]].to_numpy(dtype=float)
     settings = manifest.get("design") or {}
     result = morris.analyze(problem, x, y, conf_level=0.95,

@@ -273,15 +273,18 @@ def _sensitivity_section(store: Store, out: Path, paths: list[Path],
         return [*lines, "There is no design table, so no sensitivity indices.", ""]
     analyse = an.sobol_indices if kind == "sobol" else an.morris_indices
     scenarios = [s["name"] for s in manifest["scenarios"] if (runs["scenario"] == s["name"]).any()]
+    # each scenario's levels, then each reform's effect: its difference from the reference
+    analyses = [(s, None, s) for s in scenarios] + [
+        (s, scenarios[0], f"{s} - {scenarios[0]}") for s in scenarios[1:]]
     frames = []
     for name in valued:
-        for scenario in scenarios:
+        for scenario, minus, label in analyses:
             try:
-                frame = analyse(manifest, store.design, runs, name, scenario)
+                frame = analyse(manifest, store.design, runs, name, scenario, minus)
             except ValueError as error:
-                lines.append(f"- {_meta(name).label} ({scenario}): not analysed: {error}.")
+                lines.append(f"- {_meta(name).label} ({label}): not analysed: {error}.")
                 continue
-            frames.append(frame.assign(scenario=scenario, outcome=name))
+            frames.append(frame.assign(scenario=label, outcome=name))
     if not frames:
         return [*lines, "", "No outcome could be analysed.", ""]
     table = pd.concat(frames, ignore_index=True)
