@@ -106,6 +106,8 @@ class GovernanceModel(mesa.Model):
         super().__init__(rng=seed, scenario=scenario)
         self.seed = seed
         self.params = _scenario_of(params, overrides)
+        #: the scenario as given, timeline included (``params``: the settings in force now)
+        self.scenario_as_given = self.params
         #: the settings in force after each timeline entry, and the entries taken up so far
         self.timeline: list[Stage] = stages(self.params)
         self.timeline_marks: list[tuple[int, str]] = []

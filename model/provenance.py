@@ -242,7 +242,9 @@ def save_run(
     series.to_parquet(paths["series.parquet"], index=False)
     series.to_csv(paths["series.csv"], index=False)
     write_json_atomic(paths["summary.json"], summarize(model))
-    paths["scenario.toml"].write_text(scenario_to_toml(model.params), encoding="utf-8")
+    # the scenario as given, timeline included: model.params holds the settings in force now
+    scenario = model.scenario_as_given
+    paths["scenario.toml"].write_text(scenario_to_toml(scenario), encoding="utf-8")
     info = {"seed": model.seed, "days": model.day, "outputs": sorted(paths), **extra}
-    write_json_atomic(paths["manifest.json"], manifest(model.params, [model.seed], info))
+    write_json_atomic(paths["manifest.json"], manifest(scenario, [model.seed], info))
     return paths

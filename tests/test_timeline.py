@@ -130,3 +130,15 @@ def test_the_dashboard_marks_each_change_taken_up_on_the_series():
               for ax in panels]
     assert all(len(lines) == 1 for lines in dashed), "every panel should mark the change"
     assert [t.get_text() for t in panels[0].texts] == [" change"], "the first panel labels it"
+
+
+def test_a_saved_run_keeps_its_timeline_and_reruns_the_same(tmp_path):
+    from model.provenance import save_run
+
+    scenario = with_timeline(entry(20, whistle__enabled=True))
+    model = run_model(scenario, seed=5, days=40)
+    paths = save_run(tmp_path / "run", model, {})
+    again = load_scenario(paths["scenario.toml"])
+    assert again.timeline == scenario.timeline, "the saved scenario is the one given"
+    assert summarize(run_model(again, seed=5, days=40)) == summarize(model), (
+        "the saved scenario should rerun to the same results")
