@@ -305,10 +305,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario with one seed; print the summary and optionally save it."""
     (scenario,) = _load_all([args.scenario], args.set, args.days)
-    days = args.days or scenario.run.days
     try:  # every period is checked before anything runs
         for label in args.periods:
-            period_days(label, scenario.run.start_date, days)
+            period_days(label, scenario.run.start_date, scenario.run.days)
     except PeriodError as exc:
         raise UsageError(f"{PROG} run: error: --periods: {exc}") from None
     model = run_model(scenario, seed=args.seed)

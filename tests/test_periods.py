@@ -36,9 +36,12 @@ def test_months_add_up_to_the_year(year):
     assert period_days("2018-02..2018-03", "2018-01-01", 365) == (32, 90)
 
 
-def test_a_reform_shows_in_the_months_after_it(year):
-    table = trajectory(year, ["2018-01..2018-06", "2018-07..2018-12"])
+def test_a_trajectory_has_a_row_of_each_periods_own_figures(year):
+    halves = ["2018-01..2018-06", "2018-07..2018-12"]
+    table = trajectory(year, halves)
     assert list(table.columns) == ["period", *PERIOD_OUTCOMES]
+    for label, row in zip(halves, table.to_dict("records"), strict=True):
+        assert row == {"period": label, **period_outcomes(year, label)}
     first_half, second_half = table.resolved_share
     assert first_half != second_half, "halves of the year should have figures of their own"
 

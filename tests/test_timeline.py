@@ -85,6 +85,9 @@ def test_a_file_gives_dates_as_toml_dates_and_settings_as_tables(tmp_path):
     (entry(3, assessment__interval_days=10),
      "timeline.0.set.assessment.interval_days: cannot change during a run: assessment rounds "
      "are scheduled at the start"),
+    (entry(3, assessment__prior_score=0.9),
+     "timeline.0.set.assessment.prior_score: cannot change during a run: it sets what units "
+     "expect of each option before their first round, at the start"),
     (entry(3, whistle__enabled=3),
      "timeline.0.set.whistle.enabled: expected true or false, got 3"),
     (entry(3, date="2019-01-01"),

@@ -234,8 +234,8 @@ def target_periods(spec: CalibrationSpec) -> tuple[str, ...]:
 
     A period not written as allowed is left out (the targets' check names it).
     """
-    return tuple(dict.fromkeys(name.rpartition(":")[0] for name in spec.targets
-                               if ":" in name and _well_formed(name.rpartition(":")[0])))
+    periods = (name.rpartition(":")[0] for name in spec.targets)
+    return tuple(dict.fromkeys(period for period in periods if period and _well_formed(period)))
 
 
 def _well_formed(period: str) -> bool:

@@ -74,8 +74,8 @@ def execute(task: Task) -> Result:
         scenario = load_scenario(task.base, dict(run.values))
         model = run_model(scenario, seed=run.seed)
         summary = summarize(model)
-        summary.update({period_column(label, name): value for label in task.periods
-                        for name, value in period_outcomes(model, label).items()})
+        periods = {period_column(label, name): value for label in task.periods
+                   for name, value in period_outcomes(model, label).items()}
     except Exception:  # noqa: BLE001 - any failure is recorded and the sweep goes on
         row.update({o.name: math.nan for o in OUTCOMES})
         row.update({period_column(label, name): math.nan for label in task.periods
@@ -85,8 +85,7 @@ def execute(task: Task) -> Result:
         release()
         return Result(row)
     row.update({o.name: _number(summary.get(o.name)) for o in OUTCOMES})
-    row.update({period_column(label, name): _number(summary[period_column(label, name)])
-                for label in task.periods for name in PERIOD_OUTCOMES})
+    row.update({column: _number(value) for column, value in periods.items()})
     row.update(status="ok", error="", seconds=time.perf_counter() - start)
     series = None
     if task.save_series:
