@@ -469,9 +469,11 @@ class Casework:
         else:
             tally.abandoned += 1
         score, disconfirmation = model.residents[case.resident].rate(case)
-        # the hotline's callback (回访) asks the resident about this case
-        tally.callbacks += 1
-        tally.callbacks_satisfied += score >= model.params.residents.satisfied_threshold
+        if case.channel in HOTLINE_CHANNELS:
+            # 12345 calls back (回访) the residents of its own requests about them
+            tally.callbacks += 1
+            tally.callbacks_resolved += status == RESOLVED
+            tally.callbacks_satisfied += score >= model.params.residents.satisfied_threshold
         tally.judged += 1
         tally.disconfirmation += disconfirmation
         if spec.admin_service:

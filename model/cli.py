@@ -234,9 +234,10 @@ def _add_sweep_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_calibrate_parser(commands: argparse._SubParsersAction) -> None:
-    """``cogov calibrate``: fit a calibration spec and run its out-of-sample sequence."""
+    """``cogov calibrate``: fit a calibration spec and run it out of sample from the posterior."""
     calibrate = commands.add_parser("calibrate", help="fit parameters to published figures "
-                                    "(emulator-based ABC) and run the reform sequence")
+                                    "(emulator-based ABC) and run the dated scenario from "
+                                    "posterior draws")
     calibrate.add_argument("spec", metavar="SPEC", help="calibration spec (TOML)")
     calibrate.add_argument("--backend", choices=BACKENDS, help="where runs execute (default: "
                            "processes, or dask with --scheduler)")
@@ -248,8 +249,9 @@ def _add_calibrate_parser(commands: argparse._SubParsersAction) -> None:
     calibrate.add_argument("--samples", type=positive_int, help="design points instead of the "
                            "spec's")
     calibrate.add_argument("--replications", type=positive_int, help="seeds per point, at the "
-                           "check and per chain, instead of the spec's")
-    calibrate.add_argument("--days", type=positive_int, help="days per run instead of the spec's")
+                           "check and per posterior draw, instead of the spec's")
+    calibrate.add_argument("--days", type=positive_int, help="days per fitting run instead of "
+                           "the spec's")
     calibrate.add_argument("--set", action="append", default=[], metavar="dotted.key=value",
                            help="override a parameter in every run (repeatable)")
     calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -399,7 +401,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Fit a calibration spec, run its reform sequence, write and print the results."""
+    """Fit a calibration spec, run it from posterior draws, write and print the results."""
     from model.calibration import Backend, CalibrationError, calibrate, load_calibration
     from model.calibration.report import summary_text, write_calibration_report
 

@@ -279,10 +279,19 @@ class GovernanceModel(mesa.Model):
         The rules, and the units that keep what the settings imply, work it out anew.
         """
         if self._take_up_stages(self.day + 1):
+            self._reschedule_assessment()
             self.rules.retune(self.params)
             self.casework.retune()
             for committee in self.committees:
                 committee.retune()
+
+    def _reschedule_assessment(self) -> None:
+        """A new assessment interval (monthly ranking, say) counts from the day it starts."""
+        every = self.params.assessment.interval_days
+        if every != self._assessment_rounds.schedule.interval:
+            self._assessment_rounds.stop()
+            self._assessment_rounds = self.schedule_recurring(
+                self.assessment_round, Schedule(interval=every, start=self.time + every))
 
     def _schedule_periodic(self) -> None:
         params = self.params
@@ -293,7 +302,8 @@ class GovernanceModel(mesa.Model):
             self.schedule_recurring(committee.hold_meeting, Schedule(interval=interval,
                                                                      start=start))
         every = params.assessment.interval_days
-        self.schedule_recurring(self.assessment_round, Schedule(interval=every, start=every))
+        self._assessment_rounds = self.schedule_recurring(
+            self.assessment_round, Schedule(interval=every, start=every))
         self.schedule_recurring(self.monthly_round, Schedule(
             interval=MONTH_DAYS, start=MONTH_DAYS))
         self.schedule_recurring(self.treasury.start_year, Schedule(

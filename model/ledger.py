@@ -14,7 +14,8 @@ OPEN = Status.OPEN
 
 #: What :meth:`Tally.period_counts` holds, in order: a day's running counts, kept each day so
 #: that any period's figures are differences of two days (:mod:`model.periods`).
-PERIOD_COUNTS = ("reported", "resolved", "callbacks", "callbacks_satisfied", "hotline_reports",
+PERIOD_COUNTS = ("reported", "resolved", "callbacks", "callbacks_resolved", "callbacks_satisfied",
+                 "hotline_reports",
                  *(f"questions_{c}" for c in CHOSEN_CHANNELS),
                  *(f"reports_{c}" for c in CHOSEN_CHANNELS))
 
@@ -75,7 +76,8 @@ class Tally:
     admin_closed: int = 0
     admin_trips: int = 0
     admin_score: float = 0.0
-    callbacks: int = 0
+    callbacks: int = 0  # 12345's requests closed, each called back (回访)
+    callbacks_resolved: int = 0  # of them, solved (the hotline's 解决率)
     hotline_reports: int = 0  # through the 12345 hotline's channels (calls and online)
     reports_by_channel: Counter = field(default_factory=Counter)  # chosen channels only
     questions_by_channel: Counter = field(default_factory=Counter)  # information requests
@@ -131,7 +133,8 @@ class Tally:
 
     def period_counts(self) -> tuple[int, ...]:
         """The running counts published figures are made of, in :data:`PERIOD_COUNTS` order."""
-        return (self.reported, self.resolved, self.callbacks, self.callbacks_satisfied,
+        return (self.reported, self.resolved, self.callbacks, self.callbacks_resolved,
+                self.callbacks_satisfied,
                 self.hotline_reports,
                 *(self.questions_by_channel[c] for c in CHOSEN_CHANNELS),
                 *(self.reports_by_channel[c] for c in CHOSEN_CHANNELS))

@@ -40,6 +40,7 @@ from model.experiment.report import read_store, write_report
 from model.experiment.spec import read_spec_file
 from model.experiment.tables import ci_text, md_table, p_text
 from model.outcomes import OUTCOMES_BY_NAME, headline
+from model.posterior_claims import Compared, PosteriorCheck, claim_shares, run_posterior
 from model.provenance import file_hash, package_versions, replace_atomically, source_hash
 from model.scenario import ScenarioError
 from model.scenario.errors import describe_validation_error
@@ -104,9 +105,11 @@ class Claim(_Table):
 
 
 class Claims(_Table):
-    """The validation claims and the significance level they are held to."""
+    """The validation claims, the significance level they are held to, and the posterior check."""
 
     alpha: float = Field(0.01, gt=0, lt=1)
+    posterior: PosteriorCheck | None = Field(
+        None, description="Run the claims across the calibration's posterior draws")
     claims: list[Claim] = Field(min_length=1)
 
 
@@ -145,8 +148,9 @@ def load_paper(path: str | Path) -> Paper:
 
 
 CALIBRATION_BLOCKS = (
-    "table.calibration_posterior", "table.calibration_fit", "table.calibration_emulator",
-    "table.calibration_trajectory", "table.calibration_changes", "text.calibration_why",
+    "table.calibration_posterior", "table.calibration_ridges", "table.calibration_fit",
+    "table.calibration_emulator", "table.calibration_trajectory", "table.calibration_channels",
+    "table.calibration_changes", "text.calibration_why",
     "text.calibration_abc", "figure.calibration_posterior", "figure.calibration_trajectory")
 
 
@@ -203,10 +207,11 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         shutil.rmtree(assets / sub, ignore_errors=True)
         (assets / sub).mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    stores = {}
+    stores, experiments = {}, {}
     for entry in paper.spec.sweeps:
         spec_file = paper.path(entry.spec)
         experiment = load_experiment(spec_file, entry.replications)
+        experiments[experiment.name] = experiment
         out = results / experiment.name
         run_sweep(experiment, out, backend=backend.name, workers=backend.workers,
                   scheduler=backend.scheduler, progress=backend.progress,
@@ -223,10 +228,12 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         written += _copy_figures(paper, out, experiment.name, entry.figures, stamp)
     written += _reform_block(paper, stores, assets)
     written += _sensitivity_block(paper, stores, assets)
-    if paper.spec.claims:
-        written += _validation_block(paper, stores, assets)
+    posterior = None
     if paper.spec.calibration:
         written += _calibration_blocks(paper, results, assets, backend)
+        posterior = results / load_calibration(paper.path(paper.spec.calibration)).spec.name
+    if paper.spec.claims:
+        written += _validation_block(paper, stores, assets, experiments, posterior, backend)
     paper.blocks["provenance"] = _provenance_block(paper, stores)
     written.append(fill_document(paper.path(paper.spec.document), paper.blocks))
     return written
@@ -347,7 +354,11 @@ def definitional_lines(claims: Claims) -> list[str]:
             *(f"- {c.id}: {c.why}" for c in definitional), ""]
 
 
-def _validation_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
+def _validation_block(paper: Paper, stores: dict, assets: Path,
+                      experiments: dict[str, Experiment] | None = None,
+                      calibration: Path | None = None,
+                      backend: Backend | None = None) -> list[Path]:
+    """The validation table; with a calibration folder, each claim's share of posterior draws."""
     assert paper.spec.claims is not None
     claims_file = paper.path(paper.spec.claims)
     claims = load_claims(claims_file)
@@ -357,20 +368,69 @@ def _validation_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     if unknown:
         raise ScenarioError(unknown)
     frame = evaluate_claims(claims, stores)
+    shares = None
+    if claims.posterior and calibration is not None and experiments:
+        shares = posterior_claim_shares(claims, experiments, calibration,
+                                        paper.path(paper.spec.results) / "posterior_claims",
+                                        backend or Backend())
+        frame = frame.merge(shares.drop(columns="draws"), on="id", how="left")
     rows = [[r.id, r.claim, r.mechanism, r.source, f"`{r.experiment}`",
              f"`{r.scenario}` vs `{r.reference}`", OUTCOMES_BY_NAME[r.outcome].label, r.expect,
              ci_text(r.diff, r.diff_low, r.diff_high, _places(r.outcome), sign=True),
              number(r.hedges_g, 1, True) if math.isfinite(r.hedges_g) else "–",
-             p_text(r.p_holm), "**yes**" if r.holds else "**no**"]
+             p_text(r.p_holm), "**yes**" if r.holds else "**no**",
+             *([_share_text(r)] if shares is not None else [])]
             for r in frame.itertuples()]
     held = int(frame["holds"].sum())
+    header = ["#", "claim", "mechanism", "source", "experiment", "compared", "outcome",
+              "expected", "difference [95% CI]", "g", "p (Holm)", "holds"]
+    if shares is not None:
+        header.append(f"share of {int(shares['draws'].max())} posterior draws it holds in "
+                      "[95% CI]")
     paper.blocks["table.validation"] = [
-        *md_table(["#", "claim", "mechanism", "source", "experiment", "compared", "outcome",
-                   "expected", "difference [95% CI]", "g", "p (Holm)", "holds"], rows, left=8),
+        *md_table(header, rows, left=8),
         f"{held} of {len(frame)} claims hold at Holm-adjusted p < {claims.alpha:g}.", "",
+        *(_fragile_lines(frame, claims) if shares is not None else []),
         *definitional_lines(claims),
         *_provenance_lines(_stamp(claims_file, "seeds of each experiment above"))]
     return [_write_table(paper.path(paper.spec.assets), "validation", frame)]
+
+
+def posterior_claim_shares(claims: Claims, experiments: dict[str, Experiment], calibration: Path,
+                           out: Path, backend: Backend) -> pd.DataFrame:
+    """Run the claims' scenarios at the calibration's posterior draws; each claim's share."""
+    from model.calibration.run import picked_draws
+
+    assert claims.posterior is not None
+    result = calibration_report.read_result(calibration)
+    draws = pd.read_parquet(calibration / "posterior.parquet")
+    sets = picked_draws(draws, list(result["fitted"]), claims.posterior.draws)
+    compared = {}
+    for claim in claims.claims:
+        for name in (claim.scenario, claim.reference):
+            scenarios = {s.name: s.scenario for s in experiments[claim.experiment].scenarios}
+            key = f"{claim.experiment}/{name}"
+            compared[key] = Compared(key, scenarios[name])
+    runs = run_posterior(list(compared.values()), sets, claims.posterior, out, backend)
+    return claim_shares(claims.claims, compared, runs, claims.posterior)
+
+
+def _share_text(row: Any) -> str:
+    text = (f"{row.share * 100:.0f}% [{row.share_low * 100:.0f}, {row.share_high * 100:.0f}]"
+            if math.isfinite(row.share) else "–")
+    return f"{text} **fragile**" if row.holds and row.fragile else text
+
+
+def _fragile_lines(frame: pd.DataFrame, claims: Claims) -> list[str]:
+    """Claims that hold at the calibrated values but in under the threshold share of draws."""
+    assert claims.posterior is not None
+    fragile = frame[frame["holds"] & frame["fragile"]]
+    limit = f"{claims.posterior.fragile_below:.0%}"
+    if fragile.empty:
+        return [f"Every claim that holds at the calibrated values also holds in at least "
+                f"{limit} of the posterior draws.", ""]
+    return [f"Fragile (holds at the calibrated values, but in under {limit} of the posterior "
+            f"draws): {', '.join(fragile['id'])}.", ""]
 
 
 def _calibration_blocks(paper: Paper, results: Path, assets: Path,
@@ -399,7 +459,7 @@ def _calibration_blocks(paper: Paper, results: Path, assets: Path,
     paper.blocks["text.calibration_abc"] = [
         f"{result['design_runs']} fitting runs; rejection ABC kept {abc['accepted']:,} of "
         f"{abc['draws']:,} prior draws (tolerance {abc['tolerance']:.4f} in the distance of "
-        f"the two rates).", ""]
+        f"the {len(result['fit'])} targets).", ""]
     pngs = [p for p in figures if p.suffix == ".png"]
     for path in figures:
         if path.suffix == ".svg":

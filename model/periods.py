@@ -4,8 +4,10 @@ A run with ``run.start_date`` simulates one date a day (day 1 is the start date)
 its running counts at the end of every day (:attr:`GovernanceModel.count_history`), so a
 period's figure is the difference of two days' counts: the resolution rate of September 2019 is
 the cases resolved in September over the cases reported in September, as the run-level
-``resolved_share`` is over the whole run. Periods are written as published: ``"2019"``,
-``"2019-09"``, or a span of months ``"2024-01..2024-09"``.
+``resolved_share`` is over the whole run. The hotline's own 解决率 and 满意率 are callback
+figures: of 12345's requests closed (and called back) in the period, the share the resident says
+were solved (``callback_resolution``) and the share she is satisfied with. Periods are written
+as published: ``"2019"``, ``"2019-09"``, or a span of months ``"2024-01..2024-09"``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
 #: The figures a period has: the hotline's rates, its volume and what it is made of.
-PERIOD_OUTCOMES = ("resolved_share", "callback_satisfaction", "hotline_volume_per_resident",
-                   "information_share", *CHANNEL_SHARES)
+PERIOD_OUTCOMES = ("resolved_share", "callback_resolution", "callback_satisfaction",
+                   "hotline_volume_per_resident", "information_share", *CHANNEL_SHARES)
 
 _MONTH = r"(\d{4})-(\d{2})"
 _FORMS = "YYYY, YYYY-MM or YYYY-MM..YYYY-MM"
@@ -82,6 +84,7 @@ def period_outcomes(model: GovernanceModel, label: str) -> dict[str, float | Non
     years = (last - first + 1) / 365.0
     return {
         "resolved_share": _ratio(counts["resolved"], counts["reported"]),
+        "callback_resolution": _ratio(counts["callbacks_resolved"], counts["callbacks"]),
         "callback_satisfaction": _ratio(counts["callbacks_satisfied"], counts["callbacks"]),
         "hotline_volume_per_resident": volume / model.population.size / years,
         "information_share": _ratio(questions, volume),

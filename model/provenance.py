@@ -69,7 +69,7 @@ RESULT_SOURCES = (
     "model/agents/*.py", "model/rules/*.py", "model/scenario/*.py", "model/cases.py",
     "model/casedesk.py", "model/casework.py", "model/needs.py", "model/treasury.py",
     "model/workforce.py", "model/governance.py", "model/ledger.py", "model/outcomes.py",
-    "model/population.py",
+    "model/population.py", "model/periods.py", "model/posterior_claims.py",
     "model/simulate.py", "model/streams.py", "model/compare.py", "model/experiment/design.py",
     "model/experiment/factors.py", "model/experiment/backends.py",
     "model/calibration/emulator.py", "model/calibration/run.py", "model/calibration/spec.py",

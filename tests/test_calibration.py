@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from calibration_helpers import tiny_calibration
 
 from model.calibration import Backend, calibrate
 from model.calibration.emulator import abc_rejection, fit_emulator, posterior_table
@@ -36,16 +37,25 @@ def _problems(data: dict) -> list[str]:
     return caught.value.problems
 
 
-def test_bundled_spec_loads_with_its_stages():
+def test_bundled_spec_fits_the_months_before_and_after_the_reform():
     calibration = calibration_from_data(BASE, str(SPEC), SPEC.parent)
-    assert calibration.keys == ["residents.report_trust_weight",
-                                "assessment.hour_price",
-                                "assessment.blame_weight",
-                                "residents.satisfied_threshold"]
-    assert calibration.targets == ["resolved_share", "callback_satisfaction"]
-    assert [s.name for s in calibration.stages] == ["baseline", "whistle", "direct_handling",
-                                                    "integrated"]
+    assert calibration.keys == ["residents.report_trust_weight", "assessment.hour_price",
+                                "assessment.blame_weight", "assessment.learning_rate",
+                                "residents.satisfied_threshold",
+                                "expectations.disconfirmation_weight"]
+    assert calibration.targets == [f"{period}:{rate}" for period in ("2019-01", "2019-09", "2019")
+                                   for rate in ("callback_resolution", "callback_satisfaction")]
+    assert calibration.design.spec.days == 730, "fitting runs stop at the end of 2019"
+    assert calibration.predictive.name == "beijing_2018_2024"
+    assert calibration.predictive.run.days == 2557, "the predictive run is the whole timeline"
     assert calibration.design.spec.design.kind == "lhs"
+
+
+def test_every_fitted_parameter_is_a_behavioural_assumption():
+    from model.scenario.parameters import parameter
+
+    for key in BASE["parameters"]:
+        assert parameter(key).role == "assumption", key
 
 
 def test_misspelt_parameter_is_named_with_a_suggestion():
@@ -73,22 +83,35 @@ def test_empty_prior_range_is_refused():
 
 def test_unknown_target_outcome_is_one_line():
     data = _data()
-    data["targets"]["resolved_shar"] = data["targets"].pop("resolved_share")
+    data["targets"]["resolved_shar"] = data["targets"].pop("2019:callback_resolution")
     (line,) = _problems(data)
     assert line.startswith("cal.toml: targets.resolved_shar: unknown outcome 'resolved_shar' "
                            "(allowed: ")
     assert line.endswith("; did you mean 'resolved_share'?")
 
 
-def test_undefined_period_and_stage_are_named():
+def test_periods_the_predictive_run_lacks_are_named():
     data = _data()
-    data["sequence"]["stages"][1]["periods"] = ["2018"]
-    data["changes"][0]["to_stage"] = "nowhere"
+    data["predictive"]["periods"] = ["2019", "2019-13", "2026", "2019-01", "2019-09", "2020",
+                                     "2023"]
+    data["changes"][0]["to_period"] = "2018"
     assert _problems(data) == [
-        "cal.toml: sequence.stages[1].periods: '2018' is not defined (allowed: 2019, 2019-01, "
-        "2019-09, 2020, 2023, 2024)",
-        "cal.toml: changes[0].to_stage: 'nowhere' is not defined (allowed: 2019 baseline, "
-        "whistle (吹哨报到), direct handling + outcome assessment (接诉即办), integrated system)"]
+        "cal.toml: predictive.periods: period '2019-13': not a period (allowed: YYYY, YYYY-MM "
+        "or YYYY-MM..YYYY-MM)",
+        "cal.toml: published[5].period: '2024-01..2024-09' is not a period of the predictive "
+        "run (allowed: 2019, 2019-13, 2026, 2019-01, 2019-09, 2020, 2023)",
+        "cal.toml: changes[0].to_period: '2018' is not a period of the predictive run "
+        "(allowed: 2019, 2019-13, 2026, 2019-01, 2019-09, 2020, 2023)",
+        "cal.toml: predictive.periods: beijing_2018_2024: period '2026': outside the run so far "
+        "(allowed: periods within 2018-01-01 to 2024-12-31)"]
+
+
+def test_published_figures_need_a_predictive_run():
+    data = _data()
+    data.pop("predictive")
+    assert _problems(data) == [
+        "cal.toml: published: needs a [predictive] table to compare with",
+        "cal.toml: changes: needs a [predictive] table to compare with"]
 
 
 def test_bad_abc_share_and_unknown_key():
@@ -122,13 +145,9 @@ def test_abc_on_an_emulator_recovers_a_known_parameter():
 
 
 def _tiny(tmp: Path, backend: Backend) -> dict:
-    data = _data(set=dict(TINY), days=40)
-    data["design"].update(samples=8, replications=2)
-    data["abc"].update(draws=4000, accept=0.05)
-    data["check"].update(replications=2, posterior_draws=3)
-    data["sequence"]["replications"] = 2
-    for stage in data["sequence"]["stages"]:
-        stage["days"] = 40
+    """Fit January 2018's rates over 40 days; run the first four months from the posterior."""
+    data = tiny_calibration(TINY, days=40, fitted="2018-01", samples=8, abc_draws=4000,
+                            posterior_draws=3, draws=3, last="2018-03..2018-04")
     calibration = calibration_from_data(data, str(SPEC), SPEC.parent)
     return calibrate(calibration, tmp, backend)
 
@@ -152,27 +171,48 @@ def test_calibration_writes_posterior_fit_and_trajectory(tiny_run):
     fitted = result["fitted"]
     for key, prior in BASE["parameters"].items():
         assert prior["low"] <= fitted[key] <= prior["high"]
-    assert [row["target"] for row in result["fit"]] == ["resolved_share", "callback_satisfaction"]
-    assert [row["stage"] for row in result["trajectory"]][0] == "2019 baseline"
-    assert result["trajectory"][0]["volume_index_mean"] == pytest.approx(1.0)
+    assert [row["target"] for row in result["fit"]] == ["2018-01:callback_resolution",
+                                                        "2018-01:callback_satisfaction"]
+    assert len(result["ridges"]) == 15, "every pair of six parameters"
+    assert [row["period"] for row in result["trajectory"]] == ["2018-01", "2018-02",
+                                                               "2018-03..2018-04"]
+    first, _, last = result["trajectory"]
+    assert first["volume_index_mean"] == pytest.approx(1.0)
+    assert "volume_index_published" not in first, "the reference is 1.0 by definition"
+    assert first["callback_resolution_fitted"] and not last["callback_resolution_fitted"]
+    assert last["callback_resolution_outside"] == (
+        not last["callback_resolution_low"] <= 0.99 <= last["callback_resolution_high"])
+    assert last["volume_index_published"] == pytest.approx(1.2)
     stored = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     assert stored["fitted"] == fitted
     written = write_calibration_report(out)
     report = (out / "report.md").read_text(encoding="utf-8").splitlines()
-    assert sum(line.startswith("| ---") for line in report) == 5
+    ridged = any(abs(row["correlation"]) >= 0.3 for row in result["ridges"])
+    assert sum(line.startswith("| ---") for line in report) == 6 + ridged, (
+        "posterior, ridges (when any pair is correlated), fit, emulator, trajectory, channels "
+        "and changes")
     assert {p.name for p in written} >= {"calibration_posterior.png",
                                          "calibration_trajectory.svg"}
 
 
-def test_each_stage_starts_where_the_one_before_ended(tiny_run):
-    out, _ = tiny_run
-    sequence = pd.read_parquet(out / "sequence.parquet")
-    for k in range(1, sequence["stage_index"].max() + 1):
-        before = sequence[sequence["stage_index"] == k - 1].set_index("chain")
-        after = sequence[sequence["stage_index"] == k].set_index("chain")
-        np.testing.assert_allclose(after["population.initial_trust"], before["mean_trust"])
-        np.testing.assert_allclose(after["population.initial_satisfaction"],
-                                   before["mean_satisfaction"])
+def test_predictive_runs_are_posterior_draws_over_several_seeds(tiny_run):
+    out, result = tiny_run
+    runs = pd.read_parquet(out / "predictive.parquet")
+    assert result["predictive_runs"] == len(runs) == 6
+    assert runs.groupby("draw")["seed"].nunique().tolist() == [2, 2, 2]
+    keys = list(BASE["parameters"])
+    assert len(runs.drop_duplicates(keys)) == 3, "each draw is one accepted parameter set"
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert set(map(tuple, runs[keys].to_numpy())) <= set(map(tuple, posterior[keys].to_numpy()))
+    band = result["trajectory"][2]
+    values = runs["2018-03..2018-04:callback_resolution"]
+    assert band["callback_resolution_low"] <= values.mean() <= band["callback_resolution_high"]
+    (change, volume) = result["changes"]
+    diffs = (runs["2018-03..2018-04:callback_resolution"]
+             - runs["2018-01:callback_resolution"])
+    assert change["simulated"] == pytest.approx(diffs.mean())
+    assert change["published"] == pytest.approx(0.49)
+    assert volume["published"] == pytest.approx(0.2)
 
 
 def test_calibration_is_identical_on_another_backend(tiny_run, tmp_path):
@@ -194,7 +234,8 @@ def test_cli_refuses_a_bad_spec_in_one_line(tmp_path, capsys):
 def _dated(**targets: float) -> dict:
     data = _data(set={**TINY, "run.start_date": "2018-01-01"}, days=60)
     data["targets"] = {name: {"value": value, "source": "test"} for name, value in targets.items()}
-    data.pop("sequence"), data.pop("changes")
+    for key in ("predictive", "published", "changes"):
+        data.pop(key)
     return data
 
 
@@ -215,10 +256,11 @@ def test_a_period_target_is_checked_against_periods_and_the_run():
         "cal.toml: targets.2018-13:resolved_share: period '2018-13': not a period (allowed: "
         "YYYY, YYYY-MM or YYYY-MM..YYYY-MM)",
         "cal.toml: targets.2018-02:resolved_shar: 'resolved_shar' is not a figure of a period "
-        "(allowed: resolved_share, callback_satisfaction, hotline_volume_per_resident, "
+        "(allowed: resolved_share, callback_resolution, callback_satisfaction, "
+        "hotline_volume_per_resident, "
         "information_share, committee_share, hotline_share, online_share, office_share, "
         "petition_share, line_share)",
-        "cal.toml: targets: baseline: period '2018-05': outside the run so far (allowed: "
+        "cal.toml: targets: beijing_2018_2024: period '2018-05': outside the run so far (allowed: "
         "periods within 2018-01-01 to 2018-03-01)",
     ]
 

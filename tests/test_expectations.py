@@ -13,17 +13,19 @@ from conftest import small_scenario
 from scipy import stats
 
 from model import GovernanceModel
-from model.cases import Case, Level, Status
+from model.cases import Case, Channel, Level, Status
 from model.outcomes import summarize
 from model.rules.channels import COMMITTEE
 
 
-def ended_case(model: GovernanceModel, resident: int, days: int, solved: bool) -> Case:
-    """Open a committee case for ``resident`` raised ``days`` ago and close it today."""
+def ended_case(model: GovernanceModel, resident: int, days: int, solved: bool,
+               channel: Channel = Channel.COMMITTEE) -> Case:
+    """Open a case for ``resident`` raised ``days`` ago through ``channel``; close it today."""
     population = model.population
     case = Case(10**6 + resident, 0, resident, int(population.community[resident]), 0,
                 model.day - days, 0.5, (0,))
     case.trips = 1
+    case.channel = channel
     model.casework.tally.open += 1
     model.casework.close(case, Status.RESOLVED if solved else Status.CLOSED_UNSOLVED,
                          Level.COMMUNITY)
@@ -41,15 +43,17 @@ def test_the_callback_asks_about_the_case_not_the_resident_in_general():
     model = GovernanceModel(small_scenario(), rng=1)
     tally = model.casework.tally
     set_satisfaction(model, 0, 0.05)
-    ended_case(model, 0, days=1, solved=True)
+    ended_case(model, 0, days=1, solved=True, channel=Channel.HOTLINE)
     assert model.population.satisfaction[0] < model.params.residents.satisfied_threshold
     assert (tally.callbacks, tally.callbacks_satisfied) == (1, 1), (
         "a discontented resident whose case was solved at once says she is satisfied with it")
     set_satisfaction(model, 1, 0.95)
-    ended_case(model, 1, days=1, solved=False)
+    ended_case(model, 1, days=1, solved=False, channel=Channel.ONLINE)
     assert model.population.satisfaction[1] > model.params.residents.satisfied_threshold
     assert (tally.callbacks, tally.callbacks_satisfied) == (2, 1), (
         "a contented resident whose case was left unsolved says she is not")
+    ended_case(model, 2, days=1, solved=True)
+    assert tally.callbacks == 2, "12345 calls back its own requests, not the committee's"
 
 
 def test_her_case_teaches_her_what_to_expect_and_her_story_teaches_her_listeners():

@@ -25,6 +25,41 @@ def test_the_whole_run_as_a_period_gives_the_runs_own_figures(year):
     assert period_outcomes(year, "2018") == {name: summary[name] for name in PERIOD_OUTCOMES}
 
 
+def test_the_hotlines_rates_are_over_its_own_requests_called_back(monkeypatch):
+    """解决率 as 12345 counts it: of its own requests closed, each called back, those solved."""
+    from model.cases import HOTLINE_CHANNELS, Status
+    from model.casework import Casework
+
+    closed: list[tuple[bool, bool]] = []
+    close = Casework.close
+
+    def recording(self, case, status, *args):
+        closed.append((case.channel in HOTLINE_CHANNELS, status == Status.RESOLVED))
+        close(self, case, status, *args)
+
+    monkeypatch.setattr(Casework, "close", recording)
+    model = run_model(load_scenario("baseline", overrides=DATED), seed=4, days=90)
+    hotline = [solved for on_hotline, solved in closed if on_hotline]
+    assert model.tally.callbacks == len(hotline) < len(closed) / 2, (
+        "only 12345's requests are called back")
+    assert period_outcomes(model, "2018-01..2018-03")["callback_resolution"] == (
+        sum(hotline) / len(hotline))
+
+
+def test_lenient_callbacks_count_unsolved_cases_as_satisfied():
+    """With 基本满意 reaching unsolved cases, the satisfaction rate exceeds the resolution rate."""
+    figures = {}
+    for threshold in (0.1, 0.5):
+        scenario = load_scenario("baseline", overrides={
+            **DATED, "residents.satisfied_threshold": threshold})
+        figures[threshold] = period_outcomes(run_model(scenario, seed=4, days=120), "2018-03")
+    lenient, strict = figures[0.1], figures[0.5]
+    assert lenient["callback_resolution"] == strict["callback_resolution"], (
+        "how residents answer the callback does not change what is solved")
+    assert lenient["callback_satisfaction"] > lenient["callback_resolution"] + 0.05
+    assert strict["callback_satisfaction"] <= strict["callback_resolution"] + 0.01
+
+
 def test_months_add_up_to_the_year(year):
     months = [f"2018-{m:02d}" for m in range(1, 13)]
     first, _ = period_days(months[0], "2018-01-01", 365)

@@ -52,6 +52,21 @@ def test_joining_the_platform_mid_run_ends_duplicate_entries_of_shared_records()
         f"duplicate entries per case should fall once the platform joins ({before} -> {after})")
 
 
+def test_a_new_assessment_interval_counts_from_its_day(monkeypatch):
+    """Monthly ranking from day 100: rounds every 90 days until then, every 30 from day 100."""
+    from model.governance import GovernanceModel
+
+    rounds: list[int] = []
+    original = GovernanceModel.assessment_round
+    monkeypatch.setattr(GovernanceModel, "assessment_round",
+                        lambda self: (rounds.append(self.day), original(self)))
+    scenario = with_timeline(entry(100, assessment__interval_days=30),
+                             **{"assessment.interval_days": 90})
+    run_model(scenario, seed=3, days=200)
+    assert rounds == [90, 129, 159, 189], (
+        "rounds should fall on days 90, then 30 days after the change's eve, day 99")
+
+
 def test_entries_apply_in_day_order_each_on_the_ones_before():
     scenario = with_timeline(entry(90, assessment__process_weight=0.2),
                              entry(30, whistle__enabled=True, assessment__process_weight=0.9))
@@ -82,9 +97,6 @@ def test_a_file_gives_dates_as_toml_dates_and_settings_as_tables(tmp_path):
      "timeline.0.set.district.residents: cannot change during a run: the district, its data "
      "and what is set up at the start are fixed (allowed: keys of whistle, information, "
      "assessment, channels, residents, expectations, services, response)"),
-    (entry(3, assessment__interval_days=10),
-     "timeline.0.set.assessment.interval_days: cannot change during a run: assessment rounds "
-     "are scheduled at the start"),
     (entry(3, assessment__prior_score=0.9),
      "timeline.0.set.assessment.prior_score: cannot change during a run: it sets what units "
      "expect of each option before their first round, at the start"),

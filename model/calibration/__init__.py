@@ -1,4 +1,4 @@
-"""Calibration to published figures: emulator-based ABC and an out-of-sample reform sequence."""
+"""Calibration to published figures: emulator-based ABC, then the dated run from the posterior."""
 
 from model.calibration.run import Backend, CalibrationError, calibrate
 from model.calibration.spec import Calibration, CalibrationSpec, load_calibration

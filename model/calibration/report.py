@@ -16,11 +16,12 @@ import pandas as pd
 from model.compare import number
 from model.experiment.figures import save_figure
 from model.experiment.tables import md_table
-from model.outcomes import OUTCOMES_BY_NAME
+from model.outcomes import CHANNEL_SHARES, OUTCOMES_BY_NAME
 
-MEASURES = (("resolved_share", "Resolution rate (%)"),
+#: The published measures, by trajectory figure, with their headings.
+MEASURES = (("callback_resolution", "Resolution rate (%)"),
             ("callback_satisfaction", "Satisfaction rate (%)"),
-            ("volume_index", "Hotline volume (x 2019)"))
+            ("volume_index", "Hotline volume (x {reference})"))
 
 
 def read_result(folder: str | Path) -> dict[str, Any]:
@@ -54,6 +55,13 @@ def _interval(low: float, high: float, scale: float = 100, places: int = 1) -> s
     return f"[{low * scale:.{places}f}, {high * scale:.{places}f}]"
 
 
+def target_label(name: str) -> str:
+    """A target's outcome label, with its calendar period if it has one."""
+    period, _, outcome = name.rpartition(":")
+    label = OUTCOMES_BY_NAME[outcome].label
+    return f"{label}, {period}" if period else label
+
+
 def posterior_lines(result: dict[str, Any]) -> list[str]:
     """Fitted parameters: prior, posterior mean, SD and 95% credible interval, narrowing."""
     rows = [[f"`{row['parameter']}`", f"{row['prior_low']:g} – {row['prior_high']:g}",
@@ -62,6 +70,22 @@ def posterior_lines(result: dict[str, Any]) -> list[str]:
              f"{row['narrowing'] * 100:.0f}%"]
             for row in result["posterior"]]
     return md_table(["parameter", "prior", "posterior mean", "SD", "95% CrI", "narrowed"], rows)
+
+
+def ridge_lines(result: dict[str, Any], strong: float = 0.3) -> list[str]:
+    """Posterior correlations of at least ``strong``: the ridges, and what the data cannot fix.
+
+    A parameter the posterior narrows by under a quarter of its prior is one the targets do not
+    fix; a strong correlation says the targets fix a combination of two parameters.
+    """
+    ridges = [[f"`{row['first']}`", f"`{row['second']}`", f"{row['correlation']:+.2f}"]
+              for row in result.get("ridges", []) if abs(row["correlation"]) >= strong]
+    loose = [f"`{row['parameter']}`" for row in result["posterior"] if row["narrowing"] < 0.25]
+    lines = (md_table(["parameter", "parameter", "posterior correlation"], ridges, left=2)
+             if ridges else [f"No pair of parameters is correlated beyond ±{strong:g} in the "
+                             "posterior.", ""])
+    return [*lines, ("Not fixed by the targets (posterior narrowed by under 25% of the prior): "
+                     + (", ".join(loose) if loose else "none") + "."), ""]
 
 
 def why_lines(result: dict[str, Any]) -> list[str]:
@@ -75,53 +99,84 @@ def fit_lines(result: dict[str, Any]) -> list[str]:
     rows = []
     for row in result["fit"]:
         rows.append([
-            OUTCOMES_BY_NAME[row["target"]].label, _pct(row["published"]),
+            target_label(row["target"]), _pct(row["published"]),
             f"{_pct(row['emulated'])} ± {row['emulated_sd'] * 100:.1f}",
             f"{_pct(row['simulated'])} "
             f"{_interval(row['simulated_ci_low'], row['simulated_ci_high'])}",
             _interval(row["predictive_low"], row["predictive_high"]),
             "yes" if row["within_ci"] else "no"])
-    return md_table(["target (%)", "published 2019", "emulator at posterior mean",
+    return md_table(["target (%)", "published", "emulator at posterior mean",
                      f"simulated, {result['fit'][0]['runs']} seeds [95% CI]",
                      "posterior predictive 95%", "published within CI"], rows)
 
 
 def validation_lines(result: dict[str, Any]) -> list[str]:
     """Emulator accuracy: out-of-fold RMSE and R² against the seed-to-seed spread."""
-    rows = [[OUTCOMES_BY_NAME[row["target"]].label, f"{row['cv_rmse'] * 100:.2f}",
-             f"{row['cv_r2']:.3f}", f"{row['seed_sd'] * 100:.2f}"]
+    rows = [[target_label(row["target"]), f"{row['cv_rmse'] * 100:.2f}",
+             f"{row['cv_r2']:.3f}",
+             "–" if row["seed_sd"] is None else f"{row['seed_sd'] * 100:.2f}"]
             for row in result["emulator_validation"]]
     return md_table(["target", "5-fold RMSE (points)", "R²", "seed SD (points)"], rows)
 
 
+def _reference(result: dict[str, Any]) -> str:
+    return (result["spec"].get("predictive") or {}).get("volume_reference", "")
+
+
+def _published_cell(row: dict[str, Any], name: str, scale: float, places: int) -> str:
+    """A published figure, marked when it was fitted or lies outside the predictive band."""
+    if f"{name}_published" not in row:
+        return "–"
+    cell = f"{row[f'{name}_published'] * scale:.{places}f}"
+    if row[f"{name}_fitted"]:
+        return f"{cell} (fitted)"
+    return f"{cell} **outside**" if row[f"{name}_outside"] else f"{cell} (within)"
+
+
+def _band_cell(row: dict[str, Any], name: str, scale: float, places: int) -> str:
+    return (f"{row[f'{name}_mean'] * scale:.{places}f} "
+            f"{_interval(row[f'{name}_low'], row[f'{name}_high'], scale, places)}")
+
+
 def trajectory_lines(result: dict[str, Any]) -> list[str]:
-    """The reform sequence: simulated mean [95% CI] next to the published figures."""
+    """Each period: predictive mean [95% band] next to the published figures."""
     rows = []
-    for stage in result["trajectory"]:
-        cells = [stage["stage"]]
+    for row in result["trajectory"]:
+        cells = [row["period"]]
         for name, _ in MEASURES:
             scale, places = (1, 2) if name == "volume_index" else (100, 1)
-            mean = stage[f"{name}_mean"] * scale
-            low, high = stage[f"{name}_ci_low"], stage[f"{name}_ci_high"]
-            cells.append(f"{mean:.{places}f} {_interval(low, high, scale, places)}")
-            cells.append("; ".join(f"{p[name] * scale:.{places}f} ({p['period']})"
-                                   for p in stage["published"] if p[name] is not None) or "–")
+            cells += [_band_cell(row, name, scale, places),
+                      _published_cell(row, name, scale, places)]
+        cells.append(_band_cell(row, "information_share", 100, 1))
         rows.append(cells)
-    header = ["stage"]
+    header = ["period"]
     for _, label in MEASURES:
-        header += [f"{label}, simulated", "published"]
-    return md_table(header, rows)
+        label = label.format(reference=_reference(result))
+        header += [f"{label}, predicted [95%]", "published"]
+    return md_table([*header, "Information requests (% of volume) [95%]"], rows)
+
+
+def channel_lines(result: dict[str, Any]) -> list[str]:
+    """Each period: the predicted share of requests by channel (%, mean [95% band])."""
+    rows = [[row["period"], *(_band_cell(row, name, 100, 1) for name in CHANNEL_SHARES)]
+            for row in result["trajectory"]]
+    return md_table(["period", *(OUTCOMES_BY_NAME[name].label.removeprefix("Channel share: ")
+                                 for name in CHANNEL_SHARES)], rows)
 
 
 def change_lines(result: dict[str, Any]) -> list[str]:
-    """Published changes against simulated changes between stages (percentage points)."""
-    rows = [[row["change"], OUTCOMES_BY_NAME[row["outcome"]].label,
-             _pct(row["published"], sign=True),
-             f"{_pct(row['simulated'], sign=True)} "
-             f"{_interval(row['simulated_ci_low'], row['simulated_ci_high'])}"]
-            for row in result["changes"]]
-    return md_table(["change", "outcome", "published (points)",
-                     "simulated (points) [95% CI]"], rows, left=2)
+    """Published changes between periods against the predicted changes (points or x)."""
+    rows = []
+    for row in result["changes"]:
+        volume = row["outcome"] == "volume_index"
+        scale, places = (1, 2) if volume else (100, 1)
+        label = ("12345 volume (multiple)" if volume
+                 else OUTCOMES_BY_NAME[row["outcome"]].label)
+        rows.append([row["change"], label,
+                     f"{row['published'] * scale:+.{places}f}",
+                     f"{row['simulated'] * scale:+.{places}f} "
+                     f"{_interval(row['simulated_low'], row['simulated_high'], scale, places)}"])
+    return md_table(["change", "outcome", "published", "predicted [95%]"], rows, left=2)
 
 
 def posterior_figure(folder: Path, result: dict[str, Any], out: Path,
@@ -143,33 +198,29 @@ def posterior_figure(folder: Path, result: dict[str, Any], out: Path,
 
 
 def trajectory_figure(result: dict[str, Any], out: Path, stamp: str | None = None) -> list[Path]:
-    """Simulated stages (mean and 95% CI) with the published figures of their periods."""
+    """Predictive mean and 95% band per period, with the published figures (fitted or not)."""
     from matplotlib.figure import Figure
 
-    stages = result["trajectory"]
-    x = list(range(len(stages)))
+    rows = result["trajectory"]
+    x = list(range(len(rows)))
     fig = Figure(figsize=(12, 3.4), layout="constrained")
     for ax, (name, label) in zip(fig.subplots(1, len(MEASURES)), MEASURES, strict=True):
         scale = 1 if name == "volume_index" else 100
-        means = [s[f"{name}_mean"] * scale for s in stages]
-        errors = [[m - s[f"{name}_ci_low"] * scale for m, s in zip(means, stages, strict=True)],
-                  [s[f"{name}_ci_high"] * scale - m for m, s in zip(means, stages, strict=True)]]
-        ax.errorbar(x, means, yerr=errors, marker="o", color="#4477aa", capsize=3,
-                    label="simulated (95% CI)")
-        shown = False
-        for i, stage in enumerate(stages):
-            for p in stage["published"]:
-                if p[name] is not None:
-                    ax.scatter(i, p[name] * scale, marker="s", color="#cc6677", zorder=3,
-                               label=None if shown else "published")
-                    ax.annotate(p["period"], (i, p[name] * scale), textcoords="offset points",
-                                xytext=(5, 3), fontsize=7)
-                    shown = True
-        ax.set_xticks(x, [s["stage"].split(" (")[0] for s in stages], rotation=20, ha="right",
-                      fontsize=7)
-        ax.set_title(label, fontsize=10)
+        ax.fill_between(x, [r[f"{name}_low"] * scale for r in rows],
+                        [r[f"{name}_high"] * scale for r in rows], color="#4477aa", alpha=0.25,
+                        label="predicted (95%)")
+        ax.plot(x, [r[f"{name}_mean"] * scale for r in rows], marker="o", color="#4477aa")
+        for fitted, marker, color, text in ((True, "s", "#228833", "published, fitted"),
+                                            (False, "D", "#cc6677", "published, out of sample")):
+            shown = [(i, r[f"{name}_published"] * scale) for i, r in enumerate(rows)
+                     if f"{name}_published" in r and r[f"{name}_fitted"] == fitted]
+            if shown:
+                ax.scatter(*zip(*shown, strict=True), marker=marker, color=color, zorder=3,
+                           label=text)
+        ax.set_xticks(x, [r["period"] for r in rows], rotation=30, ha="right", fontsize=7)
+        ax.set_title(label.format(reference=_reference(result)), fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc="best")
     return save_figure(fig, out, "calibration_trajectory", stamp or provenance(result))
 
 
@@ -181,12 +232,15 @@ def write_tables(result: dict[str, Any], out: Path) -> dict[str, list[str]]:
     pd.DataFrame(result["fit"]).to_csv(tables / "calibration_fit.csv", index=False)
     pd.DataFrame(result["emulator_validation"]).to_csv(tables / "calibration_emulator.csv",
                                                        index=False)
-    flat = [{k: v for k, v in row.items() if k != "published"} for row in result["trajectory"]]
+    flat = result["trajectory"]
     pd.DataFrame(flat).to_csv(tables / "calibration_trajectory.csv", index=False)
+    pd.DataFrame(result.get("ridges", [])).to_csv(tables / "calibration_ridges.csv", index=False)
     pd.DataFrame(result["changes"]).to_csv(tables / "calibration_changes.csv", index=False)
     return {"calibration_posterior": posterior_lines(result), "calibration_fit": fit_lines(result),
             "calibration_emulator": validation_lines(result),
+            "calibration_ridges": ridge_lines(result),
             "calibration_trajectory": trajectory_lines(result),
+            "calibration_channels": channel_lines(result),
             "calibration_changes": change_lines(result)}
 
 
@@ -204,10 +258,12 @@ def write_calibration_report(folder: str | Path, out: str | Path | None = None) 
              f"{abc['draws']} prior draws (tolerance {abc['tolerance']:.4f}).", "",
              "## Fitted parameters", *why_lines(result), *tables["calibration_posterior"],
              "![posterior](figures/calibration_posterior.png)", "",
-             "## Fit to the 2019 figures", *tables["calibration_fit"],
+             "## Ridges of the posterior", *tables["calibration_ridges"],
+             "## Fit to the targets", *tables["calibration_fit"],
              "## Emulator accuracy", *tables["calibration_emulator"],
-             "## Reform sequence against the published trajectory (out of sample)",
-             *tables["calibration_trajectory"], *tables["calibration_changes"],
+             f"## The dated run from {result.get('predictive_runs', 0)} posterior runs against "
+             "the published trajectory", *tables["calibration_trajectory"],
+             *tables["calibration_channels"], *tables["calibration_changes"],
              "![trajectory](figures/calibration_trajectory.png)", ""]
     report = out / "report.md"
     report.write_text("\n".join(lines), encoding="utf-8")
@@ -216,5 +272,6 @@ def write_calibration_report(folder: str | Path, out: str | Path | None = None) 
 
 def summary_text(result: dict[str, Any]) -> str:
     """The fitted values, the fit and the trajectory as text for the terminal."""
-    return "\n".join([*why_lines(result), *posterior_lines(result), *fit_lines(result),
-                      *trajectory_lines(result), *change_lines(result)])
+    return "\n".join([*why_lines(result), *posterior_lines(result), *ridge_lines(result),
+                      *fit_lines(result), *trajectory_lines(result), *channel_lines(result),
+                      *change_lines(result)])

@@ -1,13 +1,15 @@
-"""Running a calibration: fitting runs, emulator, ABC, check at the posterior, reform sequence.
+"""Running a calibration: fitting runs, emulator, ABC, check, and the run out of sample.
 
 Everything lands in one folder:
 
 - ``design/``: the fitting runs, an ordinary result store (resumable, any backend);
 - ``posterior.parquet``: accepted parameter draws with their emulated outcomes;
 - ``check.parquet``: simulator runs at the posterior mean and at posterior draws;
-- ``sequence.parquet``: the reform sequence, one row per stage and chain;
-- ``calibration.json``: the fitted values, the fit, the comparison with the published
-  trajectory, and the provenance (spec, seeds, versions, commit, times).
+- ``predictive.parquet``: the dated scenario run from posterior draws, several seeds each, one
+  row per run with its figures of every period (``PERIOD:outcome`` columns);
+- ``calibration.json``: the fitted values, the posterior's ridges, the fit, the predictive
+  trajectory against the published one, and the provenance (spec, seeds, versions, commit,
+  times).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from model.experiment.backends import Result, Task, run_tasks
 from model.experiment.design import Run
 from model.experiment.runner import run_sweep
 from model.experiment.spec import code_stamp
+from model.outcomes import CHANNEL_SHARES
 from model.provenance import (
     jsonable,
     package_versions,
@@ -46,8 +49,12 @@ from model.scenario import Scenario
 #: The outcome Beijing's published volume is compared with: what 12345 receives, requests and
 #: information requests alike.
 VOLUME = "hotline_volume_per_resident"
-CARRIED = {"population.initial_satisfaction": "mean_satisfaction",
-           "population.initial_trust": "mean_trust"}
+#: The figures of the predictive trajectory, each period's: the hotline's two rates, its volume
+#: as a multiple of the reference period's, what the volume is made of, and the channel shares.
+TRAJECTORY = ("callback_resolution", "callback_satisfaction", "volume_index",
+              "information_share", *CHANNEL_SHARES)
+#: Published figures by the trajectory figure they are set against.
+PUBLISHED = ("callback_resolution", "callback_satisfaction", "volume_index")
 
 
 class CalibrationError(Exception):
@@ -66,7 +73,7 @@ class Backend:
 
 def calibrate(calibration: Calibration, out: str | Path, backend: Backend | None = None,
               fresh: bool = False) -> dict[str, Any]:
-    """Fit the calibration's parameters and run its reform sequence; write ``out``.
+    """Fit the calibration's parameters and run the predictive trajectory; write ``out``.
 
     Returns:
         The contents of ``calibration.json``.
@@ -98,8 +105,9 @@ def calibrate(calibration: Calibration, out: str | Path, backend: Backend | None
     _write_parquet(out / "posterior.parquet", posterior.draws)
     check = run_check(calibration, fitted, posterior.draws, backend)
     _write_parquet(out / "check.parquet", check)
-    sequence = run_sequence(calibration, fitted, backend) if spec.sequence else pd.DataFrame()
-    _write_parquet(out / "sequence.parquet", sequence)
+    predictive = (run_predictive(calibration, posterior.draws, backend)
+                  if calibration.predictive else pd.DataFrame())
+    _write_parquet(out / "predictive.parquet", predictive)
     result = {
         "name": spec.name, "spec_file": calibration.source,
         "spec": spec.model_dump(mode="json"), "design_spec_hash": calibration.design.spec_hash(),
@@ -107,12 +115,14 @@ def calibrate(calibration: Calibration, out: str | Path, backend: Backend | None
         "seconds": round(time.perf_counter() - started, 1),
         "design_runs": len(runs), "fitted": fitted,
         "posterior": posterior_table(posterior, keys, low, high).to_dict("records"),
+        "ridges": ridge_rows(posterior.draws, keys),
         "abc": {"draws": posterior.scored, "accepted": len(posterior.draws),
                 "tolerance": posterior.tolerance},
         "emulator_validation": validation.to_dict("records"),
         "fit": fit_rows(calibration, check, emulated[0], emulated_sd[0]),
-        "trajectory": trajectory_rows(calibration, sequence) if len(sequence) else [],
-        "changes": change_rows(calibration, sequence) if len(sequence) else [],
+        "predictive_runs": len(predictive),
+        "trajectory": trajectory_rows(calibration, predictive) if len(predictive) else [],
+        "changes": change_rows(calibration, predictive) if len(predictive) else [],
     }
     write_json_atomic(out / "calibration.json", jsonable(result))
     return result
@@ -169,32 +179,45 @@ def run_check(calibration: Calibration, fitted: dict[str, float], draws: pd.Data
     return frame
 
 
-def run_sequence(calibration: Calibration, fitted: dict[str, float],
-                 backend: Backend) -> pd.DataFrame:
-    """Run the reform sequence with the fitted values, stage after stage, chain by chain.
+def picked_draws(draws: pd.DataFrame, keys: list[str], count: int) -> list[dict[str, float]]:
+    """``count`` accepted parameter sets spread evenly over the accepted draws, in order."""
+    rows = np.linspace(0, len(draws) - 1, min(count, len(draws))).round().astype(int)
+    return [{k: float(draws.iloc[row][k]) for k in keys} for row in rows]
 
-    Each chain is one stream of seeds; a stage starts from its chain's residents' mean
-    satisfaction and trust at the end of the stage before.
+
+def run_predictive(calibration: Calibration, draws: pd.DataFrame,
+                   backend: Backend) -> pd.DataFrame:
+    """Run the dated scenario from posterior draws, each over several seeds (out of sample).
+
+    Every run is one continuous timeline: organisations keep what they hold from one reform to
+    the next. Seeds follow the check's, so no run repeats a fitting or check run's numbers.
     """
     spec = calibration.spec
-    assert spec.sequence is not None
-    chains = spec.sequence.replications
-    carried: list[dict[str, float]] = [{} for _ in range(chains)]
-    frames = []
-    for k, (stage, base) in enumerate(zip(spec.sequence.stages, calibration.stages,
-                                          strict=True)):
-        seeds = replication_seeds(spec.root_seed + 1 + k, chains)
-        tasks = [_task(f"stage{k}-c{c:04d}", base, seeds[c], {**fitted, **carried[c]},
-                       point=k, replication=c) for c in range(chains)]
-        rows = _execute(tasks, backend)
-        frame = pd.DataFrame([rows[t.run.run_id] for t in tasks])
-        frame.insert(0, "stage", stage.label)
-        frame.insert(1, "stage_index", k)
-        frame.insert(2, "chain", range(chains))
-        frames.append(frame)
-        carried = [{key: float(np.clip(row[outcome], 0.0, 1.0))
-                    for key, outcome in CARRIED.items()} for row in frame.to_dict("records")]
-    return pd.concat(frames, ignore_index=True)
+    assert spec.predictive is not None and calibration.predictive is not None
+    base = calibration.predictive
+    sets = picked_draws(draws, calibration.keys, spec.predictive.draws)
+    used = (spec.design.replications + spec.check.replications + spec.check.posterior_draws)
+    seeds = replication_seeds(spec.root_seed, used + len(sets) * spec.predictive.replications)
+    seeds = seeds[used:]
+    periods = tuple(spec.predictive.periods)
+    tasks = [_task(f"draw{d:04d}-r{r:02d}", base, seeds[d * spec.predictive.replications + r],
+                   values, point=d, replication=r, periods=periods)
+             for d, values in enumerate(sets) for r in range(spec.predictive.replications)]
+    rows = _execute(tasks, backend)
+    frame = pd.DataFrame([rows[t.run.run_id] for t in tasks])
+    frame.insert(0, "draw", [t.run.point for t in tasks])
+    return frame
+
+
+def ridge_rows(draws: pd.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+    """Pairs of fitted parameters by the strength of their posterior correlation.
+
+    A strong correlation is a ridge: the data fix a combination of the two, not each.
+    """
+    corr = draws[keys].corr().to_numpy()
+    rows = [{"first": keys[i], "second": keys[j], "correlation": float(corr[i, j])}
+            for i in range(len(keys)) for j in range(i + 1, len(keys))]
+    return sorted(rows, key=lambda row: -abs(row["correlation"]))
 
 
 def _ci(values: np.ndarray) -> dict[str, float]:
@@ -228,82 +251,77 @@ def fit_rows(calibration: Calibration, check: pd.DataFrame, emulated: np.ndarray
     return rows
 
 
-def volume_index(calibration: Calibration, sequence: pd.DataFrame) -> np.ndarray:
-    """Each run's 12345 volume as a multiple of its chain's first stage's.
+def _band(values: np.ndarray) -> dict[str, float]:
+    """Mean and central 95% of the predictive runs."""
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return {"mean": math.nan, "low": math.nan, "high": math.nan}
+    low, high = np.quantile(values, [0.025, 0.975])
+    return {"mean": float(values.mean()), "low": float(low), "high": float(high)}
 
-    The volume counts requests and questions, as Beijing counts the calls and messages it
-    receives.
+
+def period_figures(calibration: Calibration, runs: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Each predictive run's figures of ``period``, volume as a multiple of the reference's."""
+    assert calibration.spec.predictive is not None
+    reference = runs[f"{calibration.spec.predictive.volume_reference}:{VOLUME}"].to_numpy(float)
+    frame = pd.DataFrame({name: runs[f"{period}:{name}"].to_numpy(float)
+                          for name in TRAJECTORY if name != "volume_index"})
+    frame["volume_index"] = runs[f"{period}:{VOLUME}"].to_numpy(float) / reference
+    return frame
+
+
+def trajectory_rows(calibration: Calibration, runs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per period: predictive mean and 95% band of each figure, and the published figures.
+
+    A published figure is marked ``fitted`` when it is a calibration target, and ``outside``
+    when it lies outside the predictive band.
     """
-    first = sequence[sequence["stage_index"] == 0].set_index("chain")
-    reference = first[VOLUME].reindex(sequence["chain"]).to_numpy()
-    return sequence[VOLUME].to_numpy(float) / reference
-
-
-def reference_volume(calibration: Calibration) -> float | None:
-    """The published volume the first stage stands for (the index's 1.0)."""
     spec = calibration.spec
-    for period in spec.sequence.stages[0].periods if spec.sequence else []:
-        published = calibration.published(period)
-        if published is not None and published.volume_millions:
-            return published.volume_millions
-    return None
-
-
-def trajectory_rows(calibration: Calibration, sequence: pd.DataFrame) -> list[dict[str, Any]]:
-    """Per stage: simulated outcomes with 95% CIs over chains, and the published figures.
-
-    The published figures are those of the periods the stage stands for.
-    """
-    spec = calibration.spec
-    assert spec.sequence is not None
-    sequence = sequence.assign(volume_index=volume_index(calibration, sequence))
-    reference = reference_volume(calibration)
+    assert spec.predictive is not None
     rows = []
-    for k, stage in enumerate(spec.sequence.stages):
-        runs = sequence[sequence["stage_index"] == k]
-        row: dict[str, Any] = {"stage": stage.label, "scenario": stage.scenario,
-                               "periods": stage.periods}
-        for outcome in ("resolved_share", "callback_satisfaction", "volume_index",
-                        "hotline_requests_per_resident", VOLUME, "information_share",
-                        "mean_trust"):
-            stats = _ci(runs[outcome].to_numpy(float))
-            row.update({f"{outcome}_{name}": value for name, value in stats.items()})
-        row["published"] = [_published(calibration, p, reference) for p in stage.periods]
+    for period in spec.predictive.periods:
+        figures = period_figures(calibration, runs, period)
+        row: dict[str, Any] = {"period": period}
+        for name in TRAJECTORY:
+            row.update({f"{name}_{k}": v for k, v in _band(figures[name].to_numpy()).items()})
+        for name, value in published_figures(calibration, period).items():
+            if name == "volume_index" and period == spec.predictive.volume_reference:
+                continue  # 1.0 by definition
+            row[f"{name}_published"] = value
+            row[f"{name}_fitted"] = f"{period}:{name}" in spec.targets
+            row[f"{name}_outside"] = not row[f"{name}_low"] <= value <= row[f"{name}_high"]
         rows.append(row)
     return rows
 
 
-def _published(calibration: Calibration, period: str, reference: float | None) -> dict[str, Any]:
-    published = calibration.published(period)
-    assert published is not None
-    volume = published.volume_millions
-    return {"period": period, "resolved_share": published.resolved_share,
-            "callback_satisfaction": published.callback_satisfaction,
-            "volume_index": volume / reference if volume and reference else None,
-            "source": published.source}
-
-
-def change_rows(calibration: Calibration, sequence: pd.DataFrame) -> list[dict[str, Any]]:
-    """Published changes between periods against the simulated change between stages.
-
-    Stages are paired by chain; the interval is a t interval of the paired differences.
-    """
+def published_figures(calibration: Calibration, period: str) -> dict[str, float]:
+    """The figures Beijing published for ``period``, volume as a multiple of the reference's."""
     spec = calibration.spec
-    labels = [s.label for s in spec.sequence.stages] if spec.sequence else []
+    assert spec.predictive is not None
+    published = calibration.published(period)
+    if published is None:
+        return {}
+    figures = {name: getattr(published, name) for name in PUBLISHED if name != "volume_index"}
+    reference = calibration.published(spec.predictive.volume_reference)
+    if published.volume_millions and reference is not None and reference.volume_millions:
+        figures["volume_index"] = published.volume_millions / reference.volume_millions
+    return {name: value for name, value in figures.items() if value is not None}
+
+
+def change_rows(calibration: Calibration, runs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Published changes between two periods against the simulated change within each run."""
     rows = []
-    for change in spec.changes:
-        first = sequence[sequence["stage_index"] == labels.index(change.from_stage)]
-        last = sequence[sequence["stage_index"] == labels.index(change.to_stage)]
-        before, after = calibration.published(change.from_period), \
-            calibration.published(change.to_period)
-        for outcome in ("resolved_share", "callback_satisfaction"):
-            diff = (last.set_index("chain")[outcome] - first.set_index("chain")[outcome])
-            stats = _ci(diff.to_numpy(float))
-            published = (getattr(after, outcome) - getattr(before, outcome)
-                         if getattr(after, outcome) is not None
-                         and getattr(before, outcome) is not None else None)
-            rows.append({"change": change.label, "outcome": outcome,
-                         "published": published, "simulated": stats["mean"],
-                         "simulated_ci_low": stats["ci_low"],
-                         "simulated_ci_high": stats["ci_high"]})
+    for change in calibration.spec.changes:
+        before = period_figures(calibration, runs, change.from_period)
+        after = period_figures(calibration, runs, change.to_period)
+        published_before = published_figures(calibration, change.from_period)
+        published_after = published_figures(calibration, change.to_period)
+        for name in PUBLISHED:
+            if name not in published_before or name not in published_after:
+                continue
+            band = _band((after[name] - before[name]).to_numpy())
+            rows.append({"change": change.label, "outcome": name,
+                         "published": published_after[name] - published_before[name],
+                         "simulated": band["mean"], "simulated_low": band["low"],
+                         "simulated_high": band["high"]})
     return rows

@@ -1,4 +1,4 @@
-"""Calibration specs: what is fitted to which published figures, and the reform sequence.
+"""Calibration specs: what is fitted to which published figures, and the run out of sample.
 
 A spec is a TOML file validated by :class:`CalibrationSpec`. Its ``parameters`` are scalar
 scenario parameters with a prior range and a reason; its ``targets`` are outcomes with the
@@ -25,7 +25,7 @@ from model.experiment.spec import (
     unknown_outcomes,
 )
 from model.outcomes import OUTCOMES_BY_NAME, headline
-from model.periods import PERIOD_OUTCOMES, PeriodError, period_dates
+from model.periods import PERIOD_OUTCOMES, PeriodError, period_dates, period_days
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
 from model.streams import MAX_SEED
@@ -74,45 +74,38 @@ class Check(_Table):
                                  description="Accepted parameter sets simulated once each")
 
 
-class Stage(_Table):
-    """One stage of the reform sequence."""
+class Predictive(_Table):
+    """The dated run from posterior draws: predictive bands of every period's figures."""
 
-    label: str = Field(min_length=1, description="Name of the stage in tables and figures")
-    scenario: str = Field(min_length=1, description="Bundled scenario name or path")
-    days: int = Field(365, ge=1, le=3650, description="Days the stage lasts")
-    periods: list[str] = Field(default_factory=list,
-                               description="Published periods the stage stands for")
-
-
-class Sequence(_Table):
-    """The reform sequence run with the fitted values."""
-
-    replications: int = Field(10, ge=2, le=1000, description="Chains (seeds)")
-    stages: list[Stage] = Field(min_length=1, description="Stages in order")
+    draws: int = Field(20, ge=1, le=10_000, description="Accepted parameter sets run")
+    replications: int = Field(2, ge=1, le=1000, description="Seeds per parameter set")
+    days: int | None = Field(None, ge=1, le=3650,
+                             description="Days per run (default: the scenario's run.days)")
+    periods: list[str] = Field(min_length=1, description="Calendar periods reported, in order")
+    volume_reference: str = Field(min_length=1,
+                                  description="Period whose 12345 volume is each run's 1.0")
 
 
 class Published(_Table):
     """Published figures of one period; volume in millions of hotline requests."""
 
     period: str = Field(min_length=1)
-    resolved_share: float | None = Field(None, ge=0, le=1)
+    callback_resolution: float | None = Field(None, ge=0, le=1)
     callback_satisfaction: float | None = Field(None, ge=0, le=1)
     volume_millions: float | None = Field(None, gt=0)
     source: str = Field(min_length=1)
 
 
 class Change(_Table):
-    """A published change between two periods, set against a simulated change of stages."""
+    """A published change between two periods, set against the simulated change."""
 
     label: str = Field(min_length=1)
     from_period: str
     to_period: str
-    from_stage: str
-    to_stage: str
 
 
 class CalibrationSpec(_Table):
-    """A calibration: parameters, targets, design, ABC, check, and the out-of-sample sequence."""
+    """A calibration: parameters, targets, design, ABC, check, and the out-of-sample run."""
 
     name: str = Field("", description="Name (default: the file name)")
     description: str = ""
@@ -125,19 +118,19 @@ class CalibrationSpec(_Table):
     design: CalibrationDesign = Field(default_factory=CalibrationDesign)
     abc: Abc = Field(default_factory=Abc)
     check: Check = Field(default_factory=Check)
-    sequence: Sequence | None = None
+    predictive: Predictive | None = None
     published: list[Published] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
 
 
 @dataclass
 class Calibration:
-    """A validated calibration spec with its design experiment and stage scenarios."""
+    """A validated calibration spec with its design experiment and predictive scenario."""
 
     spec: CalibrationSpec
     source: str
     design: Experiment
-    stages: list[Scenario]
+    predictive: Scenario | None
 
     @property
     def keys(self) -> list[str]:
@@ -168,10 +161,10 @@ def load_calibration(
     Args:
         path: The spec's TOML file.
         samples: Design points instead of the spec's (quick looks, tests).
-        replications: Seeds per design point, at the check, and per chain, instead of the
-            spec's.
+        replications: Seeds per design point, at the check, and per predictive draw, instead
+            of the spec's.
         overrides: Scenario overrides by dotted key, added to the spec's ``set``.
-        days: Days per run (fitting runs and every stage) instead of the spec's.
+        days: Days per fitting run instead of the spec's.
 
     Raises:
         ScenarioError: One line per problem, naming the spec file and the key.
@@ -200,10 +193,10 @@ def calibration_from_data(
         design = experiment_from_data(design_data(spec), source, base_dir)
     except ScenarioError as exc:
         problems += [_spec_words(line) for line in exc.problems]
-    stages = _stage_scenarios(spec, source, base_dir, problems)
+    predictive = _predictive_scenario(spec, source, base_dir, problems)
     if problems:
         raise ScenarioError(problems)
-    return Calibration(spec, source, design, stages)
+    return Calibration(spec, source, design, predictive)
 
 
 def _resized(spec: CalibrationSpec, samples: int | None, replications: int | None,
@@ -215,17 +208,13 @@ def _resized(spec: CalibrationSpec, samples: int | None, replications: int | Non
         update.setdefault("design", spec.design)
         update["design"] = update["design"].model_copy(update={"replications": replications})
         update["check"] = spec.check.model_copy(update={"replications": max(replications, 2)})
-        if spec.sequence is not None:
-            update["sequence"] = spec.sequence.model_copy(
-                update={"replications": max(replications, 2)})
+        if spec.predictive is not None:
+            update["predictive"] = spec.predictive.model_copy(
+                update={"replications": replications})
     if overrides:
         update["set"] = {**spec.set, **overrides}
     if days is not None:
         update["days"] = days
-        if spec.sequence is not None:
-            sequence = update.get("sequence", spec.sequence)
-            stages = [s.model_copy(update={"days": days}) for s in sequence.stages]
-            update["sequence"] = sequence.model_copy(update={"stages": stages})
     return spec.model_copy(update=update)
 
 
@@ -249,7 +238,7 @@ def _well_formed(period: str) -> bool:
 def design_data(spec: CalibrationSpec) -> dict[str, Any]:
     """The Latin-hypercube experiment of the fitting runs, as experiment spec data."""
     known = [name for name in spec.targets if name in OUTCOMES_BY_NAME]
-    # besides the targets, the outcomes compared along the reform sequence
+    # besides the targets, the outcomes set against Beijing's published trajectory
     outcomes = list(dict.fromkeys([*known, *headline("sequence")]))
     return {
         "name": f"{spec.name}-design", "description": spec.description,
@@ -287,35 +276,54 @@ def _outcome_problems(spec: CalibrationSpec, source: str) -> list[str]:
 
 
 def _reference_problems(spec: CalibrationSpec, source: str) -> list[str]:
-    """Periods and stages named in the sequence and changes that the spec does not define."""
-    periods = [p.period for p in spec.published]
-    stages = [s.label for s in spec.sequence.stages] if spec.sequence else []
-    problems = []
+    """Periods named by the predictive run, published figures and changes that do not agree."""
+    if spec.predictive is None:
+        return [f"{source}: {where}: needs a [predictive] table to compare with"
+                for where, used in (("published", spec.published), ("changes", spec.changes))
+                if used]
+    periods = spec.predictive.periods
+    problems = [f"{source}: predictive.periods: {exc}"
+                for exc in _period_errors(periods)]
 
-    def check(name: str, allowed: list[str], where: str) -> None:
-        if name not in allowed:
-            problems.append(f"{source}: {where}: '{name}' is not defined "
-                            f"(allowed: {', '.join(allowed) or 'none'})")
+    def check(name: str, where: str) -> None:
+        if name not in periods:
+            problems.append(f"{source}: {where}: '{name}' is not a period of the predictive run "
+                            f"(allowed: {', '.join(periods)})")
 
-    for i, stage in enumerate(spec.sequence.stages if spec.sequence else []):
-        for period in stage.periods:
-            check(period, periods, f"sequence.stages[{i}].periods")
+    check(spec.predictive.volume_reference, "predictive.volume_reference")
+    for i, published in enumerate(spec.published):
+        check(published.period, f"published[{i}].period")
     for i, change in enumerate(spec.changes):
-        check(change.from_period, periods, f"changes[{i}].from_period")
-        check(change.to_period, periods, f"changes[{i}].to_period")
-        check(change.from_stage, stages, f"changes[{i}].from_stage")
-        check(change.to_stage, stages, f"changes[{i}].to_stage")
+        check(change.from_period, f"changes[{i}].from_period")
+        check(change.to_period, f"changes[{i}].to_period")
     return problems
 
 
-def _stage_scenarios(spec: CalibrationSpec, source: str, base_dir: Path | None,
-                     problems: list[str]) -> list[Scenario]:
-    loaded = []
-    for i, stage in enumerate(spec.sequence.stages if spec.sequence else []):
-        ref = stage.scenario if base_dir is None else scenario_reference(stage.scenario, base_dir)
+def _period_errors(periods: list[str]) -> list[PeriodError]:
+    errors = []
+    for period in periods:
         try:
-            loaded.append(load_scenario(ref, {**spec.set, "run.days": stage.days}))
-        except ScenarioError as exc:
-            problems += [f"{source}: sequence.stages[{i}].scenario: {line}"
-                         for line in exc.problems]
-    return loaded
+            period_dates(period)
+        except PeriodError as exc:
+            errors.append(exc)
+    return errors
+
+
+def _predictive_scenario(spec: CalibrationSpec, source: str, base_dir: Path | None,
+                         problems: list[str]) -> Scenario | None:
+    """The fitted scenario as the predictive run sees it, its periods checked against it."""
+    if spec.predictive is None:
+        return None
+    ref = spec.scenario if base_dir is None else scenario_reference(spec.scenario, base_dir)
+    days = {"run.days": spec.predictive.days} if spec.predictive.days else {}
+    try:
+        scenario = load_scenario(ref, {**spec.set, **days})
+    except ScenarioError as exc:
+        problems += [f"{source}: predictive: {line}" for line in exc.problems]
+        return None
+    for period in filter(_well_formed, spec.predictive.periods):
+        try:
+            period_days(period, scenario.run.start_date, scenario.run.days)
+        except PeriodError as exc:
+            problems.append(f"{source}: predictive.periods: {scenario.name}: {exc}")
+    return scenario

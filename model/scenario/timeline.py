@@ -41,7 +41,6 @@ CHANGEABLE_GROUPS = ("whistle", "information", "assessment", "channels", "reside
 
 #: Settings of those groups used only to set the run up, with why they cannot change later.
 FIXED_AT_START = {
-    "assessment.interval_days": "assessment rounds are scheduled at the start",
     "assessment.prior_score": "it sets what units expect of each option before their first "
                               "round, at the start",
     "channels.online_known": "it sets who knows the channel at the start",
