@@ -53,7 +53,8 @@ def test_joining_the_platform_mid_run_ends_duplicate_entries_of_shared_records()
 
 
 def test_a_new_assessment_interval_counts_from_its_day(monkeypatch):
-    """Monthly ranking from day 100: rounds every 90 days until then, every 30 from day 100."""
+    """Monthly ranking from day 100: a round every 90 days until then, then one every 30 days
+    counted from the entry's eve (day 99), when the change is taken up."""
     from model.governance import GovernanceModel
 
     rounds: list[int] = []
@@ -64,7 +65,7 @@ def test_a_new_assessment_interval_counts_from_its_day(monkeypatch):
                              **{"assessment.interval_days": 90})
     run_model(scenario, seed=3, days=200)
     assert rounds == [90, 129, 159, 189], (
-        "rounds should fall on days 90, then 30 days after the change's eve, day 99")
+        "rounds should close day 90, then every 30 days from the change's eve, day 99")
 
 
 def test_entries_apply_in_day_order_each_on_the_ones_before():
