@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from model.calibration import Backend, calibrate, load_calibration
+from model.calibration import Backend, Calibration, calibrate, load_calibration
 from model.calibration import report as calibration_report
 from model.compare import number, welch
 from model.experiment import Experiment, ResultStore, load_experiment, run_sweep
@@ -230,8 +230,9 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
     written += _sensitivity_block(paper, stores, assets)
     posterior = None
     if paper.spec.calibration:
-        written += _calibration_blocks(paper, results, assets, backend)
-        posterior = results / load_calibration(paper.path(paper.spec.calibration)).spec.name
+        calibration = load_calibration(paper.path(paper.spec.calibration))
+        posterior = results / calibration.spec.name
+        written += _calibration_blocks(paper, calibration, posterior, assets, backend)
     if paper.spec.claims:
         written += _validation_block(paper, stores, assets, experiments, posterior, backend)
     paper.blocks["provenance"] = _provenance_block(paper, stores)
@@ -407,8 +408,8 @@ def posterior_claim_shares(claims: Claims, experiments: dict[str, Experiment], c
     sets = picked_draws(draws, list(result["fitted"]), claims.posterior.draws)
     compared = {}
     for claim in claims.claims:
+        scenarios = {s.name: s.scenario for s in experiments[claim.experiment].scenarios}
         for name in (claim.scenario, claim.reference):
-            scenarios = {s.name: s.scenario for s in experiments[claim.experiment].scenarios}
             key = f"{claim.experiment}/{name}"
             compared[key] = Compared(key, scenarios[name])
     runs = run_posterior(list(compared.values()), sets, claims.posterior, out, backend)
@@ -422,23 +423,21 @@ def _share_text(row: Any) -> str:
 
 
 def _fragile_lines(frame: pd.DataFrame, claims: Claims) -> list[str]:
-    """Claims that hold at the calibrated values but in under the threshold share of draws."""
+    """Claims that hold at the bundled values but in under the threshold share of draws."""
     assert claims.posterior is not None
     fragile = frame[frame["holds"] & frame["fragile"]]
     limit = f"{claims.posterior.fragile_below:.0%}"
     if fragile.empty:
-        return [f"Every claim that holds at the calibrated values also holds in at least "
+        return [f"Every claim that holds at the bundled values also holds in at least "
                 f"{limit} of the posterior draws.", ""]
-    return [f"Fragile (holds at the calibrated values, but in under {limit} of the posterior "
+    return [f"Fragile (holds at the bundled values, but in under {limit} of the posterior "
             f"draws): {', '.join(fragile['id'])}.", ""]
 
 
-def _calibration_blocks(paper: Paper, results: Path, assets: Path,
+def _calibration_blocks(paper: Paper, calibration: Calibration, out: Path, assets: Path,
                         backend: Backend) -> list[Path]:
     assert paper.spec.calibration is not None
     spec_file = paper.path(paper.spec.calibration)
-    calibration = load_calibration(spec_file)
-    out = results / calibration.spec.name
     calibrate(calibration, out, backend, fresh=_stale(out / "design", calibration.design))
     result = calibration_report.read_result(out)
     spec = calibration.spec

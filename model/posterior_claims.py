@@ -1,21 +1,20 @@
 """Validation claims across the posterior: in what share of plausible parameter sets each holds.
 
-The paper's validation table tests each claim at the bundled values, which are the calibrated
-posterior mean. A claim the published figures support only at that point is fragile. Here each
+The paper's validation table tests each claim at the bundled values. A claim that holds there but
+not for most parameter values the published figures leave plausible is fragile. Here each
 of ``draws`` accepted parameter sets of the calibration (spread evenly over the accepted draws)
 runs every scenario the claims compare over ``replications`` seeds, common to all scenarios of
 the draw; a claim holds in a draw when its mean difference (scenario - reference) over those
 seeds has the expected sign. A claim holding in under ``fragile_below`` of the draws is fragile.
 
-Runs are stored a draw at a time under the output folder, so an interrupted check resumes; a
-folder holding runs of other draws, scenarios or code is started afresh.
+Runs are stored a draw at a time under the output folder, so an interrupted check resumes; runs
+of other draws, scenarios or code that this check stored there are replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,12 +119,21 @@ def _fingerprint(scenarios: dict[str, Scenario], parameter_sets: list[dict[str, 
 
 
 def _parts_folder(out: Path, fingerprint: str) -> Path:
-    """``out/draws``, emptied first when it holds runs of another fingerprint."""
+    """``out/draws``; runs a check of another fingerprint stored there are removed first.
+
+    Raises:
+        RuntimeError: ``out/draws`` holds draw files but no manifest of a check wrote them.
+    """
     parts = out / "draws"
     manifest = out / "manifest.json"
+    ours = sorted(parts.glob("draw-*.parquet"))
+    if not manifest.exists() and ours:
+        raise RuntimeError(f"{parts}: holds draw files this check did not write; choose "
+                           "another folder")
     stored = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
     if stored.get("fingerprint") != fingerprint:
-        shutil.rmtree(parts, ignore_errors=True)
+        for path in ours:
+            path.unlink()
         parts.mkdir(parents=True, exist_ok=True)
         write_json_atomic(manifest, {"fingerprint": fingerprint})
     return parts

@@ -76,3 +76,14 @@ def test_wilson_interval_matches_the_textbook_value():
     low, high = wilson(45, 50)
     assert (round(low, 4), round(high, 4)) == (0.7864, 0.9565)
     assert all(math.isnan(bound) for bound in wilson(0, 0)), "no trials, no interval"
+
+
+def test_draw_files_it_did_not_write_are_left_alone(tmp_path):
+    """A folder whose draw files no manifest of a check accounts for is refused, not emptied."""
+    foreign = tmp_path / "draws" / "draw-0000.parquet"
+    foreign.parent.mkdir()
+    foreign.write_bytes(b"someone else's")
+    with pytest.raises(RuntimeError, match="holds draw files this check did not write"):
+        run_posterior(list(_compared().values()), SETS, PosteriorCheck(draws=3, replications=1),
+                      tmp_path, Backend("serial", progress=False))
+    assert foreign.read_bytes() == b"someone else's"
