@@ -35,6 +35,7 @@ from model.calibration import report as calibration_report
 from model.compare import number, welch
 from model.experiment import Experiment, ResultStore, load_experiment, run_sweep
 from model.experiment import analysis as an
+from model.experiment.factors import as_spec_problem
 from model.experiment.figures import STAMP
 from model.experiment.report import read_store, write_report
 from model.experiment.spec import read_spec_file
@@ -42,7 +43,7 @@ from model.experiment.tables import ci_text, md_table, p_text
 from model.outcomes import OUTCOMES_BY_NAME, headline
 from model.posterior_claims import Compared, PosteriorCheck, claim_shares, run_posterior
 from model.provenance import file_hash, package_versions, replace_atomically, source_hash
-from model.scenario import ScenarioError
+from model.scenario import ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
 
 BLOCK = re.compile(r"(<!-- cogov:(?P<name>[\w.-]+) -->\n)(?P<body>.*?)(<!-- /cogov:(?P=name) -->)",
@@ -157,20 +158,24 @@ CALIBRATION_BLOCKS = (
 def block_names(paper: Paper) -> set[str]:
     """Every block ``cogov paper`` can generate for ``paper``.
 
-    The reforms and sensitivity tables exist only when those sweeps are in the paper.
+    The reforms, sensitivity and screening tables exist only when those sweeps are in the paper.
     """
     names = {"provenance", "table.validation"} if paper.spec.claims else {"provenance"}
     for entry in paper.spec.sweeps:
         name = load_experiment(paper.path(entry.spec), 1).name
         names |= {f"figure.{name}.{stem}" for stem in entry.figures}
-        names |= {f"table.{name}"} & {"table.reforms", "table.sensitivity"}
+        names |= {f"table.{name}"} & {"table.reforms", "table.sensitivity", "table.screening"}
     return names | (set(CALIBRATION_BLOCKS) if paper.spec.calibration else set())
 
 
 def load_claims(path: Path) -> Claims:
-    """Read and validate a claims file; a claim missing its mechanism is told the choices."""
+    """Read and validate a claims file; a claim missing its mechanism is told the choices.
+
+    The posterior check's overrides are tried on the baseline scenario, so a bad key or value
+    is named before anything runs.
+    """
     try:
-        return Claims.model_validate(read_spec_file(path))
+        claims = Claims.model_validate(read_spec_file(path))
     except ValidationError as exc:
         lines = describe_validation_error(exc, {}, str(path), Claims)
         allowed = " or ".join(f"'{m}'" for m in MECHANISMS)
@@ -178,6 +183,13 @@ def load_claims(path: Path) -> Claims:
             f"{line} (allowed: {allowed})"
             if error["type"] == "missing" and error["loc"][-1] == "mechanism" else line
             for error, line in zip(exc.errors(include_url=False), lines, strict=True)]) from None
+    if claims.posterior and claims.posterior.set:
+        try:
+            load_scenario("baseline", claims.posterior.set)
+        except ScenarioError as exc:
+            raise ScenarioError([as_spec_problem(line, str(path), "posterior.set", "posterior.set")
+                                 for line in exc.problems]) from None
+    return claims
 
 
 def code_line() -> str:
@@ -228,6 +240,7 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         written += _copy_figures(paper, out, experiment.name, entry.figures, stamp)
     written += _reform_block(paper, stores, assets)
     written += _sensitivity_block(paper, stores, assets)
+    written += _screening_block(paper, stores, assets)
     posterior = None
     if paper.spec.calibration:
         calibration = load_calibration(paper.path(paper.spec.calibration))
@@ -303,25 +316,60 @@ def _reform_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     return [_write_table(assets, "reforms", diffs)]
 
 
+def _indices(store: ResultStore, analyse: Any) -> pd.DataFrame:
+    """``analyse`` (Sobol or Morris) of every outcome on each level and each reform effect."""
+    manifest, runs = store.manifest, store.runs
+    outcomes = [o for o in manifest["outcomes"] if an.ok_runs(runs)[o].notna().any()]
+    return pd.concat([analyse(manifest, store.design, runs, outcome, scenario, minus)
+                      .assign(scenario=label, outcome=outcome)
+                      for scenario, minus, label in an.level_and_effect_analyses(manifest, runs)
+                      for outcome in outcomes], ignore_index=True)
+
+
 def _sensitivity_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
-    """Total-order Sobol indices of each outcome, largest first (three per outcome)."""
+    """Total-order Sobol index of each factor on each level and on each reform's effect."""
     if "sensitivity" not in stores:
         return []
     store, stamp = stores["sensitivity"]
-    manifest, runs = store.manifest, store.runs
-    frames = [an.sobol_indices(manifest, store.design, runs, outcome).assign(outcome=outcome)
-              for outcome in manifest["outcomes"] if an.ok_runs(runs)[outcome].notna().any()]
-    table = pd.concat(frames, ignore_index=True)
+    table = _indices(store, an.sobol_indices)
+    factors = list(dict.fromkeys(table["factor"]))
     rows = []
-    for outcome, block in table.groupby("outcome", sort=False):
-        top = block.sort_values("ST", ascending=False, kind="stable").head(3)
-        rows += [[OUTCOMES_BY_NAME[str(outcome)].label, f"`{r.factor}`",
-                  f"{r.ST:.2f} ± {r.ST_conf:.2f}", f"{r.S1:.2f} ± {r.S1_conf:.2f}"]
-                 for r in top.itertuples()]
+    for (label, outcome), block in table.groupby(["scenario", "outcome"], sort=False):
+        block = block.set_index("factor")
+        rows.append([str(label), OUTCOMES_BY_NAME[str(outcome)].label,
+                     *(f"{block.loc[f, 'ST']:.2f} ± {block.loc[f, 'ST_conf']:.2f}"
+                       for f in factors)])
     paper.blocks["table.sensitivity"] = [
-        *md_table(["outcome", "parameter", "total order ST", "first order S1"], rows, left=2),
-        *_provenance_lines(stamp)]
+        *md_table(["runs", "outcome", *(f"`{f}`" for f in factors)], rows, left=2),
+        f"Total-order Sobol indices (ST) with 95% bootstrap half-widths; the widest half-width "
+        f"is {table['ST_conf'].max():.2f}.", "", *_provenance_lines(stamp)]
     return [_write_table(assets, "sensitivity", table)]
+
+
+def _screening_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
+    """The three groups of assumptions of largest Morris mu*, per outcome.
+
+    One row for the baseline's levels and one for each reform's effect.
+    """
+    if "screening" not in stores:
+        return []
+    store, stamp = stores["screening"]
+    table = _indices(store, an.morris_indices)
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    reference = str(table["scenario"].iloc[0])
+    rows = []
+    for label, block in table.groupby("scenario", sort=False):
+        if label != reference and " - " not in str(label):
+            continue  # the other scenarios' own levels are in the sweep's report
+        rows.append([str(label), *("; ".join(
+            f"{r.factor} {number(r.mu_star, _places(o))}"
+            for r in block[block["outcome"] == o].nlargest(3, "mu_star").itertuples())
+            for o in outcomes)])
+    paper.blocks["table.screening"] = [
+        *md_table(["runs", *(OUTCOMES_BY_NAME[o].label for o in outcomes)], rows,
+                  left=len(outcomes) + 1),
+        *_provenance_lines(stamp)]
+    return [_write_table(assets, "screening", table)]
 
 
 def evaluate_claims(claims: Claims, stores: dict) -> pd.DataFrame:
@@ -411,7 +459,7 @@ def posterior_claim_shares(claims: Claims, experiments: dict[str, Experiment], c
         scenarios = {s.name: s.scenario for s in experiments[claim.experiment].scenarios}
         for name in (claim.scenario, claim.reference):
             key = f"{claim.experiment}/{name}"
-            compared[key] = Compared(key, scenarios[name])
+            compared[key] = Compared(key, load_scenario(scenarios[name], claims.posterior.set))
     runs = run_posterior(list(compared.values()), sets, claims.posterior, out, backend)
     return claim_shares(claims.claims, compared, runs, claims.posterior)
 

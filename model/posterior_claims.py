@@ -43,6 +43,9 @@ class PosteriorCheck(BaseModel):
     fragile_below: float = Field(0.9, gt=0, le=1,
                                  description="Share of draws under which a claim is fragile")
     root_seed: int = Field(31, ge=0, le=MAX_SEED, description="Root of the draws' seeds")
+    set: dict[str, bool | int | float | str] = Field(
+        default_factory=dict, description="Overrides for every scenario the claims compare, by "
+        "dotted key (a smaller district makes the check cheaper)")
 
 
 @dataclass(frozen=True)

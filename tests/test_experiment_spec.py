@@ -57,6 +57,15 @@ BAD_SPECS = {
     "sobol_not_power_of_2": (HEAD + TAIL + '[design]\nkind = "sobol"\nsamples = 6\n' + ONE_RANGE,
                              lambda p: f"{p}: design.samples: 6 is not a power of 2 (allowed "
                                        f"for sobol: 2, 4, 8, ..., 1024, ...)"),
+    "group_on_sobol": (HEAD + TAIL + '[design]\nkind = "sobol"\nsamples = 4\n[factors]\n'
+                       '"devolution.level" = {low = 0.1, high = 0.5, group = "g"}\n',
+                       lambda p: f"{p}: factors.devolution.level.group: groups need "
+                                 f"design.kind = 'morris' (got 'sobol')"),
+    "group_missing": (HEAD + TAIL + '[design]\nkind = "morris"\nsamples = 2\n[factors]\n'
+                      '"devolution.level" = {low = 0.1, high = 0.5, group = "g"}\n'
+                      '"assessment.hour_price" = {low = 0.02, high = 0.08}\n',
+                      lambda p: f"{p}: factors.assessment.hour_price: no group, though other "
+                                f"factors have one (give every factor a group, or none)"),
     "samples_missing": (HEAD + TAIL + '[design]\nkind = "morris"\n' + ONE_RANGE,
                         lambda p: f"{p}: design.samples: required for design.kind = 'morris'"),
     "unknown_outcome": (HEAD + 'outcomes = ["resolved_shar"]\n' + TAIL,

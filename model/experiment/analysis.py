@@ -246,8 +246,11 @@ def _problem(manifest: dict[str, Any]) -> dict[str, Any]:
     problem = manifest.get("problem")
     if not problem:
         raise ValueError("the manifest has no SALib problem (not a sampled design)")
-    return {"num_vars": problem["num_vars"], "names": list(problem["names"]),
-            "bounds": [list(bound) for bound in problem["bounds"]]}
+    fresh = {"num_vars": problem["num_vars"], "names": list(problem["names"]),
+             "bounds": [list(bound) for bound in problem["bounds"]]}
+    if problem.get("groups"):
+        fresh["groups"] = list(problem["groups"])
+    return fresh
 
 
 def sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,
@@ -284,6 +287,18 @@ def sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
         key: np.asarray(result[key], dtype=float) for key in ("S1", "S1_conf", "ST", "ST_conf")}})
 
 
+def level_and_effect_analyses(manifest: dict[str, Any],
+                              runs: pd.DataFrame) -> list[tuple[str, str | None, str]]:
+    """What a sampled design's indices are computed for: ``(scenario, minus, label)``.
+
+    Each scenario's levels, then each further scenario's effect: its difference from the
+    reference (the first scenario), point by point.
+    """
+    scenarios = [s["name"] for s in manifest["scenarios"] if (runs["scenario"] == s["name"]).any()]
+    return [(s, None, s) for s in scenarios] + [
+        (s, scenarios[0], f"{s} - {scenarios[0]}") for s in scenarios[1:]]
+
+
 def morris_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,
                    outcome: str, scenario: str | None = None,
                    minus: str | None = None) -> pd.DataFrame:
@@ -298,7 +313,9 @@ def morris_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.Data
         minus: Analyse ``scenario``'s difference from this one (see :func:`point_outputs`).
 
     Returns:
-        One row per factor: ``factor, mu_star, mu_star_conf, sigma``.
+        One row per factor, or per group of a grouped design (its name in ``factor``):
+        ``factor, mu_star, mu_star_conf, sigma`` (sigma is NaN for a group of several factors,
+        whose elementary effects mix their signs).
 
     Raises:
         ValueError: Design points without a value, or a design that does not fit the problem.
@@ -311,7 +328,7 @@ def morris_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.Data
     settings = manifest.get("design") or {}
     result = morris.analyze(problem, x, y, conf_level=0.95,
                             num_levels=int(settings.get("levels") or 4), seed=settings.get("seed"))
-    return pd.DataFrame({"factor": problem["names"], **{
+    return pd.DataFrame({"factor": list(result["names"]), **{
         key: np.asarray(result[key], dtype=float)
         for key in ("mu_star", "mu_star_conf", "sigma")}})
 

@@ -34,9 +34,12 @@ class Run:
 
 
 def salib_problem(factors: list[Factor]) -> dict[str, Any]:
-    """The SALib problem of sampled ``factors``: names and bounds."""
-    return {"num_vars": len(factors), "names": [f.key for f in factors],
-            "bounds": [[float(f.low), float(f.high)] for f in factors]}
+    """The SALib problem of sampled ``factors``: names, bounds and any groups."""
+    problem = {"num_vars": len(factors), "names": [f.key for f in factors],
+               "bounds": [[float(f.low), float(f.high)] for f in factors]}
+    if any(f.group for f in factors):
+        problem["groups"] = [f.group for f in factors]
+    return problem
 
 
 def sample_matrix(experiment: Experiment) -> np.ndarray | None:

@@ -121,7 +121,8 @@ def _typed_factor(
             problems.append(f"{source}: factors.{key}: no whole number between low = "
                             f"{given.low:g} and high = {given.high:g} ({key} is a whole number)")
             return None
-        return Factor(key, low=given.low, high=given.high, integer=annotation is int)
+        return Factor(key, low=given.low, high=given.high, integer=annotation is int,
+                      group=given.group)
     values = tuple(float(v) if annotation is float and type(v) is int else v for v in given)
     if len(set(map(repr, values))) < len(values):
         problems.append(f"{source}: factors.{key}: repeated values {list(values)}")

@@ -208,6 +208,9 @@ def morris(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
     fig, axes = _panels(len(scenarios), 4.2, 3.6)
     for ax, scenario in zip(axes, scenarios, strict=True):
         rows = table[table["scenario"] == scenario]
+        if rows["sigma"].isna().any():
+            _morris_bars(ax, rows, short, unit)
+            continue
         ax.errorbar(rows["mu_star"], rows["sigma"], xerr=np.nan_to_num(rows["mu_star_conf"]),
                     fmt="o", capsize=3)
         for row in rows.itertuples():
@@ -220,6 +223,23 @@ def morris(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
         ax.grid(alpha=0.3)
     fig.suptitle(f"{outcome_meta(name).label}: Morris screening")
     return _save(fig, out, f"morris_{name}")
+
+
+def _morris_bars(ax: Any, rows: pd.DataFrame, short: dict[str, str], unit: str) -> None:
+    """Draw mu* of each group as a bar with its 95% interval.
+
+    Groups of several factors have no sigma, so the mu*-sigma plane has no place for them.
+    """
+    ordered = rows.sort_values("mu_star")
+    ax.barh([short[f] for f in ordered["factor"]], ordered["mu_star"],
+            xerr=np.nan_to_num(ordered["mu_star_conf"]), capsize=2, color="0.55")
+    ax.set_xlabel(f"mu* ({unit})")
+    ax.set_title(str(ordered["scenario"].iloc[0]), fontsize=10)
+    ax.tick_params(axis="y", labelsize=7)
+    from matplotlib.ticker import MaxNLocator  # imported here: slow, and only figures need it
+
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.grid(axis="x", alpha=0.3)
 
 
 def lhs_scatter(out: Path, runs: pd.DataFrame, shown: list[str]) -> list[Path]:

@@ -272,10 +272,7 @@ def _sensitivity_section(store: Store, out: Path, paths: list[Path],
     if store.design is None:
         return [*lines, "There is no design table, so no sensitivity indices.", ""]
     analyse = an.sobol_indices if kind == "sobol" else an.morris_indices
-    scenarios = [s["name"] for s in manifest["scenarios"] if (runs["scenario"] == s["name"]).any()]
-    # each scenario's levels, then each reform's effect: its difference from the reference
-    analyses = [(s, None, s) for s in scenarios] + [
-        (s, scenarios[0], f"{s} - {scenarios[0]}") for s in scenarios[1:]]
+    analyses = an.level_and_effect_analyses(manifest, runs)
     frames = []
     for name in valued:
         for scenario, minus, label in analyses:

@@ -51,6 +51,9 @@ class Range(_Table):
 
     low: float = Field(description="Lowest value")
     high: float = Field(description="Highest value")
+    group: str | None = Field(None, min_length=1, description="morris: the group this factor "
+                              "moves with (factors of a group step together, and the group is "
+                              "screened as one); every factor has a group or none has")
 
 
 class Design(_Table):
@@ -109,12 +112,15 @@ class Factor:
     low: float | None = None
     high: float | None = None
     integer: bool = False
+    group: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The factor as manifest data."""
         if self.values:
             return {"key": self.key, "values": list(self.values)}
-        return {"key": self.key, "low": self.low, "high": self.high, "integer": self.integer}
+        grouped = {"group": self.group} if self.group else {}
+        return {"key": self.key, "low": self.low, "high": self.high, "integer": self.integer,
+                **grouped}
 
 
 @dataclass(frozen=True)
@@ -292,7 +298,8 @@ def count_points(spec: ExperimentSpec, factors: list[Factor]) -> int:
     if kind == "sobol":
         return samples * (2 * k + 2 if spec.design.calc_second_order else k + 2)
     if kind == "morris":
-        return samples * (k + 1)
+        groups = {factor.group for factor in factors}
+        return samples * ((k if None in groups else len(groups)) + 1)
     return samples
 
 
@@ -351,6 +358,7 @@ def _design_problems(spec: ExperimentSpec, source: str) -> list[str]:
         elif kind == "sobol" and spec.design.samples & (spec.design.samples - 1):
             problems.append(f"{source}: design.samples: {spec.design.samples} is not a power of "
                             f"2 (allowed for sobol: 2, 4, 8, ..., 1024, ...)")
+    problems += _group_problems(spec, source)
     if kind == "morris" and spec.design.levels % 2:
         problems.append(f"{source}: design.levels: {spec.design.levels} is odd "
                         f"(allowed: an even number of levels, e.g. 4)")
@@ -360,6 +368,22 @@ def _design_problems(spec: ExperimentSpec, source: str) -> list[str]:
             problems.append(f"{source}: analysis.heatmap: '{key}' is not a factor "
                             f"(allowed: {', '.join(spec.factors) or 'no factors declared'})")
     return problems
+
+
+def _group_problems(spec: ExperimentSpec, source: str) -> list[str]:
+    """Groups of factors: a Morris design only, and given for every factor or for none."""
+    ranges = {key: given for key, given in spec.factors.items() if isinstance(given, Range)}
+    grouped = [key for key, given in ranges.items() if given.group is not None]
+    if not grouped:
+        return []
+    if spec.design.kind != "morris":
+        return [f"{source}: factors.{grouped[0]}.group: groups need design.kind = 'morris' "
+                f"(got '{spec.design.kind}')"]
+    loose = [key for key in ranges if key not in grouped]
+    if loose:
+        return [f"{source}: factors.{loose[0]}: no group, though other factors have one "
+                f"(give every factor a group, or none)"]
+    return []
 
 
 def _period_problems(spec: ExperimentSpec, scenarios: list[BaseScenario],
