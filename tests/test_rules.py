@@ -227,6 +227,33 @@ def test_a_choice_is_remembered_and_scored_when_the_case_ends():
         "the bounce came back and escalated once (blame 2); the work was on time")
 
 
+def test_a_case_of_an_uncounted_channel_weighs_only_its_hours():
+    """What is counted: a hotline case, when the assessment does not count the hotline, earns
+    no score, so under pressure the unit takes the cheap option and remembers nothing; a
+    committee case in the same unit is still chosen on by its expected scores."""
+    from model.cases import Channel
+
+    rule = AssessmentRule(AssessmentParams(choice_temperature=0.05, hour_price=0.05,
+                                           uncounted_channels=["hotline", "online"]))
+    seen = Expectations(prior=0.5)
+    seen.expected = {Plan.WORK: 0.9, Plan.CLOSE: 0.1}
+    options = {Plan.WORK: 4.0, Plan.CLOSE: 0.0}
+    rng = np.random.default_rng(0)
+
+    def close_share(channel: Channel) -> tuple[float, int]:
+        items = [case() for _ in range(2000)]
+        for item in items:
+            item.channel = channel
+        picks = [rule.decide(seen, item, options, 1.0, rng) for item in items]
+        remembered = sum(item.decisions is not None for item in items)
+        return picks.count(Plan.CLOSE) / len(picks), remembered
+
+    hotline, hotline_remembered = close_share(Channel.HOTLINE)
+    committee, committee_remembered = close_share(Channel.COMMITTEE)
+    assert hotline > 0.95 and hotline_remembered == 0, (hotline, hotline_remembered)
+    assert committee < 0.05 and committee_remembered == 2000, (committee, committee_remembered)
+
+
 # -- whistle ------------------------------------------------------------------------------------
 def test_whistle_on_arrival_conditions():
     rule = WhistleRule(WhistleParams(enabled=True, min_departments=2, stuck_days=15))

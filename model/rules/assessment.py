@@ -111,10 +111,13 @@ class AssessmentRule:
             pressure: The unit's pressure (:meth:`pressure`); an hour costs
                 ``hour_price x pressure`` of score.
             rng: The stream the choice draws from.
-            counted: Whether the unit's assessment counts this choice; one it does not count
-                expects no score from any option and is not remembered, so only hours weigh.
+            counted: Whether the unit's assessment counts this choice (a case of a channel in
+                ``uncounted_channels`` never is); one it does not count expects no score from
+                any option and is not remembered, so only hours weigh.
         """
         p = self.params
+        if counted and p.uncounted_channels and case.channel in p.uncounted_channels:
+            counted = False
         price = p.hour_price * pressure
         prior = expectations.prior
         expected = expectations.expected if counted else {}  # expectations.of, inlined

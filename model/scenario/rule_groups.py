@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from model.scenario.fields import Group, param
+from model.scenario.channel_groups import ChannelName
+from model.scenario.fields import Group, data_field, param
 
 # why the keys of fixed misbehaviour probabilities are gone (see RENAMED below)
 _CHOSEN = "departments and committees now choose by what their assessment rewards"
@@ -161,6 +162,12 @@ class AssessmentParams(Group):
         unit="days", source="§5.2 绩效评估与反馈", role="lever",
         label="Assessment interval", zh="考核周期",
         zh_help="两轮考核之间的天数；每轮考核时各单位根据得分调整处置选择")
+    uncounted_channels: list[ChannelName] = data_field(
+        "Channels whose cases the assessment does not count: a unit choosing how to handle one "
+        "weighs only the hours it costs, and the case earns it no score (what is counted)",
+        default_factory=list,
+        label="Channels not counted", zh="不纳入考核的渠道",
+        zh_help="其诉求不计入考核的渠道：单位处置这类诉求时只考虑所费工时，办得好坏都不得分")
     learning_rate: float = param(
         0.5, "Weight of the latest assessment round in what a unit expects an option to score",
         ge=0, le=1, unit="per round", source="§5.2 绩效评估与反馈", step=0.01,
