@@ -54,7 +54,7 @@ def _runs(name: str, overrides: dict) -> dict[str, np.ndarray]:
     scenario = small_scenario(name, overrides)
     runs = [simulate(scenario, seed=seed) for seed in SEEDS]
     return {key: np.array([run[key] for run in runs], dtype=float)
-            for key in ("misroute_share", "mean_days_to_resolve")}
+            for key in ("misroute_share", "mean_days_to_resolve", "callback_resolution")}
 
 
 def test_the_platform_helps_through_re_entry_and_paper_batches_only():
@@ -94,3 +94,14 @@ def test_a_retired_constant_says_what_replaced_it(key, message):
     with pytest.raises(ScenarioError) as caught:
         load_scenario("baseline", overrides={key: 0.5})
     assert caught.value.problems == [message]
+
+
+def test_hotline_requests_nobody_is_ranked_on_are_solved_less_often():
+    """What is counted: leaving 12345's requests out of the assessment lowers their resolution
+    (units weigh only the hours of a case that earns no score), on the same seeds."""
+    counted = _runs("baseline", {"run.days": 365})
+    uncounted = _runs("baseline", {"run.days": 365,
+                                   "assessment.uncounted_channels": ["hotline", "online"]})
+    test = stats.ttest_rel(counted["callback_resolution"], uncounted["callback_resolution"],
+                           alternative="greater")
+    assert test.pvalue < 0.01, (counted["callback_resolution"], uncounted["callback_resolution"])
