@@ -197,6 +197,11 @@ def code_line() -> str:
     return f"cogov {package_versions()['cogov']}, model source {source_hash()[:12]}"
 
 
+def _seeds(count: int) -> str:
+    """"1 seed", "2 seeds": a count of seeds as the stamps say it."""
+    return f"{count} seed" if count == 1 else f"{count} seeds"
+
+
 def _stamp(spec_file: Path, seeds: str) -> str:
     return (f"`{spec_file.name}` (sha256 {file_hash(spec_file)[:12]}), {seeds}; "
             f"{code_line()}")
@@ -228,7 +233,7 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         run_sweep(experiment, out, backend=backend.name, workers=backend.workers,
                   scheduler=backend.scheduler, progress=backend.progress,
                   fresh=_stale(out, experiment))
-        seeds = (f"{len(experiment.seeds)} seeds from root seed {experiment.spec.root_seed}, "
+        seeds = (f"{_seeds(len(experiment.seeds))} from root seed {experiment.spec.root_seed}, "
                  f"{experiment.days} days")
         stamp = _stamp(spec_file, seeds)
         token = STAMP.set(stamp)
@@ -490,7 +495,7 @@ def _calibration_blocks(paper: Paper, calibration: Calibration, out: Path, asset
     result = calibration_report.read_result(out)
     spec = calibration.spec
     seeds = (f"root seed {spec.root_seed}, design and ABC seeds {spec.design.seed} and "
-             f"{spec.abc.seed}, {spec.design.samples} points x {spec.design.replications} seeds")
+             f"{spec.abc.seed}, {spec.design.samples} points x {_seeds(spec.design.replications)}")
     stamp = _stamp(spec_file, seeds)
     token = STAMP.set(stamp)
     try:

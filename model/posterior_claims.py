@@ -28,6 +28,7 @@ from model.calibration.run import Backend
 from model.compare import replication_seeds
 from model.experiment.backends import Task, run_tasks
 from model.experiment.design import Run
+from model.experiment.spec import Value
 from model.provenance import replace_atomically, scenario_hash, source_hash, write_json_atomic
 from model.scenario import Scenario
 from model.streams import MAX_SEED
@@ -43,7 +44,7 @@ class PosteriorCheck(BaseModel):
     fragile_below: float = Field(0.9, gt=0, le=1,
                                  description="Share of draws under which a claim is fragile")
     root_seed: int = Field(31, ge=0, le=MAX_SEED, description="Root of the draws' seeds")
-    set: dict[str, bool | int | float | str] = Field(
+    set: dict[str, Value] = Field(
         default_factory=dict, description="Overrides for every scenario the claims compare, by "
         "dotted key (a smaller district makes the check cheaper)")
 
