@@ -168,8 +168,9 @@ SURE = {"assessment.choice_temperature": 0.001}  # choices follow expectations e
 
 
 def expecting(agent_expectations: Any, **scores: float) -> None:
-    """Script what a unit expects each option to score (plan name = score)."""
-    agent_expectations.expected = {Plan(name.lower()): score for name, score in scores.items()}
+    """Script what a unit expects each option to score, on every channel (plan name = score)."""
+    plans = {Plan(name.lower()): score for name, score in scores.items()}
+    agent_expectations.expected = {channel: dict(plans) for channel in Channel}
 
 
 def test_department_bounces_a_shared_remit_when_bouncing_scores_best():

@@ -18,7 +18,7 @@ from scipy import stats
 from test_casework import SURE, district, expecting, hand_to, scripted
 
 from model import GovernanceModel, ScenarioError, load_scenario
-from model.cases import Level, Plan, Status
+from model.cases import Channel, Level, Plan, Status
 from model.outcomes import outcome_value
 
 #: Twenty seeds: a small district's two gap needs give few cases a run, and at ten seeds the
@@ -110,7 +110,8 @@ def test_the_street_asks_the_department_that_last_saw_the_gap_through():
 def test_with_the_whistle_the_street_assigns_a_refused_gap_case():
     model, desk = district({"assessment.choice_temperature": 0.001}, scenario="whistle")
     street = model.streets[0]
-    street.whistling.expected = {Plan.WHISTLE: 0.9, Plan.ROUTE: 0.3}  # whistling pays here
+    street.whistling.expected = {  # whistling pays here, whatever the channel
+        channel: {Plan.WHISTLE: 0.9, Plan.ROUTE: 0.3} for channel in Channel}
     case = scripted(model, category(model, "stairwell_clutter"))
     hand_to(street, case)
     street.work_day()
@@ -127,7 +128,8 @@ def test_an_assigned_department_must_act():
         "departments.urban_management.solve_prob": 1.0,
         "assessment.choice_temperature": 0.001}), rng=1)
     # reporting (报到) is the choice it expects to score best, as it learns when rated
-    model.departments[URBAN_MANAGEMENT].answering[0].expected = {Plan.REPORT: 0.9, Plan.TOKEN: 0.1}
+    model.departments[URBAN_MANAGEMENT].answering[0].expected = {
+        channel: {Plan.REPORT: 0.9, Plan.TOKEN: 0.1} for channel in Channel}
     case = scripted(model, category(model, "stairwell_clutter"))
     model.casework.tally.open += 1  # as intake would
     model.casework.assign(case, model.streets[0], URBAN_MANAGEMENT)

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from model.cases import Attribute, Case, Node, NodeKind, Plan, Status
-from model.rules.assessment import AssessmentRule, Expectations
+from model.cases import Attribute, Case, Channel, Node, NodeKind, Plan, Status
+from model.rules.assessment import AssessmentRule, Expectations, unbiased_step
 from model.rules.consultation import ConsultationRule
 from model.rules.demand import DemandRule
 from model.rules.devolution import DevolutionRule
@@ -18,6 +18,7 @@ from model.rules.one_stop import OneStopRule
 from model.rules.procurement import ProcurementRule
 from model.rules.services import ServiceRule
 from model.rules.talent import TalentRule
+from model.rules.time_use import Attention
 from model.rules.whistle import WhistleRule
 from model.scenario import load_scenario
 from model.scenario.channel_groups import ExpectationParams
@@ -35,6 +36,7 @@ from model.scenario.rule_groups import (
 from model.scenario.schema import CategorySpec, ResidentParams
 
 COMMITTEE, STREET = Node("committee", 0), Node("street", 0)
+COMMITTEE_CASE, HOTLINE_CASE = Channel.COMMITTEE, Channel.HOTLINE  # the channels cases came by
 
 
 def case(legs: tuple[int, ...] = (0,), day: int = 0) -> Case:
@@ -187,21 +189,50 @@ def test_scores_count_what_the_assessment_counts():
 
 def test_expectations_learn_from_rounds_with_bounded_memory():
     seen = Expectations(prior=0.5)
-    assert seen.of(Plan.WORK) == 0.5, "an option never assessed keeps the prior"
+    assert seen.of(COMMITTEE_CASE, Plan.WORK) == 0.5, "an option never assessed keeps the prior"
     for score in (1.0, 0.0, 1.0):
-        seen.record(Plan.WORK, score)
-    seen.learn(rate=0.5)
-    assert seen.of(Plan.WORK) == pytest.approx(0.5 + 0.5 * (2 / 3 - 0.5))
-    assert seen.of(Plan.CLOSE) == 0.5, "an option not tried this round is not moved"
-    seen.learn(rate=0.5)
-    assert seen.of(Plan.WORK) == pytest.approx(0.5 + 0.5 * (2 / 3 - 0.5)), (
+        seen.record(COMMITTEE_CASE, Plan.WORK, score)
+    seen.learn(rate=0.1)
+    assert seen.of(COMMITTEE_CASE, Plan.WORK) == pytest.approx(2 / 3), (
+        "the first round replaces the prior, however long the memory")
+    assert seen.of(COMMITTEE_CASE, Plan.CLOSE) == 0.5, "an option not tried this round is not moved"
+    assert seen.of(HOTLINE_CASE, Plan.WORK) == 0.5, (
+        "what an option earned on one channel says nothing of another")
+    seen.learn(rate=0.1)
+    assert seen.of(COMMITTEE_CASE, Plan.WORK) == pytest.approx(2 / 3), (
         "a round with no cases teaches nothing")
+    seen.record(COMMITTEE_CASE, Plan.WORK, 0.0)
+    seen.learn(rate=0.1)
+    # the two rounds weigh 0.1 x 0.9 and 0.1: their exponentially weighted mean
+    assert seen.of(COMMITTEE_CASE, Plan.WORK) == pytest.approx((0.9 * 2 / 3 + 1.0 * 0.0) / 1.9)
+
+
+def test_the_unbiased_step_falls_to_the_learning_rate_as_memory_fills():
+    trace, steps = 0.0, []
+    for _ in range(200):
+        trace, step = unbiased_step(trace, 0.05)
+        steps.append(step)
+    assert steps[0] == 1.0, "the first round is all the unit has seen"
+    assert all(a > b for a, b in zip(steps, steps[1:], strict=False)), "memory fills"
+    assert steps[-1] == pytest.approx(0.05, rel=1e-4), "at length, a constant step"
+    assert unbiased_step(0.0, 1.0) == (1.0, 1.0) and unbiased_step(0.7, 1.0) == (1.0, 1.0), (
+        "a unit with no memory takes each round as it comes")
+
+
+def test_a_committee_expects_each_kind_of_loss_as_its_rounds_found_it():
+    attention = Attention([0.5, 0.5, 0.5])
+    attention.learn([0.3, 0.2, 0.1], rate=0.05)
+    assert attention.losses == pytest.approx([0.3, 0.2, 0.1]), "the first round replaces the prior"
+    attention.learn([0.0, 0.0, 0.0], rate=0.05)
+    weights = (0.95, 1.0)  # the first round decayed once, the second new
+    assert attention.losses == pytest.approx(
+        [weights[0] * x / sum(weights) for x in (0.3, 0.2, 0.1)])
 
 
 def test_choices_follow_expected_scores_and_hours_under_pressure():
     rule = AssessmentRule(AssessmentParams(choice_temperature=0.05, hour_price=0.05))
     seen = Expectations(prior=0.5)
-    seen.expected = {Plan.WORK: 0.7, Plan.CLOSE: 0.5}
+    seen.expected = {COMMITTEE_CASE: {Plan.WORK: 0.7, Plan.CLOSE: 0.5}}
     options = {Plan.WORK: 8.0, Plan.CLOSE: 0.0}
     rng = np.random.default_rng(0)
 
@@ -223,7 +254,8 @@ def test_a_choice_is_remembered_and_scored_when_the_case_ends():
     item.escalations += 1
     rule.decide(unit, item, {Plan.WORK: 1.0}, 0.0, np.random.default_rng(0))
     rule.credit(item, on_time=True, judgement=1.0)
-    assert unit.seen == {Plan.BOUNCE: [0.5, 1.0], Plan.WORK: [1.0, 1.0]}, (
+    assert unit.seen == {(COMMITTEE_CASE, Plan.BOUNCE): [0.5, 1.0],
+                         (COMMITTEE_CASE, Plan.WORK): [1.0, 1.0]}, (
         "the bounce came back and escalated once (blame 2); the work was on time")
 
 
@@ -231,12 +263,11 @@ def test_a_case_of_an_uncounted_channel_weighs_only_its_hours():
     """What is counted: a hotline case, when the assessment does not count the hotline, earns
     no score, so under pressure the unit takes the cheap option and remembers nothing; a
     committee case in the same unit is still chosen on by its expected scores."""
-    from model.cases import Channel
 
     rule = AssessmentRule(AssessmentParams(choice_temperature=0.05, hour_price=0.05,
                                            uncounted_channels=["hotline", "online"]))
     seen = Expectations(prior=0.5)
-    seen.expected = {Plan.WORK: 0.9, Plan.CLOSE: 0.1}
+    seen.expected = {channel: {Plan.WORK: 0.9, Plan.CLOSE: 0.1} for channel in Channel}
     options = {Plan.WORK: 4.0, Plan.CLOSE: 0.0}
     rng = np.random.default_rng(0)
 
@@ -587,13 +618,14 @@ def test_a_choice_of_two_picks_as_the_general_logit_rule():
     plans = [Plan.WORK, Plan.BOUNCE]
     for _ in range(2000):
         expectations = Expectations(0.5)
-        expectations.expected = dict(zip(plans, rng.random(2).tolist(), strict=True))
+        scored = dict(zip(plans, rng.random(2).tolist(), strict=True))
+        expectations.expected = {COMMITTEE_CASE: scored}
         hours, draw, pressure = rng.random(2).tolist(), float(rng.random()), float(rng.random())
         case = Case(0, 0, 0, 0, 0, 0, 0.5, (0,))
         chosen = rule.decide(expectations, case, dict(zip(plans, hours, strict=True)),
                              pressure, _Draws([draw]))
         price = 0.05 * pressure
-        utility = [expectations.expected[p] - price * h for p, h in zip(plans, hours,
-                                                                        strict=True)]
+        scores = expectations.expected[COMMITTEE_CASE]
+        utility = [scores[p] - price * h for p, h in zip(plans, hours, strict=True)]
         assert chosen == _logit_pick(utility, draw, plans), (
             "the two-option shortcut should pick what the general rule picks")

@@ -8,14 +8,15 @@ Outcome indicators (the rest of the weight) count the resident's judgement of th
 A case that comes back to the unit or escalates after its choice costs ``blame_weight`` each
 time, under any assessment (信访 and 回退 are always counted).
 
-Departments and committees keep, per handling option, the score they expect it to earn,
-learnt from the rounds they went through (an exponentially weighted mean of the scores each
-round actually gave, weight ``learning_rate`` on the latest round; options not yet tried keep
-``prior_score``). Facing a choice they weigh each option's expected score against the hours
-it costs now, priced by how far behind they are (queued work over capacity), and pick by a
-logit rule with ``choice_temperature``. So process-weighted assessment makes closing unsolved
-and passing cases on pay, and outcome-weighted assessment makes them costly, through the
-scores the rounds give rather than through a bonus in the learning rule.
+Departments and committees keep, per channel and handling option, the score they expect it to
+earn, learnt from the rounds they went through (an exponentially weighted mean of the scores
+each round actually gave, weight ``learning_rate`` on the latest round once memory has filled;
+options not yet tried keep ``prior_score``, which the first round replaces). Facing a choice they
+weigh each option's expected score against the hours it costs now, priced by how far behind they
+are (queued work over capacity), and pick by a logit rule with ``choice_temperature``. So
+process-weighted assessment makes closing unsolved and passing cases on pay, and
+outcome-weighted assessment makes them costly, through the scores the rounds give rather than
+through a bonus in the learning rule.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from model.cases import Plan
+from model.cases import Channel, Plan
 from model.scenario.rule_groups import AssessmentParams
 
 if TYPE_CHECKING:
@@ -31,27 +32,37 @@ if TYPE_CHECKING:
 
     from model.cases import Case
 
+#: A channel no round has taught anything of: every option at the prior.
+_NONE: dict[Plan, float] = {}
+
 #: Options that take a case off the chooser's books.
 PASSED_ON = frozenset({Plan.BOUNCE, Plan.PUSH_DOWN, Plan.FORWARD})
 
 
 class Expectations:
-    """What one unit expects each handling option to score, and this round's scores so far."""
+    """What one unit expects each handling option to score, per channel, and this round's scores.
 
-    __slots__ = ("prior", "expected", "seen")
+    Each channel's cases reach the unit through their own account (a 12345 request is called
+    back and ranked, a committee's case is judged by its resident and on the committee's
+    ledger), so what an option earns is learnt channel by channel: a unit newly ranked on one
+    channel's cases starts there from ``prior``, whatever it learnt of the others.
+    """
+
+    __slots__ = ("prior", "expected", "seen", "traces")
 
     def __init__(self, prior: float) -> None:
         self.prior = prior
-        self.expected: dict[Plan, float] = {}
-        self.seen: dict[Plan, list[float]] = {}
+        self.expected: dict[Channel, dict[Plan, float]] = {}
+        self.seen: dict[tuple[Channel, Plan], list[float]] = {}
+        self.traces: dict[tuple[Channel, Plan], float] = {}
 
-    def of(self, plan: Plan) -> float:
-        """The score the unit expects ``plan`` to earn."""
-        return self.expected.get(plan, self.prior)
+    def of(self, channel: Channel, plan: Plan) -> float:
+        """The score the unit expects ``plan`` to earn on a case that came through ``channel``."""
+        return self.expected.get(channel, _NONE).get(plan, self.prior)
 
-    def record(self, plan: Plan, score: float) -> None:
-        """Add the score one case handled with ``plan`` earned this round."""
-        totals = self.seen.setdefault(plan, [0.0, 0.0])
+    def record(self, channel: Channel, plan: Plan, score: float) -> None:
+        """Add the score one case of ``channel`` handled with ``plan`` earned this round."""
+        totals = self.seen.setdefault((channel, plan), [0.0, 0.0])
         totals[0] += score
         totals[1] += 1.0
 
@@ -62,10 +73,26 @@ class Expectations:
 
     def learn(self, rate: float) -> None:
         """End a round: move each tried option's expectation toward what the round gave."""
-        for plan, (total, count) in self.seen.items():
-            old = self.of(plan)
-            self.expected[plan] = old + rate * (total / count - old)
+        for key, (total, count) in self.seen.items():
+            trace, step = unbiased_step(self.traces.get(key, 0.0), rate)
+            self.traces[key] = trace
+            channel, plan = key
+            old = self.of(channel, plan)
+            self.expected.setdefault(channel, {})[plan] = old + step * (total / count - old)
         self.seen = {}
+
+
+def unbiased_step(trace: float, rate: float) -> tuple[float, float]:
+    """The weight of a round's news in an expectation with memory ``rate``, and the new trace.
+
+    Sutton and Barto's unbiased constant step (2018, §2.7): ``trace`` is the weight the rounds
+    seen so far carry (0 before the first), and the step is ``rate / trace`` after it grows by
+    ``rate x (1 - trace)``. So the first round sets the expectation outright, whatever the
+    prior, and later rounds weigh in at ``rate`` as memory fills: an exponentially weighted
+    mean of the rounds seen, with no weight left on the prior.
+    """
+    trace += rate * (1.0 - trace)
+    return trace, (rate / trace if trace > 0.0 else 1.0)
 
 
 class AssessmentRule:
@@ -120,7 +147,8 @@ class AssessmentRule:
             counted = False
         price = p.hour_price * pressure
         prior = expectations.prior
-        expected = expectations.expected if counted else {}  # expectations.of, inlined
+        # expectations.of, inlined
+        expected = expectations.expected.get(case.channel, _NONE) if counted else _NONE
         temperature = p.choice_temperature
         if len(options) == 2:
             chosen = self._pick_of_two(options, expected, prior, price, temperature, rng)
@@ -206,7 +234,8 @@ class AssessmentRule:
         for (expectations, plan, escalated, blamed), returns in zip(records, came_back,
                                                                    strict=True):
             blame = escalations - escalated + blamed + returns
-            expectations.record(plan, self.score(plan, on_time, judgement, blame))
+            expectations.record(case.channel, plan,
+                                self.score(plan, on_time, judgement, blame))
 
 
 def _later_choices_by_same_unit(records: list[list] | tuple) -> list[int]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from enum import IntEnum
 
+from model.rules.assessment import unbiased_step
 from model.scenario.rule_groups import AssessmentParams
 
 
@@ -43,14 +44,16 @@ class Work(IntEnum):
 class Attention:
     """What one committee expects each kind of work to lose it at the next assessment round."""
 
-    __slots__ = ("losses",)
+    __slots__ = ("losses", "trace")
 
     def __init__(self, prior: list[float]) -> None:
         self.losses = list(prior)
+        self.trace = 0.0
 
     def learn(self, found: list[float], rate: float) -> None:
         """End a round: move each kind's expected loss toward what the round found."""
-        self.losses = [old + rate * (new - old) for old, new in zip(self.losses, found,
+        self.trace, step = unbiased_step(self.trace, rate)
+        self.losses = [old + step * (new - old) for old, new in zip(self.losses, found,
                                                                      strict=True)]
 
 
