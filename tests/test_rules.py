@@ -217,6 +217,11 @@ def test_the_unbiased_step_falls_to_the_learning_rate_as_memory_fills():
     assert steps[-1] == pytest.approx(0.05, rel=1e-4), "at length, a constant step"
     assert unbiased_step(0.0, 1.0) == (1.0, 1.0) and unbiased_step(0.7, 1.0) == (1.0, 1.0), (
         "a unit with no memory takes each round as it comes")
+    assert unbiased_step(0.0, 0.0) == (0.0, 0.0), "a unit that does not learn keeps its prior"
+    seen = Expectations(prior=0.5)
+    seen.record(COMMITTEE_CASE, Plan.WORK, 1.0)
+    seen.learn(rate=0.0)
+    assert seen.of(COMMITTEE_CASE, Plan.WORK) == 0.5
 
 
 def test_a_committee_expects_each_kind_of_loss_as_its_rounds_found_it():

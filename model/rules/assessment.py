@@ -89,10 +89,10 @@ def unbiased_step(trace: float, rate: float) -> tuple[float, float]:
     seen so far carry (0 before the first), and the step is ``rate / trace`` after it grows by
     ``rate x (1 - trace)``. So the first round sets the expectation outright, whatever the
     prior, and later rounds weigh in at ``rate`` as memory fills: an exponentially weighted
-    mean of the rounds seen, with no weight left on the prior.
+    mean of the rounds seen, with no weight left on the prior. A rate of 0 learns nothing.
     """
     trace += rate * (1.0 - trace)
-    return trace, (rate / trace if trace > 0.0 else 1.0)
+    return trace, (rate / trace if rate > 0.0 else 0.0)
 
 
 class AssessmentRule:
