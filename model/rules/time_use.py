@@ -18,7 +18,8 @@ scenario's assessment puts on that kind's indicator times how far the indicator 
 (administration: the share of the round's administrative work not done by the inspection;
 cases: one minus the round's mean case score; self-governance: one minus the community's mean
 satisfaction). The committee's expectation of each kind's loss moves toward what the round showed
-at the assessment's ``learning_rate``, and hours are shared by a logit of those losses with the
+at the assessment's ``learning_rate``, by the unbiased step of :mod:`model.rules.assessment` (the
+first round replaces the prior), and hours are shared by a logit of those losses with the
 assessment's ``choice_temperature``; a kind needing fewer hours than its share passes the rest to
 the others. So a heavy process weight makes records come first when they fall behind, and an
 outcome weight lets them wait while residents are served.
