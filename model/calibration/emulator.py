@@ -46,7 +46,8 @@ class Emulator:
         return np.column_stack(means), np.column_stack(sds)
 
 
-def _fitted(gp: GaussianProcessRegressor, x: np.ndarray, y: np.ndarray) -> None:
+def fit_quietly(gp: GaussianProcessRegressor, x: np.ndarray, y: np.ndarray) -> None:
+    """Fit ``gp`` to ``x`` and ``y``, without warnings about length scales at their bounds."""
     # A parameter a target does not depend on (the callback threshold for the resolution
     # rate) drives its length scale to the upper bound: the right answer, not a failure.
     with warnings.catch_warnings():
@@ -54,11 +55,16 @@ def _fitted(gp: GaussianProcessRegressor, x: np.ndarray, y: np.ndarray) -> None:
         gp.fit(x, y)
 
 
-def _process(seed: int, dims: int) -> GaussianProcessRegressor:
+def gaussian_process(seed: int, dims: int, normalize_y: bool = True) -> GaussianProcessRegressor:
+    """An unfitted Gaussian process for ``dims`` inputs in the unit cube.
+
+    A constant times a Matern 5/2 kernel with one length scale per input (the smooth response),
+    plus white noise (the seed-to-seed spread of single runs).
+    """
     kernel = (ConstantKernel(1.0, (1e-3, 1e3))
               * Matern(length_scale=np.full(dims, 0.5), length_scale_bounds=(1e-2, 1e2), nu=2.5)
               + WhiteKernel(0.1, (1e-6, 1.0)))
-    return GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=3,
+    return GaussianProcessRegressor(kernel, normalize_y=normalize_y, n_restarts_optimizer=3,
                                     random_state=seed)
 
 
@@ -68,8 +74,8 @@ def fit_emulator(runs: pd.DataFrame, keys: list[str], targets: list[str],
     x = (runs[keys].to_numpy(dtype=float) - low) / (high - low)
     processes = []
     for target in targets:
-        gp = _process(seed, len(keys))
-        _fitted(gp, x, runs[target].to_numpy(dtype=float))
+        gp = gaussian_process(seed, len(keys))
+        fit_quietly(gp, x, runs[target].to_numpy(dtype=float))
         processes.append(gp)
     return Emulator(keys, targets, np.asarray(low, float), np.asarray(high, float), processes)
 
@@ -95,8 +101,8 @@ def cross_validate(runs: pd.DataFrame, emulator: Emulator, seed: int) -> pd.Data
         predicted, observed = [], []
         for _train, test in KFold(FOLDS, shuffle=True, random_state=seed).split(unique):
             held = np.isin(points, unique[test])
-            gp = _process(seed, len(emulator.keys))
-            _fitted(gp, emulator.unit(runs.loc[~held, emulator.keys].to_numpy(float)),
+            gp = gaussian_process(seed, len(emulator.keys))
+            fit_quietly(gp, emulator.unit(runs.loc[~held, emulator.keys].to_numpy(float)),
                     runs.loc[~held, target].to_numpy(float))
             means = runs[held].groupby("point")[[*emulator.keys, target]].mean()
             predicted.append(gp.predict(emulator.unit(means[emulator.keys].to_numpy(float))))

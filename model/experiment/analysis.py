@@ -241,7 +241,7 @@ def _point_means(design: pd.DataFrame, runs: pd.DataFrame, outcome: str,
     return y
 
 
-def _problem(manifest: dict[str, Any]) -> dict[str, Any]:
+def salib_problem(manifest: dict[str, Any]) -> dict[str, Any]:
     """A fresh copy of the SALib problem (SALib adds keys to the dict it is given)."""
     problem = manifest.get("problem")
     if not problem:
@@ -275,7 +275,7 @@ def sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
     """
     from SALib.analyze import sobol  # imported here: SALib is an optional dependency
 
-    problem = _problem(manifest)
+    problem = salib_problem(manifest)
     y = point_outputs(manifest, design, runs, outcome, scenario, minus)
     settings = manifest.get("design") or {}
     try:
@@ -322,7 +322,7 @@ def morris_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.Data
     """
     from SALib.analyze import morris
 
-    problem = _problem(manifest)
+    problem = salib_problem(manifest)
     y = point_outputs(manifest, design, runs, outcome, scenario, minus)
     x = design[problem["names"]].to_numpy(dtype=float)
     settings = manifest.get("design") or {}

@@ -1,0 +1,130 @@
+"""Sobol indices on an emulator: exact on known functions, free of seed noise, reproducible."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.gaussian_process import GaussianProcessRegressor
+from test_report import PROBLEM, make_runs, manifest
+
+from model.calibration.emulator import fit_quietly, gaussian_process
+from model.experiment import analysis as an
+from model.experiment.emulated_sobol import (
+    emulated_sobol_indices,
+    leave_one_out_q2,
+    posterior_paths,
+)
+
+NOISE_SD = 0.5
+
+
+def _noisy_linear_store(base: int = 64):
+    """A Saltelli design of 4 x1 + x2 (x3 idle) run once per point with seed noise."""
+    from SALib.sample import sobol
+
+    sample = sobol.sample(PROBLEM, base, calc_second_order=False, seed=3)
+    noise = np.random.default_rng(1).normal(0, NOISE_SD, len(sample))
+    y = 4 * sample[:, 0] + sample[:, 1] + noise
+    runs = make_runs([("baseline", i, {}, {"resolved_share": [v]}, ()) for i, v in enumerate(y)])
+    design = pd.DataFrame({"point": np.arange(len(sample)),
+                           **{k: sample[:, i] for i, k in enumerate(PROBLEM["names"])}})
+    info = manifest(problem=PROBLEM, design={"kind": "sobol", "samples": base, "levels": None,
+                                             "calc_second_order": False, "seed": 7})
+    return info, design, runs
+
+
+@pytest.fixture(scope="module")
+def noisy_linear():
+    info, design, runs = _noisy_linear_store()
+    emulated = emulated_sobol_indices(info, design, runs, "resolved_share", samples=4096,
+                                      path_samples=256, realisations=32).set_index("factor")
+    direct = an.sobol_indices(info, design, runs, "resolved_share").set_index("factor")
+    return emulated, direct
+
+
+def test_emulated_indices_recover_the_variance_shares_of_a_noisy_linear_function(noisy_linear):
+    """Var(4 x1) = 16/12 and Var(x2) = 1/12 of uniforms: ST is 16/17, 1/17 and 0."""
+    emulated, _ = noisy_linear
+    for factor, share in (("a.x1", 16 / 17), ("a.x2", 1 / 17), ("a.x3", 0.0)):
+        row = emulated.loc[factor]
+        assert abs(row["ST"] - share) <= max(row["ST_conf"], 0.01), (factor, row["ST"], share)
+    assert emulated["ST_conf"].max() < 0.1, "320 noisy runs give intervals under 0.1"
+
+
+def test_the_emulator_takes_the_seed_noise_that_inflates_saltellis_estimator(noisy_linear):
+    """On single noisy runs Saltelli's ST gives the idle x3 a share; the emulator does not."""
+    emulated, direct = noisy_linear
+    assert direct.loc["a.x3", "ST"] - direct.loc["a.x3", "ST_conf"] > 0.05, (
+        "the noise shows up as a share of the idle factor")
+    assert emulated.loc["a.x3", "ST"] < 0.01
+    assert emulated["ST_conf"].max() < direct["ST_conf"].max()
+    expected_share = NOISE_SD ** 2 / (NOISE_SD ** 2 + 17 / 12)
+    assert emulated["noise_share"].iloc[0] == pytest.approx(expected_share, abs=0.06)
+    assert 0.7 < emulated["q2"].iloc[0] < 1 - emulated["noise_share"].iloc[0] + 0.02
+
+
+def test_emulated_indices_are_reproducible():
+    info, design, runs = _noisy_linear_store(16)
+    first, second = (emulated_sobol_indices(info, design, runs, "resolved_share", samples=256,
+                                            path_samples=64, realisations=8) for _ in range(2))
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_a_reforms_effect_is_apportioned_on_its_own_emulator():
+    """The effect 3 x3 is x3's alone, though 4 x1 + x2 dominates both levels."""
+    from SALib.sample import sobol
+
+    sample = sobol.sample(PROBLEM, 32, calc_second_order=False, seed=3)
+    keys = PROBLEM["names"]
+    level = 4 * sample[:, 0] + sample[:, 1]
+    runs = make_runs([(scenario, i, dict(zip(keys, row, strict=True)),
+                       {"resolved_share": [level[i] + (3 * row[2] if scenario == "reform"
+                                                       else 0)]}, ())
+                      for scenario in ("baseline", "reform") for i, row in enumerate(sample)],
+                     keys)
+    design = pd.DataFrame({"point": np.arange(len(sample)),
+                           **{key: sample[:, i] for i, key in enumerate(keys)}})
+    info = manifest(problem=PROBLEM, design={"kind": "sobol", "samples": 32, "levels": None,
+                                             "calc_second_order": False, "seed": 7},
+                    scenarios=[{"name": n, "ref": n, "scenario_hash": "h"}
+                               for n in ("baseline", "reform")])
+    table = emulated_sobol_indices(info, design, runs, "resolved_share", "reform",
+                                   minus="baseline", samples=1024,
+                                   path_samples=64, realisations=8).set_index("factor")
+    assert table.loc["a.x3", "ST"] > 0.97 and table.loc["a.x1", "ST"] < 0.02
+
+
+def _fitted_on_noise() -> tuple[GaussianProcessRegressor, np.ndarray]:
+    rng = np.random.default_rng(5)
+    x = rng.random((60, 2))
+    y = np.sin(3 * x[:, 0]) + rng.normal(0, 0.3, len(x))
+    gp = gaussian_process(0, 2, normalize_y=False)
+    fit_quietly(gp, x, y)
+    return gp, x
+
+
+def test_posterior_paths_draw_the_expected_outcome_not_single_runs():
+    """Realisations spread by the emulator's uncertainty, well below the seed noise."""
+    gp, x = _fitted_on_noise()
+    paths = posterior_paths(gp, x[:20], 400, np.random.default_rng(0))
+    assert paths.shape == (400, 20)
+    mean, sd = gp.predict(x[:20], return_std=True)  # sd of a single run: noise included
+    noise = gp.kernel_.k2.noise_level
+    assert np.abs(paths.mean(axis=0) - mean).max() < 0.05
+    latent = np.sqrt(sd ** 2 - noise)
+    assert paths.std(axis=0) == pytest.approx(latent, rel=0.2)
+    assert (paths.std(axis=0) < 0.5 * np.sqrt(noise)).all()
+
+
+def test_leave_one_out_q2_is_the_closed_form_of_refitting_without_each_point():
+    gp, x = _fitted_on_noise()
+    y = gp.y_train_
+    residuals = []
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        held = GaussianProcessRegressor(gp.kernel_, optimizer=None, normalize_y=False)
+        held.fit(x[keep], y[keep])
+        residuals.append(y[i] - held.predict(x[i:i + 1])[0])
+    brute = 1 - np.sum(np.square(residuals)) / np.sum((y - y.mean()) ** 2)
+    assert leave_one_out_q2(gp) == pytest.approx(brute, rel=1e-6)
