@@ -337,13 +337,14 @@ def _sensitivity_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
 
     The indices are those of the expected outcome, estimated on an emulator of the runs
     (:mod:`model.experiment.emulated_sobol`); the widest half-width of Saltelli's estimator on
-    the single runs themselves is given beside them for comparison.
+    the single runs, from the sweep's own report, is given beside them for comparison.
     """
     if "sensitivity" not in stores:
         return []
     store, stamp = stores["sensitivity"]
     table = _indices(store, emulated_sobol_indices)
-    direct = _indices(store, an.sobol_indices)
+    # Saltelli's estimator on the runs, as the sweep's report (written above) gave it
+    direct = pd.read_csv(store.path / "tables" / "sobol.csv")
     factors = list(dict.fromkeys(table["factor"]))
     rows = []
     for (label, outcome), block in table.groupby(["scenario", "outcome"], sort=False):
