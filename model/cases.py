@@ -141,6 +141,7 @@ class Case:
         "ticket", "bounces", "misrouted", "trips", "duplicate_entries", "escalations",
         "whistled", "work_left", "hard", "pushed_down", "joint_parts", "channel", "plan",
         "ngo_tried", "hard_worked", "quick_closed", "decisions", "refused_by", "skipped",
+        "policy_draw",
     )
 
     def __init__(
@@ -185,6 +186,8 @@ class Case:
         self.decisions: list[list] | None = None
         self.refused_by = 0  # bit set of the departments that refused it as not their remit
         self.skipped = 0  # bit set of the departments that left their part of a meeting undone
+        # beyond the rules while below its category's limit (model.rules.policy)
+        self.policy_draw = 1.0
 
     @property
     def is_open(self) -> bool:

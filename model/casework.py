@@ -67,6 +67,7 @@ class Casework:
         self._units: dict[NodeKind, list] | None = None
         # looked up on every hop of every case
         self._information = model.rules.information
+        self._policy = model.rules.policy
         self._records = model.streams["records"]
         # timers hold one shared bound method each, not a new one per case (fewer objects
         # for the closing collection to scan)
@@ -96,10 +97,12 @@ class Casework:
         # reform sees the same needs with the same draws (common random numbers)
         needs = (*needs, model.streams["hardness"].randoms(count),
                  model.streams["reporting"].randoms(count),
-                 model.streams["channel"].randoms(count))
+                 model.streams["channel"].randoms(count),
+                 model.streams["policy"].randoms(count))
         if count and model.demand.holding(model.day):
             needs = self._thin(needs)
-        communities, categories, people, urgencies, hard_draws, report_draws, channel_draws = needs
+        (communities, categories, people, urgencies, hard_draws, report_draws, channel_draws,
+         policy_draws) = needs
         count = len(people)
         self.tally.raised += count
         columns, chances = self._choices(people, categories, urgencies, channel_draws)
@@ -107,9 +110,10 @@ class Casework:
         self.next_case_id += count
         day, committees, residents = model.day, model.committees, model.residents
         legs, specs = model.category_legs, model.category_specs
-        for case_id, community, category, who, urgency, hard_draw, report_draw, chance, column in (
-                zip(range(first_id, first_id + count), communities, categories, people,
-                    urgencies, hard_draws, report_draws, chances, columns, strict=True)):
+        for (case_id, community, category, who, urgency, hard_draw, report_draw, chance, column,
+             policy_draw) in zip(range(first_id, first_id + count), communities, categories,
+                                 people, urgencies, hard_draws, report_draws, chances, columns,
+                                 policy_draws, strict=True):
             resident = residents[who]
             if not report_draw < chance:
                 self.tally.silent += 1
@@ -118,6 +122,7 @@ class Casework:
             case = Case(case_id, category, who, community, committees[community].street, day,
                         urgency, legs[category])
             case.hard = hard_draw < specs[category].hard_share
+            case.policy_draw = policy_draw
             self._open(case, column)
         self._questions()
 
@@ -448,6 +453,8 @@ class Casework:
         """End an open case, let its resident judge it, and record it."""
         model = self.model
         tally = self.tally
+        if status == RESOLVED and case.policy_draw < self._policy.limits[case.category]:
+            status = self._beyond_rules(case)
         case.status = status
         case.closed_day = model.day
         case.ticket += 1
@@ -482,6 +489,16 @@ class Casework:
             tally.admin_score += score
         if case.decisions:
             model.rules.assessment.credit(case, on_time, score)
+
+    def _beyond_rules(self, case: Case) -> Status:
+        """A worked case the rules in force do not let anyone settle: explained, not solved.
+
+        12345's record keeps it by category, for the month's themes (每月一题).
+        """
+        self.tally.beyond_rules += 1
+        if case.channel in HOTLINE_CHANNELS:
+            self._policy.month_record[case.category] += 1
+        return CLOSED_UNSOLVED
 
     # -- timers ------------------------------------------------------------------------------
     def escalate(self, case: Case) -> None:

@@ -406,9 +406,11 @@ class GovernanceModel(mesa.Model):
         """Monthly processes: a tranche of funds, NGO cultivation (培育), committees' services.
 
         Committees also account for each separate fund they spend from, and the district
-        publishes the month's handling of cases, which residents' expectations follow.
+        publishes the month's handling of cases, which residents' expectations follow. The city
+        takes up the month's themes (每月一题, :mod:`model.rules.policy`).
         """
         self.population.publish(self.params.expectations.publicity_rate)
+        self.rules.policy.review(self.day)
         self.treasury.release()
         for ngo in self.ngos:
             ngo.cultivate()

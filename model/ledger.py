@@ -93,6 +93,7 @@ class Tally:
     attendances: int = 0  # of them, those who came
     cost: float = 0.0
     unfunded_fixes: int = 0
+    beyond_rules: int = 0  # worked cases closed unsolved because no rule let them be settled
     flows: Counter = field(default_factory=Counter)
     # by category index: what the outcomes of a group of categories (gaps in remits) sum over
     reported_by_category: Counter = field(default_factory=Counter)

@@ -22,14 +22,14 @@ MAX_SEED = 2**63 - 1
 STREAM_NAMES = (
     "population", "demand", "hardness", "reporting", "channel", "routing", "handling",
     "choice", "talent", "consultation", "ngo", "trips", "records", "network",
-    "questions", "agreements",
+    "questions", "agreements", "policy",
 )
 
 #: Streams whose processes draw only scalars (``random()``, ``integers(n)``): served by
 #: :class:`ScalarDraws`. The others draw arrays and get the ``numpy.random.Generator``.
 SCALAR_STREAMS = frozenset({
     "hardness", "reporting", "channel", "routing", "handling", "choice", "talent", "ngo",
-    "trips", "records",
+    "trips", "records", "policy",
 })
 
 _DOUBLE_UNIT = 1.0 / 9007199254740992.0  # 2**-53: NumPy's 53-bit double from a raw uint64

@@ -155,6 +155,7 @@ _UI_PAIRS: dict[str, tuple[str, str]] = {
     "group_services": ("Community services", "社区服务"),
     "group_response": ("Response to surges", "应急动员"),
     "group_funds": ("Funds", "资金统筹"),
+    "group_policy": ("Policy limits and themes", "政策边界与每月一题"),
 }
 
 UI: dict[str, dict[str, str]] = {
@@ -184,12 +185,15 @@ GROUP_HELP_ZH: dict[str, str] = {
     "talent": "人才支撑：社区工作者的编制、薪酬与培训（§4.2、§6.5）。",
     "services": "社区服务：居委会以台账和诉求之外的时间服务居民（§4.2）。",
     "response": "应急动员：积压单位获得部门间调配、干部下沉和志愿者支援（§1 韧性、§4.1、§6.3）。",
+    "policy": "政策边界：现行政策使部分诉求超出所有单位的职权范围；每月一题为其中最集中的"
+              "类别修改政策（§4.2 有责无权）。",
     "funds": "资金：社区事务项目资金按月拨付、办事支出、年终未用部分收回；"
              "由各部门分别管理或统筹使用（§4.2 单独管理和核算、§6.3 资源统筹平台）。",
 }
 
 UNIT_ZH: dict[str, str] = {
     "": "", "applicants/year": "人/年", "bounces/case": "次/件", "cases": "件",
+    "categories/month": "类/月",
     "communities": "个社区", "day": "天", "days": "天", "days/year": "天/年",
     "departments": "个部门", "elasticity": "弹性", "entries/case": "次/件", "escalations": "次",
     "factor": "倍", "hours": "小时", "hours/day": "小时/天", "hours/month": "小时/月",

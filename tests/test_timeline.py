@@ -97,7 +97,7 @@ def test_a_file_gives_dates_as_toml_dates_and_settings_as_tables(tmp_path):
     (entry(3, district__residents=5000),
      "timeline.0.set.district.residents: cannot change during a run: the district, its data "
      "and what is set up at the start are fixed (allowed: keys of whistle, information, "
-     "assessment, channels, residents, expectations, services, response)"),
+     "assessment, channels, residents, expectations, services, response, policy)"),
     (entry(3, assessment__prior_score=0.9),
      "timeline.0.set.assessment.prior_score: cannot change during a run: it sets what units "
      "expect of each option before their first round, at the start"),

@@ -16,6 +16,7 @@ from model.rules.devolution import DevolutionRule
 from model.rules.information import InformationRule
 from model.rules.judgement import JudgementRule
 from model.rules.one_stop import OneStopRule
+from model.rules.policy import PolicyRule
 from model.rules.procurement import ProcurementRule
 from model.rules.response import ResponseRule
 from model.rules.services import ServiceRule
@@ -42,6 +43,7 @@ class Rules:
     services: ServiceRule
     response: ResponseRule
     time_use: TimeUseRule
+    policy: PolicyRule
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Rules:
@@ -62,6 +64,7 @@ class Rules:
             services=ServiceRule(scenario.services),
             response=ResponseRule(scenario.response),
             time_use=TimeUseRule(scenario.assessment),
+            policy=PolicyRule(scenario.policy, len(scenario.categories)),
         )
 
     def retune(self, scenario: Scenario) -> None:
@@ -74,6 +77,7 @@ class Rules:
         self.channels.retune(scenario.channels)
         self.services.params = scenario.services
         self.response.params = scenario.response
+        self.policy.retune(scenario.policy)
 
 
 __all__ = ["DemandRule", "Rules"]

@@ -687,6 +687,36 @@ class ResponseParams(Group):
         zh_help="被召集的志愿者每天提供的工时")
 
 
+class PolicyParams(Group):
+    """政策边界: requests beyond every unit's remit, and monthly themes (每月一题) (§4.2 有责无权).
+
+    Monthly themes change the rules for the categories most often closed beyond them.
+    """
+
+    beyond_share: float = param(
+        0.0, "Share of requests whose remedy the rules in force do not allow (policy limits, "
+        "disputes between private parties, long-standing problems 历史遗留问题): a unit may "
+        "work one, but can only explain, and it closes unsolved", ge=0, le=1, unit="share",
+        source="§4.2 有责无权、权责边界不清", step=0.01, role="assumption",
+        label="Requests beyond the rules", zh="超出政策边界的诉求比例",
+        zh_help="现行政策不允许解决的诉求所占比例（政策限制、私人间纠纷、历史遗留问题）："
+        "承办单位可以办理，但只能解释说明，最终未解决办结")
+    themes_per_month: int = param(
+        0, "Categories the city takes up each month as themes (每月一题): those with the most "
+        "12345 requests closed beyond the rules that month, on the hotline's record; a theme "
+        "changes the rules for part of its category's requests beyond them", ge=0, le=20,
+        unit="categories/month", source="接诉即办 每月一题 (docs/ODD.md §6)", role="lever",
+        label="Monthly themes", zh="每月一题",
+        zh_help="市里每月选取的主题类别数（每月一题）：按热线记录，当月因超出政策边界而未解决"
+        "办结的诉求最多的类别；每个主题为该类别的部分此类诉求修改政策")
+    theme_reach: float = param(
+        0.5, "Share of a themed category's remaining requests beyond the rules that its "
+        "theme's rule change brings within units' remit", ge=0, le=1, unit="share",
+        source="assumption", step=0.05, role="assumption",
+        label="Reach of a theme", zh="主题覆盖比例",
+        zh_help="一个主题的政策调整使该类别剩余超出政策边界的诉求中可以解决的比例")
+
+
 class FundsParams(Group):
     """资金: project funds for community matters as stocks, and who holds them (§4.2, §6.3)."""
 

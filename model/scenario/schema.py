@@ -21,6 +21,7 @@ from model.scenario.rule_groups import (
     FundsParams,
     InformationParams,
     OneStopParams,
+    PolicyParams,
     ProcurementParams,
     ResponseParams,
     ServiceParams,
@@ -369,6 +370,7 @@ class Scenario(Group):
     services: ServiceParams = Field(default_factory=ServiceParams)
     response: ResponseParams = Field(default_factory=ResponseParams)
     funds: FundsParams = Field(default_factory=FundsParams)
+    policy: PolicyParams = Field(default_factory=PolicyParams)
     timeline: list[TimelineEntry] = data_field(
         "Dated changes of settings within the run ([[timeline]])", default_factory=list,
         label="Timeline", zh="时间线", zh_help="运行期间按日期生效的设置变化（[[timeline]]）")

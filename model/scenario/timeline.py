@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 #: Groups whose rules are consulted as the run goes, so a change takes effect on its day.
 CHANGEABLE_GROUPS = ("whistle", "information", "assessment", "channels", "residents",
-                     "expectations", "services", "response")
+                     "expectations", "services", "response", "policy")
 
 #: Settings of those groups used only to set the run up, with why they cannot change later.
 FIXED_AT_START = {
