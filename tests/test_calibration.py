@@ -42,7 +42,7 @@ def test_bundled_spec_fits_the_months_before_and_after_the_reform():
     assert calibration.keys == ["residents.report_trust_weight", "assessment.hour_price",
                                 "assessment.blame_weight", "assessment.learning_rate",
                                 "residents.satisfied_threshold",
-                                "expectations.disconfirmation_weight"]
+                                "expectations.disconfirmation_weight", "policy.beyond_share"]
     assert calibration.targets == [f"{period}:{rate}" for period in ("2019-01", "2019-09", "2019")
                                    for rate in ("callback_resolution", "callback_satisfaction")]
     assert calibration.design.spec.days == 730, "fitting runs stop at the end of 2019"
@@ -173,7 +173,7 @@ def test_calibration_writes_posterior_fit_and_trajectory(tiny_run):
         assert prior["low"] <= fitted[key] <= prior["high"]
     assert [row["target"] for row in result["fit"]] == ["2018-01:callback_resolution",
                                                         "2018-01:callback_satisfaction"]
-    assert len(result["ridges"]) == 15, "every pair of six parameters"
+    assert len(result["ridges"]) == 21, "every pair of seven parameters"
     assert [row["period"] for row in result["trajectory"]] == ["2018-01", "2018-02",
                                                                "2018-03..2018-04"]
     first, _, last = result["trajectory"]
