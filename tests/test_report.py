@@ -374,6 +374,35 @@ def test_sobol_and_morris_reports(tmp_path):
     assert_figures(folder, "morris_resolved_share")
 
 
+def test_emulated_indices_join_a_sobol_report_and_are_refused_for_other_designs(tmp_path):
+    from SALib.sample import morris, sobol
+
+    folder, *_ = sampled_store(tmp_path / "sobol", "sobol",
+                               sobol.sample(PROBLEM, 32, calc_second_order=True, seed=3))
+    paths = write_report(folder, emulate=True)
+    assert folder / "tables" / "sobol_emulated.csv" in paths
+    table = pd.read_csv(folder / "tables" / "sobol_emulated.csv").set_index("factor")
+    assert list(table.columns[:2]) == ["scenario", "outcome"]
+    # resolved_share = 4 x1 + x2 with no noise: ST is 16/17, 1/17 and 0
+    for factor, share in (("a.x1", 16 / 17), ("a.x2", 1 / 17), ("a.x3", 0.0)):
+        assert abs(table.loc[factor, "ST"] - share) <= max(table.loc[factor, "ST_conf"], 0.02)
+    text = (folder / "report.md").read_text()
+    assert "### Sobol indices of the expected outcomes (emulated)" in text
+    assert "| Outcome | Factor | S1 ± 95% | ST ± 95% | Q2 | seed share |" in text
+    assert "not analysed: mean_trust is the same at every design point" in text.split(
+        "(emulated)")[1], "an outcome that never varies is named in the emulated section too"
+    plain = tmp_path / "plain"
+    write_report(folder, plain)
+    assert not (plain / "tables" / "sobol_emulated.csv").exists(), "emulation is asked for"
+    folder, *_ = sampled_store(tmp_path / "morris", "morris",
+                               morris.sample(PROBLEM, 10, num_levels=4, seed=3))
+    with pytest.raises(ReportError) as error:
+        write_report(folder, emulate=True)
+    assert str(error.value) == (f"{folder}/manifest.json: design.kind is 'morris'; emulated "
+                                "indices need a Sobol design (allowed: 'sobol')")
+    assert not (folder / "report.md").exists(), "nothing is written before the check"
+
+
 def test_lhs_report_writes_rank_correlations(tmp_path):
     from SALib.sample import latin
 

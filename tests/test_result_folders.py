@@ -345,6 +345,16 @@ def test_report_of_a_killed_sweep_reports_its_parts(swept, capsys):
                                  f"it is no longer running, rerun it to resume"])
 
 
+def test_report_emulate_of_a_design_without_sobol_is_refused_and_changes_nothing(swept, capsys):
+    kind = json.loads((swept / "manifest.json").read_text())["design"]["kind"]
+    before = tree(swept)
+    status, err, _ = run_cli(capsys, "report", str(swept), "--emulate")
+    assert (status, err) == (2, [f"cogov report: error: {swept / 'manifest.json'}: design.kind "
+                                 f"is {kind!r}; emulated indices need a Sobol design (allowed: "
+                                 f"'sobol')"])
+    assert tree(swept) == before, "the earlier report and the store are as they were"
+
+
 # --- --fresh deletes only what sweeps write -----------------------------------------------------
 
 

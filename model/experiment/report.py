@@ -7,7 +7,8 @@ and ``series/``), computes the statistics of :mod:`model.experiment.analysis` an
 one replication or outcomes without values still gives a report that says so, and so does the
 folder of a killed sweep (its finished runs, in ``.parts/``, are reported with a note on how to
 resume). Runs kept from an earlier sweep with more replications than the manifest's are left
-out. Only a missing or unreadable manifest or stored runs table is an error.
+out. Only a missing or unreadable manifest or stored runs table is an error, and asking for
+emulated indices of a design that is not Sobol's.
 """
 
 from __future__ import annotations
@@ -43,20 +44,28 @@ MAX_SERIES = 16  # at most this many conditions: daily series figures (16 distin
 SAMPLED = {"lhs": "Latin hypercube", "sobol": "Sobol (Saltelli)", "morris": "Morris"}
 
 
-def write_report(results_dir: str | Path, out_dir: str | Path | None = None) -> list[Path]:
+def write_report(results_dir: str | Path, out_dir: str | Path | None = None,
+                 emulate: bool = False) -> list[Path]:
     """Write the report of a sweep: ``report.md``, ``tables/`` and ``figures/``.
 
     Args:
         results_dir: The sweep's result store.
         out_dir: Where to write (default: ``results_dir``).
+        emulate: Add Sobol indices of the expected outcomes, estimated on an emulator of the
+            runs (:mod:`model.experiment.emulated_sobol`), to a Sobol design's report.
 
     Returns:
         The paths written, ``report.md`` last.
 
     Raises:
-        ReportError: The manifest or runs table is missing or unreadable.
+        ReportError: The manifest or runs table is missing or unreadable, or ``emulate`` is
+            asked of a design that is not Sobol's (checked before anything is written).
     """
     store = read_store(results_dir)
+    kind = (store.manifest.get("design") or {}).get("kind")
+    if emulate and kind != "sobol":
+        raise ReportError(f"{store.path / 'manifest.json'}: design.kind is {kind!r}; emulated "
+                          "indices need a Sobol design (allowed: 'sobol')")
     out = Path(out_dir) if out_dir is not None else store.path
     (out / "tables").mkdir(parents=True, exist_ok=True)
     (out / "figures").mkdir(parents=True, exist_ok=True)
@@ -85,7 +94,7 @@ def write_report(results_dir: str | Path, out_dir: str | Path | None = None) -> 
                          "Means with 95% CIs")
         lines += _differences_section(diffs, valued, stats)
         lines += _grid_section(store, out, paths, stats, valued)
-        lines += _sensitivity_section(store, out, paths, valued)
+        lines += _sensitivity_section(store, out, paths, valued, emulate)
         lines += _series_section(store, out, paths, valued)
     report = out / "report.md"
     text = re.sub(r"\n+(#+ )", r"\n\n\1", "\n".join(lines))  # a blank line before headings
@@ -244,48 +253,22 @@ def _grid_section(store: Store, out: Path, paths: list[Path], stats: pd.DataFram
     return ["## Grid", *lines, ""] if lines else []
 
 
-def _sensitivity_section(store: Store, out: Path, paths: list[Path],
-                         valued: list[str]) -> list[str]:
-    """Sobol or Morris indices, or rank correlations for a Latin hypercube."""
+def _sensitivity_section(store: Store, out: Path, paths: list[Path], valued: list[str],
+                         emulate: bool = False) -> list[str]:
+    """Sobol or Morris indices (and emulated Sobol indices), or rank correlations for a LHS."""
     manifest, runs = store.manifest, store.runs
     kind = (manifest.get("design") or {}).get("kind")
     if kind not in SAMPLED:
         return []
     lines = ["## Sensitivity", ""]
     if kind == "lhs":
-        table = an.rank_correlations(runs, an.factor_keys(runs), valued)
-        shown = pd.DataFrame({"Scenario": table["scenario"],
-                              "Outcome": [_meta(n).label for n in table["outcome"]],
-                              "Factor": table["factor"], "n": table["n"],
-                              "rho": [number(v, 2, sign=True) for v in table["rho"]],
-                              "p": [p_text(v) for v in table["p_value"]]})
-        shown, left = without_single_scenario(shown)
-        paths += write_table(out, "rank_correlations", table, shown, "Spearman rank "
-                              "correlation of each factor with each outcome over the design "
-                              "points' means.", left=left)
-        lines += ["Spearman rank correlation (rho) of each factor with each outcome, over the "
-                  "means of the design points. Table: `tables/rank_correlations.csv`, `.tex`.",
-                  *md_table(list(shown.columns), shown.astype(str).values.tolist(), left)]
-        shown = list(dict.fromkeys([n for n in headline("daily") if n in valued] + valued))[:4]
-        return [*lines, *_figure(out, paths, figures.lhs_scatter(out, runs, shown),
-                                 "Outcomes against factors")]
+        return [*lines, *_rank_correlations(out, paths, runs, valued)]
     if store.design is None:
         return [*lines, "There is no design table, so no sensitivity indices.", ""]
-    analyse = an.sobol_indices if kind == "sobol" else an.morris_indices
-    analyses = an.level_and_effect_analyses(manifest, runs)
-    frames = []
-    for name in valued:
-        for scenario, minus, label in analyses:
-            try:
-                frame = analyse(manifest, store.design, runs, name, scenario, minus)
-            except ValueError as error:
-                lines.append(f"- {_meta(name).label} ({label}): not analysed: {error}.")
-                continue
-            frames.append(frame.assign(scenario=label, outcome=name))
-    if not frames:
+    table = _indices(store, valued, an.sobol_indices if kind == "sobol" else an.morris_indices,
+                     lines)
+    if table is None:
         return [*lines, "", "No outcome could be analysed.", ""]
-    table = pd.concat(frames, ignore_index=True)
-    table = table[["scenario", "outcome", *[c for c in table if c not in ("scenario", "outcome")]]]
     shown, left = without_single_scenario(indices_shown(table, kind))
     what = ("First-order (S1) and total (ST) Sobol indices with 95% bootstrap half-widths"
             if kind == "sobol" else "Morris mean absolute elementary effect (mu*) with 95% "
@@ -297,7 +280,79 @@ def _sensitivity_section(store: Store, out: Path, paths: list[Path],
     for name, block in table.groupby("outcome", sort=False):
         lines += _figure(out, paths, plot(out, block, str(name)), f"{SAMPLED[kind]}: "
                          f"{_meta(str(name)).label}")
-    return lines
+    return [*lines, *(_emulated_section(store, out, paths, valued) if emulate else [])]
+
+
+def _indices(store: Store, valued: list[str], analyse: Any,
+             lines: list[str]) -> pd.DataFrame | None:
+    """``analyse`` of every outcome on each level and reform effect (None if none could be).
+
+    An outcome that cannot be analysed (it never varies) is named in ``lines``.
+    """
+    frames = []
+    for name in valued:
+        for scenario, minus, label in an.level_and_effect_analyses(store.manifest, store.runs):
+            try:
+                frame = analyse(store.manifest, store.design, store.runs, name, scenario, minus)
+            except ValueError as error:
+                lines.append(f"- {_meta(name).label} ({label}): not analysed: {error}.")
+                continue
+            frames.append(frame.assign(scenario=label, outcome=name))
+    if not frames:
+        return None
+    table = pd.concat(frames, ignore_index=True)
+    return table[["scenario", "outcome", *[c for c in table if c not in ("scenario", "outcome")]]]
+
+
+def _emulated_section(store: Store, out: Path, paths: list[Path],
+                      valued: list[str]) -> list[str]:
+    """Sobol indices of the expected outcomes, on a Gaussian-process emulator of the runs."""
+    from model.experiment.emulated_sobol import REALISATIONS, SAMPLES, emulated_sobol_indices
+
+    lines = ["### Sobol indices of the expected outcomes (emulated)", ""]
+    table = _indices(store, valued, emulated_sobol_indices, lines)
+    if table is None:
+        return [*lines, "", "No outcome could be analysed.", ""]
+    shown, left = without_single_scenario(indices_shown(table, "sobol"))
+    shown["Q2"] = [number(v, 2) for v in table["q2"]]
+    shown["seed share"] = [number(v, 2) for v in table["noise_share"]]
+    what = (f"First-order (S1) and total (ST) Sobol indices of the expected outcome, on a "
+            f"Gaussian-process emulator of the runs ({SAMPLES:,} base samples, {REALISATIONS} "
+            f"posterior realisations), with 95% half-widths holding the emulator's uncertainty "
+            f"and the Monte Carlo error; Q2 is the emulator's leave-one-out predictivity of "
+            f"single runs, and the seed share the variance it puts down to seeds")
+    paths += write_table(out, "sobol_emulated", table, shown, f"{what}.", left=left)
+    return [*lines, f"{what}. The widest half-width is {table['ST_conf'].max():.3f}, against "
+            f"{_widest_direct(out):.3f} for Saltelli's estimator above. Table: "
+            "`tables/sobol_emulated.csv`, `.tex`.",
+            *md_table(list(shown.columns), shown.astype(str).values.tolist(), left)]
+
+
+def _widest_direct(out: Path) -> float:
+    """The widest total-order half-width of Saltelli's estimator, as just written."""
+    return float(pd.read_csv(out / "tables" / "sobol.csv")["ST_conf"].max())
+
+
+def _rank_correlations(out: Path, paths: list[Path], runs: pd.DataFrame,
+                       valued: list[str]) -> list[str]:
+    """Spearman rank correlation of each factor with each outcome, and scatter plots."""
+    table = an.rank_correlations(runs, an.factor_keys(runs), valued)
+    shown = pd.DataFrame({"Scenario": table["scenario"],
+                          "Outcome": [_meta(n).label for n in table["outcome"]],
+                          "Factor": table["factor"], "n": table["n"],
+                          "rho": [number(v, 2, sign=True) for v in table["rho"]],
+                          "p": [p_text(v) for v in table["p_value"]]})
+    shown, left = without_single_scenario(shown)
+    paths += write_table(out, "rank_correlations", table, shown, "Spearman rank "
+                          "correlation of each factor with each outcome over the design "
+                          "points' means.", left=left)
+    lines = ["Spearman rank correlation (rho) of each factor with each outcome, over the "
+             "means of the design points. Table: `tables/rank_correlations.csv`, `.tex`.",
+             *md_table(list(shown.columns), shown.astype(str).values.tolist(), left)]
+    shown_outcomes = list(dict.fromkeys([n for n in headline("daily") if n in valued]
+                                        + valued))[:4]
+    return [*lines, *_figure(out, paths, figures.lhs_scatter(out, runs, shown_outcomes),
+                             "Outcomes against factors")]
 
 
 def _series_section(store: Store, out: Path, paths: list[Path], valued: list[str]) -> list[str]:
