@@ -280,7 +280,9 @@ def _sensitivity_section(store: Store, out: Path, paths: list[Path], valued: lis
     for name, block in table.groupby("outcome", sort=False):
         lines += _figure(out, paths, plot(out, block, str(name)), f"{SAMPLED[kind]}: "
                          f"{_meta(str(name)).label}")
-    return [*lines, *(_emulated_section(store, out, paths, valued) if emulate else [])]
+    if emulate:  # a Sobol design: write_report checked it
+        lines += _emulated_section(store, out, paths, valued, float(table["ST_conf"].max()))
+    return lines
 
 
 def _indices(store: Store, valued: list[str], analyse: Any,
@@ -304,9 +306,13 @@ def _indices(store: Store, valued: list[str], analyse: Any,
     return table[["scenario", "outcome", *[c for c in table if c not in ("scenario", "outcome")]]]
 
 
-def _emulated_section(store: Store, out: Path, paths: list[Path],
-                      valued: list[str]) -> list[str]:
-    """Sobol indices of the expected outcomes, on a Gaussian-process emulator of the runs."""
+def _emulated_section(store: Store, out: Path, paths: list[Path], valued: list[str],
+                      widest_direct: float) -> list[str]:
+    """Sobol indices of the expected outcomes, on a Gaussian-process emulator of the runs.
+
+    ``widest_direct`` is the widest total-order half-width of Saltelli's estimator on the runs,
+    set beside the emulator's.
+    """
     from model.experiment.emulated_sobol import REALISATIONS, SAMPLES, emulated_sobol_indices
 
     lines = ["### Sobol indices of the expected outcomes (emulated)", ""]
@@ -323,14 +329,9 @@ def _emulated_section(store: Store, out: Path, paths: list[Path],
             f"single runs, and the seed share the variance it puts down to seeds")
     paths += write_table(out, "sobol_emulated", table, shown, f"{what}.", left=left)
     return [*lines, f"{what}. The widest half-width is {table['ST_conf'].max():.3f}, against "
-            f"{_widest_direct(out):.3f} for Saltelli's estimator above. Table: "
+            f"{widest_direct:.3f} for Saltelli's estimator above. Table: "
             "`tables/sobol_emulated.csv`, `.tex`.",
             *md_table(list(shown.columns), shown.astype(str).values.tolist(), left)]
-
-
-def _widest_direct(out: Path) -> float:
-    """The widest total-order half-width of Saltelli's estimator, as just written."""
-    return float(pd.read_csv(out / "tables" / "sobol.csv")["ST_conf"].max())
 
 
 def _rank_correlations(out: Path, paths: list[Path], runs: pd.DataFrame,
