@@ -23,26 +23,25 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from model.calibration import Backend, Calibration, calibrate, load_calibration
 from model.calibration import report as calibration_report
+from model.claims import Claims, load_claims
 from model.compare import number, welch
 from model.experiment import Experiment, ResultStore, load_experiment, run_sweep
 from model.experiment import analysis as an
 from model.experiment.emulated_sobol import REALISATIONS, SAMPLES, emulated_sobol_indices
-from model.experiment.factors import as_spec_problem
 from model.experiment.figures import STAMP
 from model.experiment.report import read_store, write_report
 from model.experiment.spec import read_spec_file
 from model.experiment.tables import ci_text, md_table, p_text
 from model.outcomes import OUTCOMES_BY_NAME, headline
-from model.posterior_claims import Compared, PosteriorCheck, claim_shares, run_posterior
+from model.posterior_claims import Compared, claim_shares, run_posterior
 from model.provenance import file_hash, package_versions, replace_atomically, source_hash
 from model.scenario import ScenarioError, load_scenario
 from model.scenario.errors import describe_validation_error
@@ -72,47 +71,6 @@ class PaperSpec(_Table):
     sweeps: list[SweepEntry] = Field(min_length=1)
     calibration: str | None = None
     claims: str | None = None
-
-
-Mechanism = Literal["emergent", "definitional"]
-MECHANISMS: tuple[str, ...] = get_args(Mechanism)
-
-
-class Claim(_Table):
-    """One claim of the validation report, and whether interacting processes produce it."""
-
-    id: str
-    claim: str
-    source: str
-    experiment: str
-    scenario: str
-    reference: str
-    outcome: str
-    expect: Literal["higher", "lower"]
-    mechanism: Mechanism = Field(
-        description="emergent: two or more interacting processes produce the claim; "
-        "definitional: one equation or one switch does")
-    why: str = Field(description="One sentence naming those processes, or that equation or "
-                     "switch (not empty)")
-
-    @field_validator("why")
-    @classmethod
-    def _says_why(cls, why: str) -> str:
-        """Refuse a blank ``why``: a label nobody can check is no label."""
-        if not why.strip():
-            raise PydanticCustomError(
-                "blank_why", "is empty (allowed: one sentence naming the interacting processes, "
-                "or the one equation or switch, that produce the claim)")
-        return why
-
-
-class Claims(_Table):
-    """The validation claims, the significance level they are held to, and the posterior check."""
-
-    alpha: float = Field(0.01, gt=0, lt=1)
-    posterior: PosteriorCheck | None = Field(
-        None, description="Run the claims across the calibration's posterior draws")
-    claims: list[Claim] = Field(min_length=1)
 
 
 @dataclass
@@ -167,30 +125,6 @@ def block_names(paper: Paper) -> set[str]:
         names |= {f"figure.{name}.{stem}" for stem in entry.figures}
         names |= {f"table.{name}"} & {"table.reforms", "table.sensitivity", "table.screening"}
     return names | (set(CALIBRATION_BLOCKS) if paper.spec.calibration else set())
-
-
-def load_claims(path: Path) -> Claims:
-    """Read and validate a claims file; a claim missing its mechanism is told the choices.
-
-    The posterior check's overrides are tried on the baseline scenario, so a bad key or value
-    is named before anything runs.
-    """
-    try:
-        claims = Claims.model_validate(read_spec_file(path))
-    except ValidationError as exc:
-        lines = describe_validation_error(exc, {}, str(path), Claims)
-        allowed = " or ".join(f"'{m}'" for m in MECHANISMS)
-        raise ScenarioError([
-            f"{line} (allowed: {allowed})"
-            if error["type"] == "missing" and error["loc"][-1] == "mechanism" else line
-            for error, line in zip(exc.errors(include_url=False), lines, strict=True)]) from None
-    if claims.posterior and claims.posterior.set:
-        try:
-            load_scenario("baseline", claims.posterior.set)
-        except ScenarioError as exc:
-            raise ScenarioError([as_spec_problem(line, str(path), "posterior.set", "posterior.set")
-                                 for line in exc.problems]) from None
-    return claims
 
 
 def code_line() -> str:
@@ -461,6 +395,7 @@ def _validation_block(paper: Paper, stores: dict, assets: Path,
         *md_table(header, rows, left=8),
         f"{held} of {len(frame)} claims hold at Holm-adjusted p < {claims.alpha:g}.", "",
         *(_fragile_lines(frame, claims) if shares is not None else []),
+        *(_pattern_lines(calibration) if calibration is not None else []),
         *definitional_lines(claims),
         *_provenance_lines(_stamp(claims_file, "seeds of each experiment above"))]
     return [_write_table(paper.path(paper.spec.assets), "validation", frame)]
@@ -501,6 +436,15 @@ def _fragile_lines(frame: pd.DataFrame, claims: Claims) -> list[str]:
                 f"{limit} of the posterior draws.", ""]
     return [f"Fragile (holds at the bundled values, but in under {limit} of the posterior "
             f"draws): {', '.join(fragile['id'])}.", ""]
+
+
+def _pattern_lines(calibration: Path) -> list[str]:
+    """The claims the calibration required of every accepted parameter set, if any."""
+    patterns = calibration_report.read_result(calibration)["spec"].get("patterns")
+    if not patterns:
+        return []
+    return [f"Used in the calibration (every accepted parameter set reproduces them, section 6), "
+            f"so not independent evidence: {', '.join(patterns['ids'])}.", ""]
 
 
 def _calibration_blocks(paper: Paper, calibration: Calibration, out: Path, assets: Path,

@@ -18,13 +18,12 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from model.calibration.run import Backend
 from model.compare import replication_seeds
 from model.experiment.backends import Task, run_tasks
 from model.experiment.design import Run
@@ -32,6 +31,9 @@ from model.experiment.spec import Value
 from model.provenance import replace_atomically, scenario_hash, source_hash, write_json_atomic
 from model.scenario import Scenario
 from model.streams import MAX_SEED
+
+if TYPE_CHECKING:  # the calibration runs claims too, so only the type is imported here
+    from model.calibration.run import Backend
 
 
 class PosteriorCheck(BaseModel):
@@ -77,6 +79,9 @@ def run_posterior(compared: Sequence[Compared], parameter_sets: list[dict[str, f
                   check: PosteriorCheck, out: Path, backend: Backend) -> pd.DataFrame:
     """Run every compared scenario at each parameter set; one row per run with ``digest``.
 
+    ``out/manifest.json`` holds the runs' fingerprint and a status, ``complete`` once every
+    parameter set's runs are stored.
+
     Raises:
         RuntimeError: A run failed (its traceback is in the message).
     """
@@ -102,6 +107,7 @@ def run_posterior(compared: Sequence[Compared], parameter_sets: list[dict[str, f
         if len(done[draw]) == len(tasks[draw]):
             finished = done.pop(draw)
             _write_draw(parts, draw, [finished[t.run.run_id] for t in tasks[draw]])
+    write_json_atomic(out / "manifest.json", {"fingerprint": fingerprint, "status": "complete"})
     return pd.concat([pd.read_parquet(parts / f"draw-{d:04d}.parquet")
                       for d in range(len(parameter_sets))], ignore_index=True)
 
@@ -139,7 +145,7 @@ def _parts_folder(out: Path, fingerprint: str) -> Path:
         for path in ours:
             path.unlink()
         parts.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(manifest, {"fingerprint": fingerprint})
+        write_json_atomic(manifest, {"fingerprint": fingerprint, "status": "running"})
     return parts
 
 
@@ -152,8 +158,8 @@ def claim_shares(claims: Sequence[Any], compared: dict[str, Compared], runs: pd.
     rows = []
     for claim in claims:
         sign = 1.0 if claim.expect == "higher" else -1.0
-        diffs = (_draw_means(runs, compared[f"{claim.experiment}/{claim.scenario}"], claim.outcome)
-                 - _draw_means(runs, compared[f"{claim.experiment}/{claim.reference}"],
+        diffs = (draw_means(runs, compared[f"{claim.experiment}/{claim.scenario}"], claim.outcome)
+                 - draw_means(runs, compared[f"{claim.experiment}/{claim.reference}"],
                                claim.outcome))
         diffs = diffs.dropna()
         held = int((np.sign(diffs) == sign).sum())
@@ -165,7 +171,7 @@ def claim_shares(claims: Sequence[Any], compared: dict[str, Compared], runs: pd.
     return pd.DataFrame(rows)
 
 
-def _draw_means(runs: pd.DataFrame, item: Compared, outcome: str) -> pd.Series:
+def draw_means(runs: pd.DataFrame, item: Compared, outcome: str) -> pd.Series:
     """The mean of ``outcome`` over each draw's seeds for one compared scenario."""
     digest = scenario_hash(item.scenario)[:12]
     own = runs[runs["digest"] == digest]

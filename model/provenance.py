@@ -72,7 +72,8 @@ RESULT_SOURCES = (
     "model/population.py", "model/periods.py", "model/posterior_claims.py",
     "model/simulate.py", "model/streams.py", "model/compare.py", "model/experiment/design.py",
     "model/experiment/factors.py", "model/experiment/backends.py",
-    "model/calibration/emulator.py", "model/calibration/run.py", "model/calibration/spec.py",
+    "model/calibration/emulator.py", "model/calibration/patterns.py", "model/calibration/run.py",
+    "model/calibration/spec.py",
     "scenarios/*.toml",
 )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from calibration_helpers import tiny_calibration
+from calibration_helpers import PATTERNS, tiny_calibration
 
 from model.calibration import Backend, calibrate
 from model.calibration.emulator import abc_rejection, fit_emulator, posterior_table
@@ -42,20 +42,45 @@ def test_bundled_spec_fits_the_months_before_and_after_the_reform():
     assert calibration.keys == ["residents.report_trust_weight", "assessment.hour_price",
                                 "assessment.blame_weight", "assessment.learning_rate",
                                 "residents.satisfied_threshold",
-                                "expectations.disconfirmation_weight", "policy.beyond_share"]
+                                "expectations.disconfirmation_weight", "policy.beyond_share",
+                                "district.street_hours_per_1000_residents"]
     assert calibration.targets == [f"{period}:{rate}" for period in ("2019-01", "2019-09", "2019")
                                    for rate in ("callback_resolution", "callback_satisfaction")]
     assert calibration.design.spec.days == 730, "fitting runs stop at the end of 2019"
     assert calibration.predictive.name == "beijing_2018_2024"
     assert calibration.predictive.run.days == 2557, "the predictive run is the whole timeline"
     assert calibration.design.spec.design.kind == "lhs"
+    claims = tomllib.loads((SPEC.parent / "validation.toml").read_text(encoding="utf-8"))
+    assert calibration.patterns.ids == [c["id"] for c in claims["claims"]
+                                        if c["id"].startswith("P")], "the brief's five patterns"
 
 
-def test_every_fitted_parameter_is_a_behavioural_assumption():
+def test_every_fitted_parameter_is_an_assumption_or_a_lever_the_timeline_keeps():
     from model.scenario.parameters import parameter
 
+    timeline = calibration_from_data(BASE, str(SPEC), SPEC.parent).predictive.timeline
+    changed = {key for entry in timeline for key in entry.set}
     for key in BASE["parameters"]:
-        assert parameter(key).role == "assumption", key
+        role = parameter(key).role
+        assert role == "assumption" or (role == "lever" and key not in changed), key
+
+
+def test_pattern_claims_must_exist():
+    data = _data()
+    data["patterns"]["ids"] = ["P4a", "P9z"]
+    (problem,) = _problems(data)
+    claims = SPEC.parent / "validation.toml"
+    assert problem.startswith(f"cal.toml: patterns.ids: 'P9z' not a claim of {claims} "
+                              "(allowed: P1a, P1b, ")
+    data["patterns"]["claims"] = "nowhere.toml"
+    assert _problems(data) == [
+        f"cal.toml: patterns.claims: no claims file {SPEC.parent / 'nowhere.toml'}"]
+    data["patterns"]["claims"] = "validation.toml"
+    data["patterns"]["ids"] = ["P4a"]
+    data["patterns"]["set"] = {"district.residentz": 10}
+    (problem,) = _problems(data)
+    assert problem.startswith("cal.toml: patterns.set: ")
+    assert "district.residentz" in problem
 
 
 def test_misspelt_parameter_is_named_with_a_suggestion():
@@ -123,6 +148,24 @@ def test_bad_abc_share_and_unknown_key():
         "cal.toml: abc.tolerance: unknown key (allowed: draws, accept, seed)"]
 
 
+def test_abc_keeps_only_draws_the_patterns_admit():
+    rng = np.random.default_rng(5)
+    points = rng.random((40, 2))
+    runs = pd.DataFrame({"a": points[:, 0], "b": points[:, 1], "point": np.arange(40)})
+    runs["y"] = 0.2 + 0.6 * runs["a"] + rng.normal(0, 0.01, len(runs))
+    emulator = fit_emulator(runs, ["a", "b"], ["y"], np.zeros(2), np.ones(2), seed=1)
+    observed = np.array([0.5])
+    free = abc_rejection(emulator, observed, 10000, 0.02, seed=2)
+    kept = abc_rejection(emulator, observed, 10000, 0.02, seed=2,
+                         admits=lambda theta: theta[:, 1] > 0.8)
+    assert len(kept.draws) == len(free.draws) == 200
+    assert (kept.draws["b"] > 0.8).all() and not (free.draws["b"] > 0.8).all()
+    assert kept.tolerance > free.tolerance, "admitting fewer draws widens the tolerance"
+    with pytest.raises(ValueError, match="^none of 10000 prior draws reproduces every pattern$"):
+        abc_rejection(emulator, observed, 10000, 0.02, seed=2,
+                      admits=lambda theta: theta[:, 1] > 1)
+
+
 def test_abc_on_an_emulator_recovers_a_known_parameter():
     """A noisy function of two parameters, one of them irrelevant: the posterior of the
     relevant one is narrow around the truth, the other's stays as wide as its prior."""
@@ -173,7 +216,14 @@ def test_calibration_writes_posterior_fit_and_trajectory(tiny_run):
         assert prior["low"] <= fitted[key] <= prior["high"]
     assert [row["target"] for row in result["fit"]] == ["2018-01:callback_resolution",
                                                         "2018-01:callback_satisfaction"]
-    assert len(result["ridges"]) == 21, "every pair of seven parameters"
+    assert len(result["ridges"]) == 28, "every pair of eight parameters"
+    patterns = result["patterns"]
+    assert patterns["runs"] == 4 * 8, "four distinct scenarios at each of eight points"
+    assert [row["claim"] for row in patterns["claims"]] == [*PATTERNS, "all"]
+    every = patterns["claims"][-1]["prior_share"]
+    assert 0 < every <= min(row["prior_share"] for row in patterns["claims"])
+    assert result["abc"]["tolerance"] >= patterns["rates_only_tolerance"], (
+        "requiring the patterns can only keep draws farther from the rates")
     assert [row["period"] for row in result["trajectory"]] == ["2018-01", "2018-02",
                                                                "2018-03..2018-04"]
     first, _, last = result["trajectory"]
@@ -188,9 +238,10 @@ def test_calibration_writes_posterior_fit_and_trajectory(tiny_run):
     written = write_calibration_report(out)
     report = (out / "report.md").read_text(encoding="utf-8").splitlines()
     ridged = any(abs(row["correlation"]) >= 0.3 for row in result["ridges"])
-    assert sum(line.startswith("| ---") for line in report) == 6 + ridged, (
-        "posterior, ridges (when any pair is correlated), fit, emulator, trajectory, channels "
-        "and changes")
+    assert sum(line.startswith("| ---") for line in report) == 8 + ridged, (
+        "posterior, patterns, the posterior with and without them, ridges (when any pair is "
+        "correlated), fit, emulator, trajectory, channels and changes")
+    assert "## Patterns the posterior reproduces" in report
     assert {p.name for p in written} >= {"calibration_posterior.png",
                                          "calibration_trajectory.svg"}
 

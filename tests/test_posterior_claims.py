@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from types import SimpleNamespace
 
@@ -38,8 +39,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, object
 
 
 def test_each_set_runs_every_scenario_on_common_seeds(runs):
-    frame, _ = runs
+    frame, out = runs
     assert len(frame) == 3 * 2 * 2
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] == "complete"
     seeds = frame.groupby(["draw", "digest"])["seed"].apply(tuple).unstack()
     assert (seeds.iloc[:, 0] == seeds.iloc[:, 1]).all(), "scenarios of a set share seeds"
     assert seeds.iloc[:, 0].nunique() == 3, "each set has its own seeds"

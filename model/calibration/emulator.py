@@ -12,6 +12,7 @@ emulator-accelerated ABC). Everything is seeded, so the posterior is reproducibl
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,7 +110,8 @@ def cross_validate(runs: pd.DataFrame, emulator: Emulator, seed: int) -> pd.Data
             observed.append(means[target].to_numpy(float))
         pred, obs = np.concatenate(predicted), np.concatenate(observed)
         rmse = float(np.sqrt(np.mean((pred - obs) ** 2)))
-        r2 = 1.0 - float(np.sum((pred - obs) ** 2) / np.sum((obs - obs.mean()) ** 2))
+        spread = float(np.sum((obs - obs.mean()) ** 2))
+        r2 = 1.0 - float(np.sum((pred - obs) ** 2)) / spread if spread > 0 else float("nan")
         rows.append({"target": target, "cv_rmse": rmse, "cv_r2": r2,
                      "seed_sd": seed_sd(runs, target)})
     return pd.DataFrame(rows)
@@ -124,19 +126,37 @@ class Posterior:
     scored: int
 
 
+def prior_draws(emulator: Emulator, draws: int, seed: int) -> np.ndarray:
+    """``draws`` parameter sets from the uniform prior over the emulator's ranges (seeded)."""
+    rng = np.random.default_rng(seed)
+    return emulator.low + rng.random((draws, len(emulator.keys))) * (emulator.high - emulator.low)
+
+
 def abc_rejection(emulator: Emulator, observed: np.ndarray, draws: int, accept: float,
-                  seed: int) -> Posterior:
+                  seed: int, admits: Callable[[np.ndarray], np.ndarray] | None = None
+                  ) -> Posterior:
     """Rejection ABC on the emulator: keep the ``accept`` share of prior draws nearest.
 
     Nearness is the Euclidean distance between the emulated expected outcomes and
-    ``observed``; the tolerance is the distance of the last draw kept.
+    ``observed``; the tolerance is the distance of the last draw kept. With ``admits`` (one
+    boolean per parameter set) only admitted draws may be kept; the share kept is still of all
+    draws, so a filter that admits few draws widens the tolerance instead of shrinking the
+    sample.
+
+    Raises:
+        ValueError: ``admits`` admits none of the draws.
     """
-    rng = np.random.default_rng(seed)
-    theta = emulator.low + rng.random((draws, len(emulator.keys))) * (emulator.high - emulator.low)
+    theta = prior_draws(emulator, draws, seed)
     means = np.vstack([emulator.predict(chunk)[0] for chunk in np.array_split(theta, 20)])
     distance = np.sqrt(((means - observed) ** 2).sum(axis=1))
+    if admits is not None:
+        admitted = admits(theta)
+        if not admitted.any():
+            raise ValueError(f"none of {draws} prior draws reproduces every pattern")
+        distance = np.where(admitted, distance, np.inf)
     keep = max(1, int(round(accept * draws)))
     order = np.argsort(distance, kind="stable")[:keep]
+    order = order[np.isfinite(distance[order])]
     frame = pd.DataFrame(theta[order], columns=emulator.keys)
     for i, target in enumerate(emulator.targets):
         frame[f"emulated_{target}"] = means[order, i]

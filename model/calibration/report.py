@@ -119,6 +119,37 @@ def validation_lines(result: dict[str, Any]) -> list[str]:
     return md_table(["target", "5-fold RMSE (points)", "R²", "seed SD (points)"], rows)
 
 
+def pattern_lines(result: dict[str, Any]) -> list[str]:
+    """Each claim the posterior must reproduce: where it holds, and its emulator's accuracy."""
+    patterns = result.get("patterns")
+    if not patterns:
+        return []
+    rows = [[row["claim"] if row["claim"] != "all" else "all of them",
+             _pct(row["design_share"]), _pct(row["prior_share"]),
+             "–" if row["cv_r2"] is None else f"{row['cv_r2']:.2f}"]
+            for row in patterns["claims"]]
+    return md_table(["claim", "design points where it holds (%)",
+                     "prior draws where it is emulated to hold (%)", "emulator R²"], rows,
+                    left=1)
+
+
+def pattern_posterior_lines(result: dict[str, Any]) -> list[str]:
+    """The posterior from the published rates alone beside the one the patterns also shape."""
+    patterns = result.get("patterns")
+    if not patterns:
+        return []
+    alone = {row["parameter"]: row for row in patterns["rates_only"]}
+
+    def cell(row: dict[str, Any]) -> str:
+        return (f"{number(row['mean'], 3)} [{number(row['ci_low'], 3)}, "
+                f"{number(row['ci_high'], 3)}]")
+
+    rows = [[f"`{row['parameter']}`", cell(alone[row["parameter"]]), cell(row)]
+            for row in result["posterior"]]
+    return md_table(["parameter", "rates alone: mean [95% CrI]",
+                     "rates and patterns: mean [95% CrI]"], rows)
+
+
 def _reference(result: dict[str, Any]) -> str:
     return (result["spec"].get("predictive") or {}).get("volume_reference", "")
 
@@ -236,7 +267,12 @@ def write_tables(result: dict[str, Any], out: Path) -> dict[str, list[str]]:
     pd.DataFrame(flat).to_csv(tables / "calibration_trajectory.csv", index=False)
     pd.DataFrame(result.get("ridges", [])).to_csv(tables / "calibration_ridges.csv", index=False)
     pd.DataFrame(result["changes"]).to_csv(tables / "calibration_changes.csv", index=False)
-    return {"calibration_posterior": posterior_lines(result), "calibration_fit": fit_lines(result),
+    if result.get("patterns"):
+        pd.DataFrame(result["patterns"]["claims"]).to_csv(tables / "calibration_patterns.csv",
+                                                          index=False)
+    return {"calibration_patterns": pattern_lines(result),
+            "calibration_pattern_posterior": pattern_posterior_lines(result),
+            "calibration_posterior": posterior_lines(result), "calibration_fit": fit_lines(result),
             "calibration_emulator": validation_lines(result),
             "calibration_ridges": ridge_lines(result),
             "calibration_trajectory": trajectory_lines(result),
@@ -258,6 +294,7 @@ def write_calibration_report(folder: str | Path, out: str | Path | None = None) 
              f"{abc['draws']} prior draws (tolerance {abc['tolerance']:.4f}).", "",
              "## Fitted parameters", *why_lines(result), *tables["calibration_posterior"],
              "![posterior](figures/calibration_posterior.png)", "",
+             *_pattern_section(result, tables),
              "## Ridges of the posterior", *tables["calibration_ridges"],
              "## Fit to the targets", *tables["calibration_fit"],
              "## Emulator accuracy", *tables["calibration_emulator"],
@@ -268,6 +305,19 @@ def write_calibration_report(folder: str | Path, out: str | Path | None = None) 
     report = out / "report.md"
     report.write_text("\n".join(lines), encoding="utf-8")
     return [report, *figures]
+
+
+def _pattern_section(result: dict[str, Any], tables: dict[str, list[str]]) -> list[str]:
+    """The report's section on the claims every accepted parameter set reproduces."""
+    patterns = result.get("patterns")
+    if not patterns:
+        return []
+    return ["## Patterns the posterior reproduces",
+            f"Every accepted parameter set reproduces these claims of the source, as emulated "
+            f"from {patterns['runs']} runs of their scenarios at the design points; the rates "
+            f"alone would accept draws up to a distance of "
+            f"{patterns['rates_only_tolerance']:.4f}.", "",
+            *tables["calibration_patterns"], *tables["calibration_pattern_posterior"]]
 
 
 def summary_text(result: dict[str, Any]) -> str:

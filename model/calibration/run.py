@@ -3,6 +3,8 @@
 Everything lands in one folder:
 
 - ``design/``: the fitting runs, an ordinary result store (resumable, any backend);
+- ``patterns/``: with ``[patterns]``, the claims' scenarios run at every design point
+  (resumable), whose emulated differences admit or reject prior draws;
 - ``posterior.parquet``: accepted parameter draws with their emulated outcomes;
 - ``check.parquet``: simulator runs at the posterior mean and at posterior draws;
 - ``predictive.parquet``: the dated scenario run from posterior draws, several seeds each, one
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,10 +27,21 @@ import numpy as np
 import pandas as pd
 
 from model.calibration.emulator import (
+    Emulator,
+    Posterior,
     abc_rejection,
     cross_validate,
     fit_emulator,
     posterior_table,
+    prior_draws,
+)
+from model.calibration.patterns import (
+    PatternFilter,
+    design_share_rows,
+    fit_pattern_filter,
+    run_pattern_points,
+    signed_differences,
+    validate_filter,
 )
 from model.calibration.spec import Calibration
 from model.compare import mean_ci, replication_seeds
@@ -99,7 +112,10 @@ def calibrate(calibration: Calibration, out: str | Path, backend: Backend | None
     observed = np.array([spec.targets[t].value for t in targets])
     emulator = fit_emulator(runs, keys, targets, low, high, seed=spec.abc.seed)
     validation = cross_validate(runs, emulator, seed=spec.abc.seed)
-    posterior = abc_rejection(emulator, observed, spec.abc.draws, spec.abc.accept, spec.abc.seed)
+    patterns = (fit_patterns(calibration, runs, out / "patterns", backend)
+                if calibration.patterns else None)
+    posterior = _posterior(calibration, emulator, observed,
+                           patterns.filter.admits if patterns else None)
     fitted = {k: float(posterior.draws[k].mean()) for k in keys}
     emulated, emulated_sd = emulator.predict(np.array([[fitted[k] for k in keys]]))
     _write_parquet(out / "posterior.parquet", posterior.draws)
@@ -123,9 +139,82 @@ def calibrate(calibration: Calibration, out: str | Path, backend: Backend | None
         "predictive_runs": len(predictive),
         "trajectory": trajectory_rows(calibration, predictive) if len(predictive) else [],
         "changes": change_rows(calibration, predictive) if len(predictive) else [],
+        "patterns": (pattern_summary(calibration, emulator, observed, patterns, low, high)
+                     if patterns else None),
     }
     write_json_atomic(out / "calibration.json", jsonable(result))
     return result
+
+
+def _posterior(calibration: Calibration, emulator: Emulator, observed: np.ndarray,
+               admits: Callable[[np.ndarray], np.ndarray] | None) -> Posterior:
+    """Rejection ABC as the spec sets it, only among draws ``admits`` lets through."""
+    abc = calibration.spec.abc
+    try:
+        return abc_rejection(emulator, observed, abc.draws, abc.accept, abc.seed, admits)
+    except ValueError as exc:
+        raise CalibrationError(f"{calibration.source}: patterns: {exc}; the claims cannot all "
+                               "hold within the parameters' ranges") from None
+
+
+@dataclass
+class FittedPatterns:
+    """The pattern filter with the design points' differences and the emulators' accuracy."""
+
+    filter: PatternFilter
+    frame: pd.DataFrame
+    validation: pd.DataFrame
+    runs: int
+
+
+def fit_patterns(calibration: Calibration, runs: pd.DataFrame, out: Path,
+                 backend: Backend) -> FittedPatterns:
+    """Run the claims' scenarios at every design point and fit the filter on them.
+
+    Raises:
+        CalibrationError: A pattern run failed.
+    """
+    spec, keys = calibration.spec, calibration.keys
+    assert calibration.patterns is not None and spec.patterns is not None
+    points = runs.groupby("point")[keys].first()
+    sets = [{k: float(v) for k, v in row.items()} for _, row in points.iterrows()]
+    try:
+        pattern_runs = run_pattern_points(calibration.patterns, sets, spec.patterns, out,
+                                          backend)
+    except RuntimeError as exc:
+        raise CalibrationError(f"a pattern run failed (run again to resume): {exc}") from None
+    differences = signed_differences(calibration.patterns, pattern_runs)
+    differences.index = points.index[differences.index]
+    empty = [c for c in calibration.patterns.claims if not differences[c.id].notna().any()]
+    if empty:
+        raise CalibrationError(
+            f"{calibration.source}: patterns.ids: {', '.join(c.id for c in empty)}: "
+            f"{', '.join(sorted({c.outcome for c in empty}))} undefined at every design point "
+            "(no case of the kind in the pattern runs; a larger district or longer runs in "
+            "patterns.set give some)")
+    low = np.array([spec.parameters[k].low for k in keys])
+    high = np.array([spec.parameters[k].high for k in keys])
+    pattern_filter, frame = fit_pattern_filter(points, differences, keys, low, high,
+                                               spec.abc.seed)
+    return FittedPatterns(pattern_filter, frame,
+                          validate_filter(pattern_filter, frame, spec.abc.seed), len(pattern_runs))
+
+
+def pattern_summary(calibration: Calibration, emulator: Emulator, observed: np.ndarray,
+                    patterns: FittedPatterns, low: np.ndarray, high: np.ndarray) -> dict[str, Any]:
+    """What the patterns did, beside the posterior the published rates alone would give.
+
+    Per claim: the share of design points and of prior draws where it holds, and the accuracy
+    of its emulator.
+    """
+    abc, keys = calibration.spec.abc, calibration.keys
+    prior = prior_draws(emulator, abc.draws, abc.seed)
+    rates_only = _posterior(calibration, emulator, observed, None)
+    return {"claims": design_share_rows(patterns.filter, patterns.frame, prior,
+                                        patterns.validation),
+            "runs": patterns.runs,
+            "rates_only": posterior_table(rates_only, keys, low, high).to_dict("records"),
+            "rates_only_tolerance": rates_only.tolerance}
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from model.calibration.patterns import PatternClaims, resolve_patterns
 from model.experiment.spec import (
     Experiment,
     Value,
@@ -104,6 +105,18 @@ class Change(_Table):
     to_period: str
 
 
+class Patterns(_Table):
+    """Validation claims every accepted parameter set must reproduce (pattern-oriented)."""
+
+    claims: str = Field(min_length=1, description="Claims file, relative to the calibration spec")
+    ids: list[str] = Field(min_length=1, description="Claims every accepted set must reproduce")
+    replications: int = Field(1, ge=1, le=100, description="Seeds per design point")
+    root_seed: int = Field(7, ge=0, le=MAX_SEED, description="Root of the points' seeds")
+    set: dict[str, Value] = Field(
+        default_factory=dict, description="Overrides for every scenario the claims compare, by "
+        "dotted key (a smaller district makes the runs cheaper)")
+
+
 class CalibrationSpec(_Table):
     """A calibration: parameters, targets, design, ABC, check, and the out-of-sample run."""
 
@@ -121,6 +134,7 @@ class CalibrationSpec(_Table):
     predictive: Predictive | None = None
     published: list[Published] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
+    patterns: Patterns | None = None
 
 
 @dataclass
@@ -131,6 +145,7 @@ class Calibration:
     source: str
     design: Experiment
     predictive: Scenario | None
+    patterns: PatternClaims | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -161,9 +176,10 @@ def load_calibration(
     Args:
         path: The spec's TOML file.
         samples: Design points instead of the spec's (quick looks, tests).
-        replications: Seeds per design point, at the check, and per predictive draw, instead
-            of the spec's.
-        overrides: Scenario overrides by dotted key, added to the spec's ``set``.
+        replications: Seeds per design point (fitting runs and pattern runs alike), at the
+            check, and per predictive draw, instead of the spec's.
+        overrides: Scenario overrides by dotted key, added to the spec's ``set`` and to the
+            pattern runs' ``patterns.set``.
         days: Days per fitting run instead of the spec's.
 
     Raises:
@@ -194,9 +210,11 @@ def calibration_from_data(
     except ScenarioError as exc:
         problems += [_spec_words(line) for line in exc.problems]
     predictive = _predictive_scenario(spec, source, base_dir, problems)
+    patterns = (resolve_patterns(spec.patterns, source, base_dir, problems)
+                if spec.patterns else None)
     if problems:
         raise ScenarioError(problems)
-    return Calibration(spec, source, design, predictive)
+    return Calibration(spec, source, design, predictive, patterns)
 
 
 def _resized(spec: CalibrationSpec, samples: int | None, replications: int | None,
@@ -211,8 +229,14 @@ def _resized(spec: CalibrationSpec, samples: int | None, replications: int | Non
         if spec.predictive is not None:
             update["predictive"] = spec.predictive.model_copy(
                 update={"replications": replications})
+        if spec.patterns is not None:
+            update["patterns"] = spec.patterns.model_copy(update={"replications": replications})
     if overrides:
         update["set"] = {**spec.set, **overrides}
+        if spec.patterns is not None:
+            patterns = update.get("patterns", spec.patterns)
+            update["patterns"] = patterns.model_copy(
+                update={"set": {**patterns.set, **overrides}})
     if days is not None:
         update["days"] = days
     return spec.model_copy(update=update)
