@@ -453,7 +453,7 @@ class Casework:
         """End an open case, let its resident judge it, and record it."""
         model = self.model
         tally = self.tally
-        if status == RESOLVED and case.policy_draw < self._policy.limits[case.category]:
+        if status == RESOLVED and self._policy.beyond(case.category, case.policy_draw):
             status = self._beyond_rules(case)
         case.status = status
         case.closed_day = model.day
@@ -462,6 +462,8 @@ class Casework:
         spec = model.category_specs[case.category]
         days = model.day - case.raised_day  # case.days_open, now that it has closed today
         on_time = days <= spec.time_limit_days
+        # a closure by its deadline counts as 办结 on the books whether or not it solved anything
+        tally.closed_within_limit += on_time and status != Status.ABANDONED
         if status == RESOLVED:
             case.level = level
             tally.resolved += 1

@@ -63,7 +63,8 @@ class Tally:
     closed_unsolved: int = 0
     abandoned: int = 0
     open: int = 0
-    within_limit: int = 0
+    within_limit: int = 0  # resolved within the category's time limit
+    closed_within_limit: int = 0  # closed, solved or not, within it (what 按时办结 counts)
     resolution_days: np.ndarray = field(default_factory=lambda: np.zeros(64, dtype=np.int64))
     multi_resolved: int = 0
     multi_days: int = 0

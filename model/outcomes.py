@@ -274,9 +274,9 @@ OUTCOMES: tuple[Outcome, ...] = (
     # them after trust and the report's daily charts show paperwork after the backlog.
     Outcome("paperwork_share", "Committee time on paperwork", "台账工作占比", "share", "lower",
             _paperwork_share, headlines=_in("table", "daily", "reform", "kpi")),
-    Outcome("reported_closure_rate", "Closure rate reported", "上报办结率", "share", "neither",
-            lambda m: _ratio(m.tally.resolved + m.tally.closed_unsolved,
-                             m.tally.resolved + m.tally.closed_unsolved + m.tally.open),
+    Outcome("reported_closure_rate", "Closure rate reported (on time)",
+            "上报按时办结率", "share", "neither",
+            lambda m: _ratio(m.tally.closed_within_limit, m.tally.reported),
             headlines=_in("table", "reform", "kpi")),
     Outcome("recovery_days", "Days to recover from a shock", "冲击后恢复天数", "days", "lower",
             _recovery_days, daily=False),

@@ -30,6 +30,9 @@ Prose written by hand stays as it is.
 <!-- cogov:table.calibration_fit -->
 <!-- /cogov:table.calibration_fit -->
 
+<!-- cogov:table.calibration_patterns -->
+<!-- /cogov:table.calibration_patterns -->
+
 <!-- cogov:figure.whistle.means -->
 <!-- /cogov:figure.whistle.means -->
 
@@ -133,6 +136,11 @@ def test_small_paper_regenerates_byte_for_byte(small_paper: Path):
     assert len(rows) == 2 and all("assessment" in r and "whistle" in r for r in rows), rows
     # the calibration's fit table
     assert "Share of 12345 requests resolved (callback), 2018-02" in text
+    # the claim every accepted parameter set reproduces, where it holds
+    patterns = text.split("<!-- cogov:table.calibration_patterns -->")[1].split("<!-- /cogov")[0]
+    assert ("| claim | design points where it holds (%) | prior draws where it is emulated to "
+            "hold (%) | emulator R² |") in patterns
+    assert "| P4b |" in patterns
     assert {"paper/figures/whistle-means.png", "paper/figures/calibration_trajectory.png",
             "paper/tables/validation.csv", "paper/tables/calibration_fit.csv"} <= set(first)
     # a rerun resumes every store and redraws the same bytes

@@ -19,6 +19,10 @@ SEEDS = tuple(range(1, 9))
 # Turnover is a rare count (about ten quits a year among a district's hundred-odd workers), so
 # its per-seed rates are noisy; its comparisons pool more seeds to reach the same power.
 RARE_COUNT_SEEDS = tuple(range(1, 25))
+# At the calibrated defaults unfunded devolution adds little to committee workers' mean stress
+# over today's (about 0.011 on 0.18, with a seed-to-seed SD near 0.015: departments already push
+# the devolvable cases down, docs/ODD.md section 8), so that comparison pools as many seeds.
+SMALL_EFFECT_SEEDS = RARE_COUNT_SEEDS
 ALPHA = 0.01
 
 pytestmark = pytest.mark.slow
@@ -67,7 +71,8 @@ def test_unfunded_devolution_overloads_committees_and_gains_less_satisfaction() 
 
 
 def test_duties_devolved_without_power_or_staff_overload_committees_beyond_today() -> None:
-    assert_effect("mean_worker_stress", lower="baseline", higher="unfunded_devolution")
+    assert_effect("mean_worker_stress", lower="baseline", higher="unfunded_devolution",
+                  seeds=SMALL_EFFECT_SEEDS)
 
 
 def test_process_assessment_reports_more_closure_but_solves_and_satisfies_less() -> None:

@@ -32,7 +32,8 @@ def test_default_district_is_twelve_communities_in_three_full_streets():
     assert layout.community_street == (0,) * 4 + (1,) * 4 + (2,) * 4
     assert layout.department_hours == (45.0, 30.0, 45.0, 60.0, 75.0, 70.0), (
         "2.25, 1.5, 2.25, 3.0, 3.75 and 3.5 hours per 1,000 residents times 20")
-    assert layout.street_hours == (24.0, 24.0, 24.0), "3.6 per 1,000 of a third of 20,000"
+    assert layout.street_hours == pytest.approx((100 / 3,) * 3, rel=1e-12), (
+        "5.0 per 1,000 of a third of 20,000")
     assert layout.hall_hours(4 * 1667) == 40.0, "a hall serving a full street"
     assert layout.hall_hours(1667) == 10.0, "a hall serving one community of four"
 
@@ -59,8 +60,8 @@ def test_a_partial_last_street_has_the_communities_left_and_hours_in_proportion(
     assert layout.community_sizes == (400,) * 5
     assert layout.community_street == (0, 0, 0, 0, 1), "four to a street, one left over"
     assert (layout.street_residents(0), layout.street_residents(1)) == (1600, 400)
-    assert layout.street_hours == pytest.approx((5.76, 1.44), rel=1e-12), (
-        "3.6 hours per 1,000 residents: 7.2 hours, four fifths and one fifth")
+    assert layout.street_hours == pytest.approx((8.0, 2.0), rel=1e-12), (
+        "5.0 hours per 1,000 residents: 10 hours, four fifths and one fifth")
     assert layout.hall_hours(1600) == 40.0, "a full street of four communities of 400"
     assert layout.hall_hours(400) == 10.0, "the partial street's hall, a quarter of the hours"
 

@@ -53,7 +53,9 @@ Every parameter of a scenario, read from the scenario schema (`model/scenario/sc
 sets another value, it is given as well. *Range* is the inclusive range the loader accepts.
 *Source* names the section (§) of the source text the parameter comes from, or says that
 it is a modelling assumption; `docs/ODD.md` quotes the sentences and gives the functional
-forms. *Role* says what kind of parameter it is:
+forms. "calibrated (ODD §8)" marks a default that is the posterior mean of the calibration
+(`cogov calibrate experiments/calibration.toml`), so the policy comparison, the sensitivity
+analysis and the calibration speak of the same model. *Role* says what kind of parameter it is:
 """
 
 

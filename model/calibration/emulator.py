@@ -104,7 +104,7 @@ def cross_validate(runs: pd.DataFrame, emulator: Emulator, seed: int) -> pd.Data
             held = np.isin(points, unique[test])
             gp = gaussian_process(seed, len(emulator.keys))
             fit_quietly(gp, emulator.unit(runs.loc[~held, emulator.keys].to_numpy(float)),
-                    runs.loc[~held, target].to_numpy(float))
+                        runs.loc[~held, target].to_numpy(float))
             means = runs[held].groupby("point")[[*emulator.keys, target]].mean()
             predicted.append(gp.predict(emulator.unit(means[emulator.keys].to_numpy(float))))
             observed.append(means[target].to_numpy(float))

@@ -149,9 +149,9 @@ class ExpectationParams(Group):
     """
 
     disconfirmation_weight: float = param(
-        0.5, "Weight of experience minus expectation in a case's judgement (the rest is the "
-        "experience itself)", ge=0, le=2, unit="weight", source="§5.2 群众满意度",
-        step=0.05, role="assumption",
+        0.62, "Weight of experience minus expectation in a case's judgement (the rest is the "
+        "experience itself)", ge=0, le=2, unit="weight",
+        source="§5.2 群众满意度; calibrated (ODD §8)", step=0.01, role="assumption",
         label="Disconfirmation weight", zh="期望落差权重",
         zh_help="案件评价中“实际体验减去期望”所占的权重（其余为实际体验本身）")
     result_weight: float = param(

@@ -169,8 +169,8 @@ class AssessmentParams(Group):
         label="Channels not counted", zh="不纳入考核的渠道",
         zh_help="其诉求不计入考核的渠道：单位处置这类诉求时只考虑所费工时，办得好坏都不得分")
     learning_rate: float = param(
-        0.5, "Weight of the latest assessment round in what a unit expects an option to score",
-        ge=0, le=1, unit="per round", source="§5.2 绩效评估与反馈", step=0.01,
+        0.32, "Weight of the latest assessment round in what a unit expects an option to score",
+        ge=0, le=1, unit="per round", source="§5.2 绩效评估与反馈; calibrated (ODD §8)", step=0.01,
         role="assumption",
         label="Learning from assessment rounds", zh="考核学习速度",
         zh_help="最近一轮考核结果在单位对各处置方式预期得分中的权重")
@@ -180,8 +180,8 @@ class AssessmentParams(Group):
         label="Prior expected score", zh="初始预期得分",
         zh_help="单位对尚未经历考核的处置方式的预期得分")
     hour_price: float = param(
-        0.04, "Assessment score a unit gives up for one staff hour when it is fully behind",
-        ge=0, le=1, unit="score/hour", source="§4.2 小马拉大车", step=0.005,
+        0.54, "Assessment score a unit gives up for one staff hour when it is fully behind",
+        ge=0, le=1, unit="score/hour", source="§4.2 小马拉大车; calibrated (ODD §8)", step=0.005,
         role="assumption",
         label="Price of an hour under pressure", zh="工时压力价格",
         zh_help="单位积压满负荷时，一个工时相当于多少考核得分")
@@ -191,8 +191,9 @@ class AssessmentParams(Group):
         label="Choice noise", zh="选择随机性",
         zh_help="单位处置选择偏离预期得分最高方式的程度（logit 温度）")
     blame_weight: float = param(
-        0.25, "Score a unit loses each time a case it chose on comes back or escalates",
-        ge=0, le=5, unit="score", source="§4.2 推诿扯皮; 信访", step=0.05, role="assumption",
+        0.58, "Score a unit loses each time a case it chose on comes back or escalates",
+        ge=0, le=5, unit="score", source="§4.2 推诿扯皮; 信访; calibrated (ODD §8)", step=0.01,
+        role="assumption",
         label="Blame per return or escalation", zh="回退与投诉问责",
         zh_help="单位处置过的诉求每被退回或升级投诉一次所扣的考核得分")
     admin_tasks_per_day: float = param(
@@ -694,10 +695,11 @@ class PolicyParams(Group):
     """
 
     beyond_share: float = param(
-        0.0, "Share of requests whose remedy the rules in force do not allow (policy limits, "
+        0.16, "Share of requests whose remedy the rules in force do not allow (policy limits, "
         "disputes between private parties, long-standing problems 历史遗留问题): a unit may "
         "work one, but can only explain, and it closes unsolved", ge=0, le=1, unit="share",
-        source="§4.2 有责无权、权责边界不清", step=0.01, role="assumption",
+        source="§4.2 有责无权、权责边界不清; calibrated (ODD §8)", step=0.01,
+        role="assumption",
         label="Requests beyond the rules", zh="超出政策边界的诉求比例",
         zh_help="现行政策不允许解决的诉求所占比例（政策限制、私人间纠纷、历史遗留问题）："
         "承办单位可以办理，但只能解释说明，最终未解决办结")

@@ -75,9 +75,9 @@ class DistrictParams(Group):
                            unit="residents", role="context",
                            label="Residents", zh="居民人数", zh_help="辖区居民总数")
     street_hours_per_1000_residents: float = param(
-        3.6, "Coordination staff hours per day of a street office per 1,000 of its residents "
+        5.0, "Coordination staff hours per day of a street office per 1,000 of its residents "
         "(routing, whistles)", ge=0.01, le=100, unit="hours/day per 1,000 residents",
-        source="§4.1 统筹协调权", step=0.1, role="lever",
+        source="§4.1 统筹协调权; calibrated (ODD §8)", step=0.1, role="lever",
         label="Street coordination hours/day per 1,000 residents", zh="街道协调日工时(每千人)",
         zh_help="街道办事处每千名辖区居民每天用于统筹协调（分派、吹哨）的人员工时")
     routing_hours: float = param(0.3, "Street hours to screen and route one case", ge=0, le=10,
@@ -152,10 +152,10 @@ class ResidentParams(Group):
                                le=1, unit="probability", step=0.01, role="assumption",
                                label="Base reporting chance", zh="基础上报概率",
                                zh_help="信任度和紧迫性均为零时上报诉求的概率")
-    report_trust_weight: float = param(0.45, "Added reporting chance at full expected value of "
+    report_trust_weight: float = param(0.62, "Added reporting chance at full expected value of "
                                        "reporting (trust and what channels are known to do)",
-                                       ge=0, le=1,
-                                       unit="probability", step=0.01, role="assumption",
+                                       ge=0, le=1, unit="probability", source="calibrated (ODD §8)",
+                                       step=0.01, role="assumption",
                                        label="Trust effect on reporting", zh="信任对上报的影响",
                                        zh_help="完全信任时上报概率的增量")
     report_urgency_weight: float = param(0.3, "Added reporting chance at full urgency", ge=0, le=1,
@@ -203,9 +203,10 @@ class ResidentParams(Group):
                               label="Days before giving up", zh="放弃天数",
                               zh_help="居民放弃未办结诉求之前等待的天数")
     satisfied_threshold: float = param(
-        0.5, "Judgement of her case at or above which a resident answers its callback "
+        0.21, "Judgement of her case at or above which a resident answers its callback "
         "'satisfied'", ge=0, le=1,
-        unit="index", source="§5.2 群众满意度", step=0.01, role="assumption",
+        unit="index", source="§5.2 群众满意度; calibrated (ODD §8)", step=0.01,
+        role="assumption",
         label="Callback 'satisfied' threshold", zh="回访满意阈值",
         zh_help="回访时居民对该诉求的评价达到此值即答“满意”")
 
