@@ -40,7 +40,9 @@ def set_satisfaction(model: GovernanceModel, resident: int, value: float) -> Non
 
 
 def test_the_callback_asks_about_the_case_not_the_resident_in_general():
-    model = GovernanceModel(small_scenario(), rng=1)
+    # a threshold between a solved case's judgement and an unsolved one's, whatever the default
+    model = GovernanceModel(small_scenario(overrides={"residents.satisfied_threshold": 0.5}),
+                            rng=1)
     tally = model.casework.tally
     set_satisfaction(model, 0, 0.05)
     ended_case(model, 0, days=1, solved=True, channel=Channel.HOTLINE)

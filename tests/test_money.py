@@ -106,11 +106,12 @@ def test_money_released_is_spent_or_unspent_to_the_yuan():
 
 # -- what holding the money changes ------------------------------------------------------------
 def money_shares(scenario: str) -> tuple[np.ndarray, np.ndarray]:
-    """Per seed, on a tight budget (money for the fixes made at baseline and a little more):
-    fixes left undone for want of money per reported case; money left unspent."""
+    """Per seed, on a tight budget (even pooled money leaves some fixes undone: about 0.03 per
+    reported case at the calibrated defaults): fixes left undone for want of money per reported
+    case; money left unspent."""
     undone, unspent = [], []
     for seed in SEEDS:
-        model = run_model(small_scenario(scenario, {"funds.coverage": 0.5}), seed=seed)
+        model = run_model(small_scenario(scenario, {"funds.coverage": 0.35}), seed=seed)
         undone.append(model.tally.unfunded_fixes / model.tally.reported)
         unspent.append(model.treasury.unspent() / model.treasury.released)
     return np.array(undone), np.array(unspent)

@@ -20,7 +20,8 @@ def rule(**params: float) -> PolicyRule:
 def test_a_need_is_beyond_the_rules_while_its_draw_is_below_the_limit():
     limits = rule(beyond_share=0.3)
     assert limits.beyond(0, 0.29) and not limits.beyond(0, 0.3)
-    assert not rule().beyond(0, 0.0), "with no share beyond the rules nothing is"
+    assert not rule(beyond_share=0.0).beyond(0, 0.0), (
+        "with no share beyond the rules nothing is")
 
 
 def test_the_month_takes_up_the_categories_most_closed_beyond_the_rules():

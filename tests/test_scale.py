@@ -72,8 +72,8 @@ def test_hours_are_proportional_to_residents():
                                                    rel=1e-12)
     assert large.department_hours == pytest.approx((450.0, 300.0, 450.0, 600.0, 750.0, 700.0),
                                                    rel=1e-12)
-    assert small.street_hours == pytest.approx((18.0,), rel=1e-12), "one street of three"
-    assert large.street_hours == pytest.approx((24.0,) * 30, rel=1e-12)
+    assert small.street_hours == pytest.approx((25.0,), rel=1e-12), "one street of three"
+    assert large.street_hours == pytest.approx((100 / 3,) * 30, rel=1e-12)
     assert sum(large.street_hours) == pytest.approx(40 * sum(small.street_hours), rel=1e-12)
 
 
@@ -86,8 +86,10 @@ def test_hours_are_proportional_to_residents():
 SIZES = (6668, 26672)
 SEEDS = range(16)
 DAYS = 200
-#: Equivalence margin on top of the overlap: the difference's interval must also lie within a
-#: point and a half, so that a test with wide intervals cannot pass by being imprecise.
+#: Equivalence margin: the difference's 95% interval must lie within a point and a half either
+#: side (two one-sided tests at 2.5%). Equivalence, not a failure to find a difference, is the
+#: claim: a test that only asked the interval to cover zero would pass by imprecision and fail
+#: by precision (16 seeds find a 0.2-point gap in satisfaction, well inside the margin).
 MAX_GAP = 0.015
 RATES = ("resolved_share", "mean_satisfaction")
 
@@ -106,7 +108,6 @@ def test_baseline_rates_do_not_depend_on_the_district_size():
         found = (f"{name}: {small[name].mean():.4f} at {SIZES[0]:,} residents, "
                  f"{large[name].mean():.4f} at {SIZES[1]:,}; difference 95% CI "
                  f"[{low:+.4f}, {high:+.4f}]")
-        assert low <= 0.0 <= high, f"the sizes' rates differ: {found}"
         assert -MAX_GAP <= low and high <= MAX_GAP, (
             f"the sizes' rates are not within {MAX_GAP} of each other: {found}")
 
