@@ -399,8 +399,27 @@ def test_emulated_indices_join_a_sobol_report_and_are_refused_for_other_designs(
     with pytest.raises(ReportError) as error:
         write_report(folder, emulate=True)
     assert str(error.value) == (f"{folder}/manifest.json: design.kind is 'morris'; emulated "
-                                "indices need a Sobol design (allowed: 'sobol')")
+                                "indices need a Sobol or Latin hypercube design (allowed: "
+                                "'sobol', 'lhs')")
     assert not (folder / "report.md").exists(), "nothing is written before the check"
+
+
+def test_emulated_indices_of_a_latin_hypercube_recover_the_variance_shares(tmp_path):
+    """An emulator needs no Saltelli sample: it learns the indices from a space-filling design."""
+    from SALib.sample import latin
+
+    folder, *_ = sampled_store(tmp_path / "lhs", "lhs", latin.sample(PROBLEM, 40, seed=3))
+    paths = write_report(folder, emulate=True)
+    table = pd.read_csv(folder / "tables" / "sobol_emulated.csv").set_index("factor")
+    # resolved_share = 4 x1 + x2 with no noise: ST is 16/17, 1/17 and 0
+    for factor, share in (("a.x1", 16 / 17), ("a.x2", 1 / 17), ("a.x3", 0.0)):
+        assert table.loc[factor, "ST"] == pytest.approx(share, abs=0.03), factor
+    assert table["ST_conf"].max() < 0.1
+    text = (folder / "report.md").read_text()
+    assert "Spearman" in text, "the rank correlations stay"
+    assert "The widest half-width is " in text and "Saltelli's estimator above" not in text
+    figure = folder / "figures" / "sobol_total_resolved_share.png"
+    assert figure in paths and figure.stat().st_size > 0
 
 
 def test_lhs_report_writes_rank_correlations(tmp_path):

@@ -350,8 +350,8 @@ def test_report_emulate_of_a_design_without_sobol_is_refused_and_changes_nothing
     before = tree(swept)
     status, err, _ = run_cli(capsys, "report", str(swept), "--emulate")
     assert (status, err) == (2, [f"cogov report: error: {swept / 'manifest.json'}: design.kind "
-                                 f"is {kind!r}; emulated indices need a Sobol design (allowed: "
-                                 f"'sobol')"])
+                                 f"is {kind!r}; emulated indices need a Sobol or Latin hypercube "
+                                 f"design (allowed: 'sobol', 'lhs')"])
     assert tree(swept) == before, "the earlier report and the store are as they were"
 
 

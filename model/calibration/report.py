@@ -119,11 +119,15 @@ def validation_lines(result: dict[str, Any]) -> list[str]:
     return md_table(["target", "5-fold RMSE (points)", "R²", "seed SD (points)"], rows)
 
 
+NO_PATTERNS = ["The calibration required no claim of every accepted parameter set.", ""]
+"""What the pattern tables say of a calibration without ``[patterns]``."""
+
+
 def pattern_lines(result: dict[str, Any]) -> list[str]:
     """Each claim the posterior must reproduce: where it holds, and its emulator's accuracy."""
     patterns = result.get("patterns")
     if not patterns:
-        return []
+        return list(NO_PATTERNS)
     rows = [[row["claim"] if row["claim"] != "all" else "all of them",
              _pct(row["design_share"]), _pct(row["prior_share"]),
              "–" if row["cv_r2"] is None else f"{row['cv_r2']:.2f}"]
@@ -137,7 +141,7 @@ def pattern_posterior_lines(result: dict[str, Any]) -> list[str]:
     """The posterior from the published rates alone beside the one the patterns also shape."""
     patterns = result.get("patterns")
     if not patterns:
-        return []
+        return list(NO_PATTERNS)
     alone = {row["parameter"]: row for row in patterns["rates_only"]}
 
     def cell(row: dict[str, Any]) -> str:

@@ -27,13 +27,25 @@ from model.experiment.analysis import point_outputs, salib_problem
 
 SAMPLES = 16384
 """Base samples of the Saltelli design run on the emulator's mean (N; N x (k + 2) points)."""
-PATH_SAMPLES = 512
-"""Base samples at which the emulator's posterior realisations are drawn jointly."""
+PATH_SAMPLES = 256
+"""Base samples at which the emulator's posterior realisations are drawn jointly.
+
+A joint draw costs the cube of its points, 256 x (k + 2): with fourteen factors 512 base samples
+took 14 s per analysis against 4 s, and a sweep of thirteen scenarios has a hundred analyses.
+The realisations share their points, so the spread of their indices is the emulator's
+uncertainty more than the Monte Carlo error (512 narrowed the widest interval by a tenth)."""
 REALISATIONS = 64
 """Posterior realisations of the emulator whose spread is the emulator's uncertainty."""
 BOOTSTRAP = 100
 """Bootstrap resamples of the Monte Carlo points (SALib)."""
 Z95 = 1.959963984540054
+PREDICTIVE_Q2 = 0.7
+"""The least leave-one-out Q2 at which an emulator's indices are read.
+
+Below it the emulator predicts less than 70% of the variance of single runs: either the
+outcome varies across the factors by little more than the seeds' spread, so there is little
+variance to apportion, or it varies too erratically for the design's points to follow. Its
+indices and intervals are then those of whatever function the emulator made up."""
 
 
 def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,

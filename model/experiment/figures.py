@@ -200,6 +200,34 @@ def sobol(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
     return _save(fig, out, f"sobol_{name}")
 
 
+def total_order_map(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
+    """Total-order indices as a map: one row per level or reform effect, one column per factor.
+
+    With many scenarios a panel of bars each would not be read; a map shows at a glance which
+    assumption each level and each effect rests on. Each cell gives ST and its half-width.
+    """
+    rows = list(dict.fromkeys(table["scenario"]))
+    factors = list(dict.fromkeys(table["factor"]))
+    short = an.short_keys(factors)
+    grid = table.pivot(index="scenario", columns="factor", values="ST").reindex(
+        index=rows, columns=factors)
+    conf = table.pivot(index="scenario", columns="factor", values="ST_conf").reindex(
+        index=rows, columns=factors)
+    fig, axes = _panels(1, max(6.0, 0.95 * len(factors) + 2.8), max(2.6, 0.36 * len(rows) + 1.6))
+    ax = axes[0]
+    image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0,
+                      vmax=1)
+    for (row, col), value in np.ndenumerate(grid.to_numpy(dtype=float)):
+        if np.isfinite(value):
+            ax.text(col, row, f"{value:.2f}\n±{conf.iat[row, col]:.2f}", ha="center",
+                    va="center", fontsize=6.5, color="white" if value < 0.55 else "black")
+    ax.set_xticks(range(len(factors)), [short[f] for f in factors], rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    fig.colorbar(image, ax=axes, label="total-order index (share of variance)", shrink=0.9)
+    fig.suptitle(f"{outcome_meta(name).label}: total-order Sobol indices (± 95%)", fontsize=10)
+    return _save(fig, out, f"sobol_total_{name}")
+
+
 def morris(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
     """Morris mu* (with its 95% interval) against sigma, factors labelled."""
     scenarios = list(dict.fromkeys(table["scenario"]))

@@ -91,7 +91,7 @@ def read_store(results_dir: str | Path) -> Store:
                      f"from an earlier sweep with more than {manifest['replications']}; they "
                      f"are left out here.")
     store = Store(folder, manifest, runs, notes=notes)
-    if (manifest.get("design") or {}).get("kind") in ("sobol", "morris"):
+    if (manifest.get("design") or {}).get("kind") in ("lhs", "sobol", "morris"):
         try:
             store.design = _read_parquet(folder / "design.parquet")
         except ReportError as error:

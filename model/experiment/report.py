@@ -8,7 +8,7 @@ one replication or outcomes without values still gives a report that says so, an
 folder of a killed sweep (its finished runs, in ``.parts/``, are reported with a note on how to
 resume). Runs kept from an earlier sweep with more replications than the manifest's are left
 out. Only a missing or unreadable manifest or stored runs table is an error, and asking for
-emulated indices of a design that is not Sobol's.
+emulated indices of a design that is neither Sobol's nor a Latin hypercube.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ MAX_PLOTTED = 30  # more conditions than this: no means figure, tables point to 
 MAX_COLUMNS = 8  # at most this many conditions: the markdown means table has one column each
 MAX_SERIES = 16  # at most this many conditions: daily series figures (16 distinct styles)
 SAMPLED = {"lhs": "Latin hypercube", "sobol": "Sobol (Saltelli)", "morris": "Morris"}
+EMULABLE = ("sobol", "lhs")  # designs whose points an emulator can learn the indices from
 
 
 def write_report(results_dir: str | Path, out_dir: str | Path | None = None,
@@ -52,20 +53,22 @@ def write_report(results_dir: str | Path, out_dir: str | Path | None = None,
         results_dir: The sweep's result store.
         out_dir: Where to write (default: ``results_dir``).
         emulate: Add Sobol indices of the expected outcomes, estimated on an emulator of the
-            runs (:mod:`model.experiment.emulated_sobol`), to a Sobol design's report.
+            runs (:mod:`model.experiment.emulated_sobol`), to the report of a Sobol or
+            Latin hypercube design.
 
     Returns:
         The paths written, ``report.md`` last.
 
     Raises:
         ReportError: The manifest or runs table is missing or unreadable, or ``emulate`` is
-            asked of a design that is not Sobol's (checked before anything is written).
+            asked of a design that is neither (checked before anything is written).
     """
     store = read_store(results_dir)
     kind = (store.manifest.get("design") or {}).get("kind")
-    if emulate and kind != "sobol":
+    if emulate and kind not in EMULABLE:
         raise ReportError(f"{store.path / 'manifest.json'}: design.kind is {kind!r}; emulated "
-                          "indices need a Sobol design (allowed: 'sobol')")
+                          "indices need a Sobol or Latin hypercube design (allowed: "
+                          + ", ".join(repr(k) for k in EMULABLE) + ")")
     out = Path(out_dir) if out_dir is not None else store.path
     (out / "tables").mkdir(parents=True, exist_ok=True)
     (out / "figures").mkdir(parents=True, exist_ok=True)
@@ -262,7 +265,10 @@ def _sensitivity_section(store: Store, out: Path, paths: list[Path], valued: lis
         return []
     lines = ["## Sensitivity", ""]
     if kind == "lhs":
-        return [*lines, *_rank_correlations(out, paths, runs, valued)]
+        lines += _rank_correlations(out, paths, runs, valued)
+        if emulate and store.design is None:
+            return [*lines, "There is no design table, so no emulated indices.", ""]
+        return [*lines, *(_emulated_section(store, out, paths, valued, None) if emulate else [])]
     if store.design is None:
         return [*lines, "There is no design table, so no sensitivity indices.", ""]
     table = _indices(store, valued, an.sobol_indices if kind == "sobol" else an.morris_indices,
@@ -280,7 +286,7 @@ def _sensitivity_section(store: Store, out: Path, paths: list[Path], valued: lis
     for name, block in table.groupby("outcome", sort=False):
         lines += _figure(out, paths, plot(out, block, str(name)), f"{SAMPLED[kind]}: "
                          f"{_meta(str(name)).label}")
-    if emulate:  # a Sobol design: write_report checked it
+    if emulate:
         lines += _emulated_section(store, out, paths, valued, float(table["ST_conf"].max()))
     return lines
 
@@ -307,11 +313,11 @@ def _indices(store: Store, valued: list[str], analyse: Any,
 
 
 def _emulated_section(store: Store, out: Path, paths: list[Path], valued: list[str],
-                      widest_direct: float) -> list[str]:
+                      widest_direct: float | None) -> list[str]:
     """Sobol indices of the expected outcomes, on a Gaussian-process emulator of the runs.
 
-    ``widest_direct`` is the widest total-order half-width of Saltelli's estimator on the runs,
-    set beside the emulator's.
+    ``widest_direct`` is the widest total-order half-width of Saltelli's estimator on the runs
+    of a Sobol design, set beside the emulator's (None for a design it cannot be run on).
     """
     from model.experiment.emulated_sobol import REALISATIONS, SAMPLES, emulated_sobol_indices
 
@@ -328,10 +334,15 @@ def _emulated_section(store: Store, out: Path, paths: list[Path], valued: list[s
             f"and the Monte Carlo error; Q2 is the emulator's leave-one-out predictivity of "
             f"single runs, and the seed share the variance it puts down to seeds")
     paths += write_table(out, "sobol_emulated", table, shown, f"{what}.", left=left)
-    return [*lines, f"{what}. The widest half-width is {table['ST_conf'].max():.3f}, against "
-            f"{widest_direct:.3f} for Saltelli's estimator above. Table: "
-            "`tables/sobol_emulated.csv`, `.tex`.",
-            *md_table(list(shown.columns), shown.astype(str).values.tolist(), left)]
+    against = ("" if widest_direct is None
+               else f", against {widest_direct:.3f} for Saltelli's estimator above")
+    lines += [f"{what}. The widest half-width is {table['ST_conf'].max():.3f}{against}. Table: "
+              "`tables/sobol_emulated.csv`, `.tex`.",
+              *md_table(list(shown.columns), shown.astype(str).values.tolist(), left)]
+    for name, block in table.groupby("outcome", sort=False):
+        lines += _figure(out, paths, figures.total_order_map(out, block, str(name)),
+                         f"Total-order indices (emulated): {_meta(str(name)).label}")
+    return lines
 
 
 def _rank_correlations(out: Path, paths: list[Path], runs: pd.DataFrame,
