@@ -306,9 +306,10 @@ def _sensitivity_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
         f"posterior realisations; the half-widths hold the emulator's uncertainty and the Monte "
         f"Carlo error). Q2: the emulator's leave-one-out predictivity of single runs, below one "
         f"minus the share of variance it puts down to seeds. The emulator predicts "
-        f"{len(read)} of these {len(analyses)} analyses (Q2 at least {PREDICTIVE_Q2}); every "
-        f"half-width of {int((read['widest'] < 0.1).sum())} of them is below 0.1, and the widest "
-        f"is {read['widest'].max():.2f}. Where it does not (\"not predicted\"), its indices "
+        f"{len(read)} of these {len(analyses)} analyses (Q2 at least {PREDICTIVE_Q2})"
+        + (f"; every half-width of {int((read['widest'] < 0.1).sum())} of them is below 0.1, "
+           f"and the widest is {read['widest'].max():.2f}" if len(read) else "")
+        + f". Where it does not (\"not predicted\"), its indices "
         f"are not read. The indices of every assumption, and of every scenario's levels, are in "
         f"`docs/paper/tables/sensitivity.csv`.{against}",
         "", *_provenance_lines(stamp)]
