@@ -37,7 +37,7 @@ from model.experiment import Experiment, ResultStore, load_experiment, run_sweep
 from model.experiment import analysis as an
 from model.experiment.emulated_sobol import PREDICTIVE_Q2, REALISATIONS, SAMPLES
 from model.experiment.figures import STAMP
-from model.experiment.report import read_store, write_report
+from model.experiment.report import EMULABLE, read_store, write_report
 from model.experiment.spec import read_spec_file
 from model.experiment.tables import ci_text, md_table, p_text
 from model.outcomes import OUTCOMES_BY_NAME, headline
@@ -60,6 +60,9 @@ class SweepEntry(_Table):
     spec: str = Field(min_length=1, description="Experiment spec, relative to the paper spec")
     replications: int | None = Field(None, ge=1, description="Instead of the spec's")
     figures: list[str] = Field(default_factory=list, description="Report figure stems shown")
+    emulate: bool = Field(False, description="The report adds Sobol indices emulated from the "
+                          "runs (a Latin hypercube or Sobol design), which the sensitivity "
+                          "table reads")
 
 
 class PaperSpec(_Table):
@@ -104,7 +107,24 @@ def load_paper(path: str | Path) -> Paper:
                if ref is not None and not paper.path(ref).is_file()]
     if missing:
         raise ScenarioError(missing)
+    _check_emulated(paper, path)
     return paper
+
+
+def _check_emulated(paper: Paper, path: Path) -> None:
+    """Emulated indices only of designs an emulator learns from, and always for the table."""
+    problems = []
+    for i, entry in enumerate(paper.spec.sweeps):
+        experiment = load_experiment(paper.path(entry.spec), 1)
+        kind = experiment.design_kind
+        if entry.emulate and kind not in EMULABLE:
+            problems.append(f"{path}: sweeps[{i}].emulate: {entry.spec} has a {kind!r} design; "
+                            "emulated indices need one of " + ", ".join(map(repr, EMULABLE)))
+        elif experiment.name == "sensitivity" and not entry.emulate:
+            problems.append(f"{path}: sweeps[{i}].emulate: the sensitivity table reads emulated "
+                            "indices: set emulate = true (allowed: true)")
+    if problems:
+        raise ScenarioError(problems)
 
 
 CALIBRATION_BLOCKS = (
@@ -174,8 +194,7 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         stamp = _stamp(spec_file, seeds)
         token = STAMP.set(stamp)
         try:
-            # the sensitivity table shows the emulated indices the report computes
-            write_report(out, emulate=experiment.name == "sensitivity")
+            write_report(out, emulate=entry.emulate)
         finally:
             STAMP.reset(token)
         stores[experiment.name] = (read_store(out), stamp)
@@ -282,46 +301,79 @@ def _sensitivity_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     store, stamp = stores["sensitivity"]
     table = pd.read_csv(store.path / "tables" / "sobol_emulated.csv")
     outcomes = list(dict.fromkeys(table["outcome"]))
-    reference = str(table["scenario"].iloc[0])
     short = an.short_keys(list(dict.fromkeys(table["factor"])))
-    rows = []
-    for label, block in table.groupby("scenario", sort=False):
-        if label != reference and " - " not in str(label):
-            continue  # the other scenarios' own levels are in the sweep's report
-        rows.append([str(label), *(_leading_indices(block[block["outcome"] == o], short)
-                                   for o in outcomes)])
+    rows = _reference_and_effect_rows(table, lambda block, _: _leading_indices(block, short))
     shown = table[table["scenario"].isin([r[0] for r in rows])]
-    analyses = shown.groupby(["scenario", "outcome"], sort=False).agg(
-        widest=("ST_conf", "max"), q2=("q2", "first"))
-    read = analyses[analyses["q2"] >= PREDICTIVE_Q2]
-    direct = store.path / "tables" / "sobol.csv"
-    against = (f" Saltelli's estimator on the single runs gives half-widths up to "
-               f"{pd.read_csv(direct)['ST_conf'].max():.2f}." if direct.exists() else "")
     paper.blocks["table.sensitivity"] = [
         *md_table(["runs", *(OUTCOMES_BY_NAME[o].label for o in outcomes)], rows,
                   left=len(outcomes) + 1),
-        f"The three assumptions of largest total-order Sobol index (ST) of the expected outcome, "
-        f"with 95% half-widths, on a Gaussian-process emulator of the "
-        f"{len(an.ok_runs(store.runs)):,} runs ({SAMPLES:,} base samples, {REALISATIONS} "
-        f"posterior realisations; the half-widths hold the emulator's uncertainty and the Monte "
-        f"Carlo error). Q2: the emulator's leave-one-out predictivity of single runs, below one "
-        f"minus the share of variance it puts down to seeds. The emulator predicts "
-        f"{len(read)} of these {len(analyses)} analyses (Q2 at least {PREDICTIVE_Q2})"
-        + (f"; every half-width of {int((read['widest'] < 0.1).sum())} of them is below 0.1, "
-           f"and the widest is {read['widest'].max():.2f}" if len(read) else "")
-        + f". Where it does not (\"not predicted\"), its indices "
-        f"are not read. The indices of every assumption, and of every scenario's levels, are in "
-        f"`docs/paper/tables/sensitivity.csv`.{against}",
-        "", *_provenance_lines(stamp)]
+        _sensitivity_caption(store, shown), "", *_provenance_lines(stamp)]
     return [_write_table(assets, "sensitivity", table)]
+
+
+def _sensitivity_caption(store: Any, shown: pd.DataFrame) -> str:
+    """What the sensitivity table's cells are, and how many of its analyses can be read."""
+    by_analysis = shown.groupby(["scenario", "outcome"], sort=False)
+    analyses = by_analysis.agg(widest=("ST_conf", "max"), q2=("q2", "first"))
+    analyses["flat"] = (by_analysis["signal_low"].first() == 0.0 if "signal_low" in shown
+                        else False)
+    read = analyses[(analyses["q2"] >= PREDICTIVE_Q2) & ~analyses["flat"]]
+    flat = int(analyses["flat"].sum())
+    repeats = (f" The design runs {_repeated_points(store)} on several seeds. In {flat} of these "
+               f"analyses the points differ by no more than the seeds make them (one-way "
+               f"analysis of variance: the share of a run's variance the points carry has a 95% "
+               f"interval reaching zero), so there is nothing to apportion; the cell gives the "
+               f"most that share could be. The emulator predicts {len(read)} of the "
+               f"{len(analyses) - flat} others" if "signal_low" in shown
+               else f" The emulator predicts {len(read)} of these {len(analyses)} analyses")
+    widest = (f"; every half-width of {int((read['widest'] < 0.1).sum())} of them is below 0.1, "
+              f"and the widest is {read['widest'].max():.2f}" if len(read) else "")
+    direct = store.path / "tables" / "sobol.csv"
+    against = (f" Saltelli's estimator on the single runs gives half-widths up to "
+               f"{pd.read_csv(direct)['ST_conf'].max():.2f}." if direct.exists() else "")
+    return (f"The three assumptions of largest total-order Sobol index (ST) of the expected "
+            f"outcome, with 95% half-widths, on a Gaussian-process emulator of the "
+            f"{len(an.ok_runs(store.runs)):,} runs ({SAMPLES:,} base samples, {REALISATIONS} "
+            f"posterior realisations; the half-widths hold the emulator's uncertainty and the "
+            f"Monte Carlo error). Q2: the emulator's leave-one-out predictivity of single runs, "
+            f"below one minus the share of variance it puts down to seeds.{repeats} (Q2 at "
+            f"least {PREDICTIVE_Q2}){widest}. Where it does not (\"not predicted\"), its "
+            f"indices are not read. The indices of every assumption, and of every scenario's "
+            f"levels, are in `docs/paper/tables/sensitivity.csv`.{against}")
+
+
+def _repeated_points(store: Any) -> str:
+    """"16 of its 128 points": how many design points ran on more than one seed."""
+    counts = an.ok_runs(store.runs).groupby(["scenario", "point"]).size()
+    repeated = counts[counts > 1].index.get_level_values("point").nunique()
+    return f"{repeated} of its {len(store.design):,} points"
+
+
+def _reference_and_effect_rows(table: pd.DataFrame, cell: Any) -> list[list[str]]:
+    """One row for the reference scenario's levels and one per reform's effect.
+
+    ``cell(block, outcome)`` writes one analysis's cell. The other scenarios' own levels are
+    left to the sweep's report.
+    """
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    reference = str(table["scenario"].iloc[0])
+    return [[str(label), *(cell(block[block["outcome"] == o], o) for o in outcomes)]
+            for label, block in table.groupby("scenario", sort=False)
+            if label == reference or " - " in str(label)]
 
 
 def _leading_indices(block: pd.DataFrame, short: dict[str, str]) -> str:
     """The three largest total-order indices of one analysis and its emulator's Q2.
 
-    When the emulator does not predict the runs (:data:`PREDICTIVE_Q2`), it says so instead.
+    When the design repeats points and the points differ by no more than the seeds make them
+    (the share the points carry has an interval reaching zero), there is nothing to apportion,
+    and the cell gives the most the points could carry instead. When the emulator does not
+    predict the runs (:data:`PREDICTIVE_Q2`), it says so.
     """
     q2 = float(block["q2"].iloc[0])
+    if "signal_low" in block and float(block["signal_low"].iloc[0]) == 0.0:
+        return (f"no variation beyond the seeds' (share at most "
+                f"{float(block['signal_high'].iloc[0]):.2f})")
     if q2 < PREDICTIVE_Q2:
         return f"not predicted (Q2 {q2:.2f})"
     leaders = "; ".join(f"{short[r.factor]} {r.ST:.2f} ± {r.ST_conf:.2f}"
@@ -339,15 +391,9 @@ def _screening_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
     store, stamp = stores["screening"]
     table = _indices(store, an.morris_indices)
     outcomes = list(dict.fromkeys(table["outcome"]))
-    reference = str(table["scenario"].iloc[0])
-    rows = []
-    for label, block in table.groupby("scenario", sort=False):
-        if label != reference and " - " not in str(label):
-            continue  # the other scenarios' own levels are in the sweep's report
-        rows.append([str(label), *("; ".join(
-            f"{r.factor} {number(r.mu_star, _places(o))}"
-            for r in block[block["outcome"] == o].nlargest(3, "mu_star").itertuples())
-            for o in outcomes)])
+    rows = _reference_and_effect_rows(table, lambda block, outcome: "; ".join(
+        f"{r.factor} {number(r.mu_star, _places(outcome))}"
+        for r in block.nlargest(3, "mu_star").itertuples()))
     paper.blocks["table.screening"] = [
         *md_table(["runs", *(OUTCOMES_BY_NAME[o].label for o in outcomes)], rows,
                   left=len(outcomes) + 1),

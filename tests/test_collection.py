@@ -18,6 +18,7 @@ def test_a_run_leaves_nothing_of_its_own_frozen_and_the_collector_as_it_was():
 
 
 def test_a_callers_frozen_objects_stay_frozen():
+    already = gc.get_freeze_count()
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
@@ -27,6 +28,8 @@ def test_a_callers_frozen_objects_stay_frozen():
         assert gc.get_freeze_count() == frozen, "what the caller froze is left frozen"
     finally:
         gc.unfreeze()
+        if already:
+            gc.freeze()  # the test session's own freeze (tests/conftest.py) stays
 
 
 def test_the_run_makes_no_cyclic_garbage():

@@ -128,3 +128,116 @@ def test_leave_one_out_q2_is_the_closed_form_of_refitting_without_each_point():
         residuals.append(y[i] - held.predict(x[i:i + 1])[0])
     brute = 1 - np.sum(np.square(residuals)) / np.sum((y - y.mean()) ** 2)
     assert leave_one_out_q2(gp) == pytest.approx(brute, rel=1e-6)
+
+
+def _replicated_lhs_store(slope: float, points: int = 96, repeated: int = 16, seeds: int = 3):
+    """A Latin hypercube of ``slope`` x1 plus unit seed noise; the first points run thrice.
+
+    The reform's runs share each replication's seed noise with the baseline's, as common
+    random numbers do, and add 2 x2 with noise of their own of SD 0.3.
+    """
+    from SALib.sample import latin
+
+    sample = latin.sample(PROBLEM, points, seed=11)
+    rng = np.random.default_rng(2)
+    conditions = []
+    for i, row in enumerate(sample):
+        shared = rng.normal(0, 1, seeds if i < repeated else 1)
+        base = slope * row[0] + shared
+        reform = base + 2 * row[1] + rng.normal(0, 0.3, len(shared))
+        values = dict(zip(PROBLEM["names"], row, strict=True))
+        conditions += [("baseline", i, values, {"resolved_share": list(base)}, ()),
+                       ("reform", i, values, {"resolved_share": list(reform)}, ())]
+    runs = make_runs(conditions, PROBLEM["names"])
+    design = pd.DataFrame({"point": np.arange(points),
+                           **{k: sample[:, i] for i, k in enumerate(PROBLEM["names"])}})
+    info = manifest(problem=PROBLEM, design={"kind": "lhs", "samples": points, "levels": None,
+                                             "calc_second_order": False, "seed": 7},
+                    scenarios=[{"name": n, "ref": n, "scenario_hash": "h"}
+                               for n in ("baseline", "reform")])
+    return info, design, runs
+
+
+def test_the_seed_spread_is_pooled_within_points_and_paired_for_an_effect():
+    """Unit seed noise in a level; only the reform's own 0.3 in its effect (common seeds)."""
+    from model.experiment.emulated_sobol import seed_spread
+
+    info, design, runs = _replicated_lhs_store(slope=0.0, points=200, repeated=200)
+    level = seed_spread(info, design, runs, "resolved_share")
+    effect = seed_spread(info, design, runs, "resolved_share", "reform", minus="baseline")
+    assert level.dof == effect.dof == 400 and set(level.counts) == {3}
+    assert level.variance == pytest.approx(1.0, rel=0.15)
+    assert effect.variance == pytest.approx(0.09, rel=0.15)
+    single = _replicated_lhs_store(slope=0.0, points=20, repeated=0)
+    assert seed_spread(*single, "resolved_share").dof == 0
+
+
+def test_points_differ_is_fishers_one_way_analysis_of_variance():
+    """F and p equal scipy's one-way ANOVA on unequal groups; the share's interval covers it."""
+    from scipy.stats import f_oneway
+
+    from model.experiment.emulated_sobol import SeedSpread, points_differ
+
+    rng = np.random.default_rng(4)
+    counts = np.array([1] * 60 + [3] * 20)
+    signal = rng.normal(0, 1, len(counts))  # intraclass share 1 / (1 + 1) = 0.5
+    groups = [s + rng.normal(0, 1, n) for s, n in zip(signal, counts, strict=True)]
+    within = [g - g.mean() for g in groups if len(g) > 1]
+    spread = SeedSpread(counts, float(sum((w ** 2).sum() for w in within) / 40), 40)
+    test = points_differ(np.array([g.mean() for g in groups]), spread)
+    reference = f_oneway(*groups)
+    assert test["f"] == pytest.approx(reference.statistic)
+    assert test["p"] == pytest.approx(reference.pvalue)
+    assert test["share_low"] < 0.5 < test["share_high"] and test["p"] < 0.01
+
+
+def test_a_flat_effect_is_told_apart_from_a_small_one():
+    """Where the points differ by no more than the seeds, the share's interval reaches zero."""
+    from model.experiment.emulated_sobol import points_differ, seed_spread
+
+    info, design, runs = _replicated_lhs_store(slope=0.0)
+    flat = points_differ(an.point_outputs(info, design, runs, "resolved_share"),
+                         seed_spread(info, design, runs, "resolved_share"))
+    assert flat["p"] > 0.05 and flat["share_low"] == 0.0
+    info, design, runs = _replicated_lhs_store(slope=4.0)
+    steep = points_differ(an.point_outputs(info, design, runs, "resolved_share"),
+                          seed_spread(info, design, runs, "resolved_share"))
+    # the share is Var(4 x1) / (Var(4 x1) + 1) = 4 / 7
+    assert steep["p"] < 1e-3 and steep["share_low"] > 0.1 and steep["share_high"] > 4 / 7
+
+
+def test_repeated_points_give_the_emulator_the_measured_seed_noise():
+    """Stochastic kriging: the effect 2 x2 is x2's, its noise the measured 0.3 SD."""
+    info, design, runs = _replicated_lhs_store(slope=3.0)
+    table = emulated_sobol_indices(info, design, runs, "resolved_share", "reform",
+                                   minus="baseline", samples=1024, path_samples=64,
+                                   realisations=8).set_index("factor")
+    assert table.loc["a.x2", "ST"] > 0.95 and table["ST_conf"].max() < 0.1
+    # the share is Var(2 x2) / (Var(2 x2) + 0.09) = 0.79
+    assert table["points_p"].iloc[0] < 1e-6 and table["signal_low"].iloc[0] > 0.5
+    single = _replicated_lhs_store(slope=3.0, repeated=0)
+    plain = emulated_sobol_indices(*single, "resolved_share", "reform", minus="baseline",
+                                   samples=256, path_samples=32, realisations=4)
+    assert "points_p" not in plain, "a design without repeats keeps the fitted noise alone"
+
+
+def test_a_report_of_repeated_points_tells_a_flat_level_from_an_effect(tmp_path):
+    """The baseline is seed noise alone; the reform's effect 2 x2 stands well above its own."""
+    from test_report import write_store
+
+    from model.experiment.report import write_report
+
+    info, design, runs = _replicated_lhs_store(slope=0.0, points=48, repeated=48)
+    info.update(replications=3, factors=[{"key": k, "low": 0.0, "high": 1.0, "integer": False}
+                                         for k in PROBLEM["names"]],
+                outcomes=["resolved_share"],
+                counts={"planned": len(runs), "ok": len(runs), "failed": 0})
+    folder = write_store(tmp_path / "repeated", runs, info, design=design)
+    write_report(folder, emulate=True)
+    table = pd.read_csv(folder / "tables" / "sobol_emulated.csv")
+    shares = table.groupby("scenario")[["signal_low", "signal_high", "points_p"]].first()
+    assert shares.loc["baseline", "signal_low"] == 0.0 and shares.loc["baseline", "points_p"] > 0.05
+    assert shares.loc["reform - baseline", "signal_low"] > 0.5
+    text = (folder / "report.md").read_text()
+    assert "| points differ (p) | points' share [95% CI] |" in text
+    assert "an interval reaching zero leaves nothing to apportion" in text

@@ -12,7 +12,7 @@ from calibration_helpers import tiny_calibration
 
 from model.calibration import Backend
 from model.cli import main
-from model.paper import fill_document, run_paper
+from model.paper import fill_document, load_paper, run_paper
 from model.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def small_paper(tmp_path: Path) -> Path:
                     'results = "../results"\ncalibration = "calibration.toml"\n'
                     'claims = "claims.toml"\n[[sweeps]]\nspec = "whistle.toml"\n'
                     'figures = ["means"]\n[[sweeps]]\nspec = "sensitivity.toml"\n'
-                    '[[sweeps]]\nspec = "screening.toml"\n', encoding="utf-8")
+                    'emulate = true\n[[sweeps]]\nspec = "screening.toml"\n', encoding="utf-8")
     return spec
 
 
@@ -245,6 +245,22 @@ def test_a_block_nothing_generates_is_refused(tmp_path: Path):
                                      f"nothing (allowed: table.reforms)"]
 
 
+def test_emulated_indices_are_asked_only_of_designs_that_allow_them(small_paper: Path):
+    """The screening's Morris design cannot be emulated, and the sensitivity table needs it."""
+    text = small_paper.read_text(encoding="utf-8")
+    small_paper.write_text(text.replace('emulate = true\n', '')
+                           .replace('spec = "screening.toml"\n',
+                                    'spec = "screening.toml"\nemulate = true\n'),
+                           encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_paper(small_paper)
+    assert caught.value.problems == [
+        f"{small_paper}: sweeps[1].emulate: the sensitivity table reads emulated indices: "
+        "set emulate = true (allowed: true)",
+        f"{small_paper}: sweeps[2].emulate: screening.toml has a 'morris' design; emulated "
+        "indices need one of 'sobol', 'lhs'"]
+
+
 def test_cli_names_a_missing_spec_file(tmp_path: Path, capsys):
     spec = tmp_path / "paper.toml"
     spec.write_text('document = "paper.md"\nassets = "a"\nresults = "r"\n'
@@ -260,7 +276,7 @@ def test_bundled_paper_spec_claims_and_document_agree():
     every block of docs/paper.md is one the paper generates, and each is there."""
     from model.experiment import load_experiment
     from model.outcomes import OUTCOMES_BY_NAME
-    from model.paper import BLOCK, block_names, load_claims, load_paper
+    from model.paper import BLOCK, block_names, load_claims
 
     paper = load_paper(ROOT / "experiments" / "paper.toml")
     scenarios = {}
@@ -316,3 +332,8 @@ def test_a_sensitivity_cell_names_the_leaders_only_where_the_emulator_predicts()
     assert _leading_indices(block, short) == ("y 0.60 ± 0.05; z 0.30 ± 0.02; x 0.10 ± 0.01 "
                                               "(Q2 0.90)")
     assert _leading_indices(block.assign(q2=0.69), short) == "not predicted (Q2 0.69)"
+    # with repeated points, an analysis whose points differ by no more than the seeds says so
+    repeated = block.assign(signal_share=0.1, signal_low=0.0, signal_high=0.27)
+    assert _leading_indices(repeated, short) == ("no variation beyond the seeds' (share at "
+                                                 "most 0.27)")
+    assert _leading_indices(repeated.assign(signal_low=0.05), short).startswith("y 0.60")

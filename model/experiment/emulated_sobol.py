@@ -11,11 +11,15 @@ uncertainty: the spread of the indices of realisations of its posterior (Marrel,
 Laurent and Roustant 2009, Reliab. Eng. Syst. Saf. 94:742; Oakley and O'Hagan 2004,
 J. R. Stat. Soc. B 66:751). The emulator's leave-one-out predictivity (Q2) and the share of the
 variance it puts down to seeds are reported with the indices, so a reader sees how far the
-emulator is to be believed.
+emulator is to be believed. Where the design runs points on several seeds, the seeds' spread is
+measured there instead of fitted (stochastic kriging), and an analysis of variance says whether
+the points differ by more than the seeds make them at all.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,7 +27,7 @@ import pandas as pd
 from scipy.linalg import cho_solve
 
 from model.calibration.emulator import fit_quietly, gaussian_process
-from model.experiment.analysis import point_outputs, salib_problem
+from model.experiment.analysis import ok_runs, point_outputs, salib_problem
 
 SAMPLES = 16384
 """Base samples of the Saltelli design run on the emulator's mean (N; N x (k + 2) points)."""
@@ -74,6 +78,10 @@ def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs:
     Returns:
         One row per factor: ``factor, S1, S1_conf, ST, ST_conf`` (conf: the half-width of the
         95% interval), then the emulator's ``q2`` and ``noise_share``, the same on every row.
+        When the design runs some points on several seeds that change the outcome there,
+        the emulator takes the seeds' measured spread as its noise, and the rows add
+        :func:`points_differ`'s ``points_p`` and the share of a run's variance the points
+        carry, ``signal_share`` with its interval ``signal_low, signal_high``.
 
     Raises:
         ValueError: Design points without a value, or outcomes that do not vary.
@@ -85,8 +93,16 @@ def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs:
     low, high = (np.array([b[i] for b in problem["bounds"]], dtype=float) for i in (0, 1))
     seed = int((manifest.get("design") or {}).get("seed") or 0)
     y = point_outputs(manifest, design, runs, outcome, scenario, minus)
+    spread = seed_spread(manifest, design, runs, outcome, scenario, minus)
     centre, scale = float(y.mean()), float(y.std()) or 1.0
     gp = gaussian_process(seed, len(low), normalize_y=False)
+    measured = spread.dof > 0 and spread.variance > 0  # seeds that change nothing measure no noise
+    if measured:
+        # Stochastic kriging (Ankenman, Nelson and Staum 2010): each mean's noise is the seeds'
+        # measured spread over its run count. Fitted instead, the noise term can vanish while
+        # short length scales take the seeds' scatter for a response, which in fourteen
+        # dimensions 128 points cannot tell apart.
+        gp.set_params(alpha=spread.variance / spread.counts / scale ** 2)
     fit_quietly(gp, (design[problem["names"]].to_numpy(float) - low) / (high - low),
                 (y - centre) / scale)
 
@@ -109,8 +125,89 @@ def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs:
         frame[key] = np.asarray(on_mean[key], dtype=float)
         frame[f"{key}_conf"] = Z95 * np.sqrt(emulator_var + monte_carlo ** 2)
     frame["q2"] = leave_one_out_q2(gp)
-    frame["noise_share"] = float(gp.kernel_.k2.noise_level)
+    frame["noise_share"] = (float(gp.kernel_.k2.noise_level)
+                            + (float(np.mean(gp.alpha)) if measured else 0.0))
+    if measured:
+        test = points_differ(y, spread)
+        frame["points_p"] = test["p"]
+        frame["signal_share"] = test["share"]
+        frame["signal_low"] = test["share_low"]
+        frame["signal_high"] = test["share_high"]
     return frame
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """The seeds' spread in one analysis, measured where the design runs a point more than once.
+
+    For a reform's effect the spread is that of the paired differences: both scenarios ran
+    each replication on the same seed.
+    """
+
+    counts: np.ndarray
+    """Runs (pairs, for an effect) at each design point, in design order."""
+    variance: float
+    """Pooled variance of single runs about their point's mean (nan when no point repeats)."""
+    dof: int
+    """Degrees of freedom of ``variance``: runs beyond the first at each point."""
+
+
+def seed_spread(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,
+                outcome: str, scenario: str | None = None,
+                minus: str | None = None) -> SeedSpread:
+    """The seeds' spread of ``outcome`` (or of ``scenario`` minus ``minus``) within points."""
+    scenario = scenario or manifest["scenarios"][0]["name"]
+    values = _by_point_and_replication(runs, outcome, scenario)
+    if minus is not None:
+        values = (values - _by_point_and_replication(runs, outcome, minus)).dropna()
+    groups = values.groupby(level="point")
+    counts = groups.count().reindex(design["point"].to_numpy()).fillna(0).to_numpy(int)
+    dof = int(np.clip(counts - 1, 0, None).sum())
+    if not dof:
+        return SeedSpread(counts, math.nan, 0)
+    squares = float(groups.var(ddof=1).fillna(0.0).mul(groups.count() - 1).sum())
+    return SeedSpread(counts, squares / dof, dof)
+
+
+def _by_point_and_replication(runs: pd.DataFrame, outcome: str, scenario: str) -> pd.Series:
+    chosen = ok_runs(runs[runs["scenario"] == scenario])
+    return chosen.set_index(["point", "replication"])[outcome].dropna().astype(float)
+
+
+def points_differ(y: np.ndarray, spread: SeedSpread) -> dict[str, float]:
+    """One-way analysis of variance: do the points' means differ by more than seeds make them?
+
+    The points are the groups of a random-effects analysis of variance, the seeds' spread its
+    within-group mean square. Besides F and its p-value it gives the share of one run's
+    variance that the points carry (the intraclass correlation) with its exact 95% interval
+    for a balanced design (Searle, Casella and McCulloch 1992, Variance Components, ch. 3),
+    unbalanced designs taking the effective group size n0. A share whose interval reaches down
+    to zero leaves the assumptions nothing to apportion: the indices of such an outcome are
+    0/0, not small.
+
+    Args:
+        y: Each design point's mean.
+        spread: The seeds' spread, with the run count at each point.
+
+    Returns:
+        ``f, p, share, share_low, share_high``.
+    """
+    from scipy.stats import f as fisher
+
+    counts = spread.counts.astype(float)
+    total, groups = counts.sum(), len(counts)
+    grand = float(np.sum(counts * y) / total)
+    between = float(np.sum(counts * (y - grand) ** 2) / (groups - 1))
+    ratio = between / spread.variance
+    size = (total - np.sum(counts ** 2) / total) / (groups - 1)
+
+    def share(value: float) -> float:
+        return float(np.clip((value - 1) / (value - 1 + size), 0.0, 1.0))
+
+    low = ratio / fisher.ppf(0.975, groups - 1, spread.dof)
+    high = ratio / fisher.ppf(0.025, groups - 1, spread.dof)
+    return {"f": ratio, "p": float(fisher.sf(ratio, groups - 1, spread.dof)),
+            "share": share(ratio), "share_low": share(low), "share_high": share(high)}
 
 
 def _predicted_mean(gp: Any, points: np.ndarray, chunk: int = 8192) -> np.ndarray:

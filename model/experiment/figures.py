@@ -228,8 +228,15 @@ def total_order_map(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
     return _save(fig, out, f"sobol_total_{name}")
 
 
+MORRIS_LABELS = 8
+"""Factors named beside their point in a Morris panel, the largest mu* first.
+
+A screening of seventy factors crowds their points near the origin, where every label would
+overlap the next; the table names them all."""
+
+
 def morris(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
-    """Morris mu* (with its 95% interval) against sigma, factors labelled."""
+    """Morris mu* (with its 95% interval) against sigma, the leading factors labelled."""
     scenarios = list(dict.fromkeys(table["scenario"]))
     short = an.short_keys(list(dict.fromkeys(table["factor"])))
     unit = outcome_meta(name).unit
@@ -241,7 +248,7 @@ def morris(out: Path, table: pd.DataFrame, name: str) -> list[Path]:
             continue
         ax.errorbar(rows["mu_star"], rows["sigma"], xerr=np.nan_to_num(rows["mu_star_conf"]),
                     fmt="o", capsize=3)
-        for row in rows.itertuples():
+        for row in rows.nlargest(MORRIS_LABELS, "mu_star").itertuples():
             ax.annotate(short[row.factor], (row.mu_star, row.sigma), textcoords="offset points",
                         xytext=(4, 4), fontsize=8)
         ax.set_xlabel(f"mu* ({unit})")

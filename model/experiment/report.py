@@ -328,11 +328,23 @@ def _emulated_section(store: Store, out: Path, paths: list[Path], valued: list[s
     shown, left = without_single_scenario(indices_shown(table, "sobol"))
     shown["Q2"] = [number(v, 2) for v in table["q2"]]
     shown["seed share"] = [number(v, 2) for v in table["noise_share"]]
+    repeated = "points_p" in table
+    if repeated:
+        shown["points differ (p)"] = [p_text(v) for v in table["points_p"]]
+        shown["points' share [95% CI]"] = [
+            f"{number(r.signal_share, 2)} [{number(r.signal_low, 2)}, {number(r.signal_high, 2)}]"
+            for r in table.itertuples()]
     what = (f"First-order (S1) and total (ST) Sobol indices of the expected outcome, on a "
             f"Gaussian-process emulator of the runs ({SAMPLES:,} base samples, {REALISATIONS} "
             f"posterior realisations), with 95% half-widths holding the emulator's uncertainty "
             f"and the Monte Carlo error; Q2 is the emulator's leave-one-out predictivity of "
             f"single runs, and the seed share the variance it puts down to seeds")
+    if repeated:
+        what += ("; where the design repeats points, the seeds' spread there is measured and "
+                 "given to the emulator, and a one-way analysis of variance tests whether the "
+                 "points differ by more than the seeds make them, with the share of a run's "
+                 "variance the points carry (an interval reaching zero leaves nothing to "
+                 "apportion)")
     paths += write_table(out, "sobol_emulated", table, shown, f"{what}.", left=left)
     against = ("" if widest_direct is None
                else f", against {widest_direct:.3f} for Saltelli's estimator above")
