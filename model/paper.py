@@ -313,10 +313,10 @@ def _sensitivity_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:
 
 def _sensitivity_caption(store: Any, shown: pd.DataFrame) -> str:
     """What the sensitivity table's cells are, and how many of its analyses can be read."""
+    repeated = "signal_low" in shown  # the design ran some points on several seeds
     by_analysis = shown.groupby(["scenario", "outcome"], sort=False)
     analyses = by_analysis.agg(widest=("ST_conf", "max"), q2=("q2", "first"))
-    analyses["flat"] = (by_analysis["signal_low"].first() == 0.0 if "signal_low" in shown
-                        else False)
+    analyses["flat"] = by_analysis["signal_low"].first() == 0.0 if repeated else False
     read = analyses[(analyses["q2"] >= PREDICTIVE_Q2) & ~analyses["flat"]]
     flat = int(analyses["flat"].sum())
     repeats = (f" The design runs {_repeated_points(store)} on several seeds. In {flat} of these "
@@ -324,7 +324,7 @@ def _sensitivity_caption(store: Any, shown: pd.DataFrame) -> str:
                f"analysis of variance: the share of a run's variance the points carry has a 95% "
                f"interval reaching zero), so there is nothing to apportion; the cell gives the "
                f"most that share could be. The emulator predicts {len(read)} of the "
-               f"{len(analyses) - flat} others" if "signal_low" in shown
+               f"{len(analyses) - flat} others" if repeated
                else f" The emulator predicts {len(read)} of these {len(analyses)} analyses")
     widest = (f"; every half-width of {int((read['widest'] < 0.1).sum())} of them is below 0.1, "
               f"and the widest is {read['widest'].max():.2f}" if len(read) else "")

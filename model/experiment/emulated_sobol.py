@@ -18,7 +18,6 @@ the points differ by more than the seeds make them at all.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import cho_solve
 
-from model.calibration.emulator import fit_quietly, gaussian_process
+from model.calibration.emulator import fit_quietly, gaussian_process, seed_sd
 from model.experiment.analysis import ok_runs, point_outputs, salib_problem
 
 SAMPLES = 16384
@@ -160,13 +159,10 @@ def seed_spread(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFra
     values = _by_point_and_replication(runs, outcome, scenario)
     if minus is not None:
         values = (values - _by_point_and_replication(runs, outcome, minus)).dropna()
-    groups = values.groupby(level="point")
-    counts = groups.count().reindex(design["point"].to_numpy()).fillna(0).to_numpy(int)
+    counts = values.groupby(level="point").count().reindex(design["point"].to_numpy())
+    counts = counts.fillna(0).to_numpy(int)
     dof = int(np.clip(counts - 1, 0, None).sum())
-    if not dof:
-        return SeedSpread(counts, math.nan, 0)
-    squares = float(groups.var(ddof=1).fillna(0.0).mul(groups.count() - 1).sum())
-    return SeedSpread(counts, squares / dof, dof)
+    return SeedSpread(counts, seed_sd(values.reset_index(), outcome) ** 2, dof)
 
 
 def _by_point_and_replication(runs: pd.DataFrame, outcome: str, scenario: str) -> pd.Series:
