@@ -158,6 +158,13 @@ def _seeds(count: int) -> str:
     return f"{count} seed" if count == 1 else f"{count} seeds"
 
 
+def _repeats(experiment: Experiment) -> str:
+    """" (4 at the first 16 points)" when the design repeats points, else nothing."""
+    if not experiment.repeated_points:
+        return ""
+    return f" ({experiment.replications_at(0)} at the first {experiment.repeated_points} points)"
+
+
 def _stamp(spec_file: Path, seeds: str) -> str:
     return (f"`{spec_file.name}` (sha256 {file_hash(spec_file)[:12]}), {seeds}; "
             f"{code_line()}")
@@ -189,8 +196,8 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         run_sweep(experiment, out, backend=backend.name, workers=backend.workers,
                   scheduler=backend.scheduler, progress=backend.progress,
                   fresh=_stale(out, experiment))
-        seeds = (f"{_seeds(len(experiment.seeds))} from root seed {experiment.spec.root_seed}, "
-                 f"{experiment.days} days")
+        seeds = (f"{_seeds(experiment.spec.replications)}{_repeats(experiment)} from root seed "
+                 f"{experiment.spec.root_seed}, {experiment.days} days")
         stamp = _stamp(spec_file, seeds)
         token = STAMP.set(stamp)
         try:

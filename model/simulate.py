@@ -52,6 +52,36 @@ def cycle_collection_paused() -> Iterator[Callable[[], None]]:
             gc.collect()
 
 
+def freeze_loaded_objects() -> bool:
+    """Keep what this process has loaded out of the collections that free each run.
+
+    A process running one model after another frees each with a full collection
+    (:func:`release`), which also walks every module, function and class the process has
+    loaded: at 10,000 residents that walk was about 0.08 s of a 0.09 s collection, a tenth of
+    a run. Frozen, they are skipped (0.01 s). A caller that froze objects of its own keeps its
+    freeze and nothing is frozen here.
+
+    Returns:
+        Whether this froze anything (then the process's objects stay frozen until unfrozen).
+    """
+    if gc.get_freeze_count() > _FROZEN_AT_IMPORT:
+        return False
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+@contextmanager
+def loaded_objects_frozen() -> Iterator[None]:
+    """:func:`freeze_loaded_objects` for the length of a loop of runs, then unfrozen."""
+    froze = freeze_loaded_objects()
+    try:
+        yield
+    finally:
+        if froze:
+            gc.unfreeze()
+
+
 def _nothing() -> None:
     """Freeze nothing (see :func:`cycle_collection_paused`)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 from model import load_scenario, run_model
-from model.simulate import cycle_collection_paused
+from model.simulate import cycle_collection_paused, freeze_loaded_objects, loaded_objects_frozen
 
 SMALL = {"district.residents": 1000, "run.days": 10}
 
@@ -43,3 +43,26 @@ def test_the_run_makes_no_cyclic_garbage():
             "nothing, which is why it is skipped")
     finally:
         gc.enable()
+
+
+def test_a_loop_of_runs_freezes_what_is_loaded_and_unfreezes_only_its_own_freeze():
+    already = gc.get_freeze_count()
+    gc.unfreeze()  # as a process that froze nothing (the test session freezes, conftest.py)
+    try:
+        with loaded_objects_frozen():
+            loaded = gc.get_freeze_count()
+            assert loaded > 1000, "modules, functions and classes loaded so far are frozen"
+            run_model(load_scenario("baseline", overrides=SMALL), seed=1)
+            # frozen objects that lose their last reference still go, so a few may be gone
+            assert gc.get_freeze_count() > 0.9 * loaded, "a run inside the loop keeps the freeze"
+            assert not freeze_loaded_objects(), "a second freeze inside the first does nothing"
+        assert gc.get_freeze_count() == 0, "the loop's freeze is undone when it ends"
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        with loaded_objects_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen, "a caller's own freeze is left alone"
+    finally:
+        gc.unfreeze()
+        if already:
+            gc.freeze()

@@ -80,6 +80,14 @@ BAD_SPECS = {
                     '[analysis]\nheatmap = ["devolution.level", "whistle.stuck_days"]\n',
                     lambda p: f"{p}: analysis.heatmap: 'whistle.stuck_days' is not a factor "
                               f"(allowed: devolution.level, whistle.enabled)"),
+    "repeat_too_many_points": (HEAD + TAIL + '[design]\nkind = "lhs"\nsamples = 4\n'
+                               'repeat = {points = 5, replications = 3}\n' + ONE_RANGE,
+                               lambda p: f"{p}: design.repeat.points: 5 is more than the "
+                                         f"design's 4 points (allowed: 1 to 4)"),
+    "repeat_one_replication": (HEAD + TAIL + '[design]\nkind = "lhs"\nsamples = 4\n'
+                               'repeat = {points = 2, replications = 1}\n' + ONE_RANGE,
+                               lambda p: f"{p}: design.repeat.replications: 1 is out of range "
+                                         f"(allowed: 2 to 100000)"),
     "malformed": ('scenarios = ["baseline"\n',
                   lambda p: f"{p}: malformed TOML: Unclosed array (at end of document)"),
 }
@@ -214,6 +222,28 @@ def test_run_ids_and_seeds_stable_when_replications_grow():
         group = [r for r in many if (r.scenario, r.point) == (scenario, point)]
         assert group[:2] == [r for r in few if (r.scenario, r.point) == (scenario, point)], (
             "the first replications of each point are a prefix")
+
+
+def test_repeated_points_run_the_first_seeds_of_the_same_sequence():
+    design = {"kind": "lhs", "samples": 6}
+    plain = experiment(scenarios=["baseline", "whistle"], replications=1, factors=RANGES,
+                       design=design)
+    repeated = experiment(scenarios=["baseline", "whistle"], replications=1, factors=RANGES,
+                          design={**design, "repeat": {"points": 2, "replications": 3}})
+    runs = plan_runs(repeated)
+    per_point = {(r.scenario, r.point): [x.seed for x in runs
+                                         if (x.scenario, x.point) == (r.scenario, r.point)]
+                 for r in runs}
+    assert all(per_point[s, p] == replication_seeds(0, 3 if p < 2 else 1)
+               for s, p in per_point), "the first two points on three seeds, the rest on one"
+    assert repeated.run_count == len(runs) == 2 * (6 + 2 * 2), "counted before planning"
+    assert set(plan_runs(plain)) < set(runs), "the plain plan's runs are all kept"
+    assert repeated.spec_hash() == plain.spec_hash(), (
+        "repeats reuse stored runs, as more replications do")
+    more = experiment(scenarios=["baseline"], replications=4, factors=RANGES,
+                      design={**design, "repeat": {"points": 2, "replications": 3}})
+    assert (more.repeated_points, more.run_count) == (0, 24), (
+        "a repeat with fewer seeds than every point has adds nothing")
 
 
 def test_seeds_common_across_scenarios_and_fixed_by_root_seed_only():

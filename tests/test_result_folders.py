@@ -159,6 +159,33 @@ def test_fewer_replications_keep_every_stored_run(swept, spec, capsys):
     assert_frame_equal(sorted_runs(swept), runs)
 
 
+def test_repeated_points_are_read_and_kept_when_the_repeat_goes(tmp_path, capsys):
+    design = {"kind": "lhs", "samples": 3}
+    common = {"scenarios": ["baseline"], "replications": 1, "days": 5,
+              "outcomes": ["resolved_share"], "analysis": {"timeseries": False},
+              "factors": {"devolution.level": {"low": 0.1, "high": 0.6}}}
+    repeated = write_spec(tmp_path / "spec.toml", **common,
+                          design={**design, "repeat": {"points": 1, "replications": 3}})
+    out = tmp_path / "out"
+    assert sweep(capsys, repeated, out)[0] == 0
+    runs = sorted_runs(out)
+    assert list(runs["run_id"].str[-12:]) == ["p00000-r0000", "p00000-r0001", "p00000-r0002",
+                                              "p00001-r0000", "p00002-r0000"]
+    assert run_cli(capsys, "report", str(out))[0] == 0
+    text = (out / "report.md").read_text()
+    assert "- Replications: 1 per condition (3 at the first 1 points), seeds" in text
+    assert "further replications" not in text, "the repeated point's seeds are read, not left out"
+    plain = write_spec(tmp_path / "spec.toml", **common, design=design)
+    status, err, _ = sweep(capsys, plain, out)
+    assert status == 0 and err[0] == (f"spec: all 3 planned runs already stored, nothing to "
+                                      f"run; 2 stored runs of further replications kept -> {out}")
+    assert_frame_equal(sorted_runs(out), runs, obj="the repeat's runs, kept whole")
+    write_spec(repeated, **common, design={**design, "repeat": {"points": 1, "replications": 3}})
+    status, err, _ = sweep(capsys, repeated, out)
+    assert status == 0 and err[0] == (f"spec: all 5 planned runs already stored, nothing to "
+                                      f"run -> {out}"), "and reused when the repeat comes back"
+
+
 # --- one writer at a time -----------------------------------------------------------------------
 
 

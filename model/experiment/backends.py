@@ -105,15 +105,39 @@ def _number(value: Any) -> float:
     return math.nan if value is None else float(value)
 
 
+def start_worker() -> None:
+    """Load what a run needs and freeze it, so the collection after each run skips it.
+
+    A local pool's and a local Dask cluster's workers start with it; a remote cluster's
+    workers, which may serve others, are left as they are.
+    """
+    _load_run_modules()
+    from model.simulate import freeze_loaded_objects
+
+    freeze_loaded_objects()
+
+
+def _load_run_modules() -> None:
+    """Import what :func:`execute` imports lazily, so a freeze after this covers it."""
+    import model.outcomes  # noqa: F401
+    import model.periods  # noqa: F401
+    import model.simulate  # noqa: F401
+
+
 def run_serial(tasks: Iterable[Task]) -> Iterator[Result]:
-    """Run the tasks one after another in this process."""
-    for task in tasks:
-        yield execute(task)
+    """Run the tasks one after another in this process, its loaded objects frozen meanwhile."""
+    _load_run_modules()
+    from model.simulate import loaded_objects_frozen
+
+    with loaded_objects_frozen():
+        for task in tasks:
+            yield execute(task)
 
 
 def run_processes(tasks: Iterable[Task], workers: int) -> Iterator[Result]:
     """Run the tasks in a pool of ``workers`` fresh (spawned) processes."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=start_worker)
     try:
         yield from _bounded(tasks, lambda task: pool.submit(execute, task), 2 * workers,
                             _wait_local)
@@ -165,6 +189,8 @@ def run_dask(tasks: Iterable[Task], workers: int, scheduler: str | None = None) 
             cluster.close()
         raise BackendError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
+        if cluster is not None:
+            client.run(start_worker)
         threads = sum(client.nthreads().values()) or workers
 
         def wait_some(pending: set[Any]) -> tuple[set[Any], set[Any]]:

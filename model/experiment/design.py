@@ -4,7 +4,9 @@ A grid takes every combination of the listed values (the first factor varies slo
 sampled design asks SALib for a Latin hypercube, a Saltelli/Sobol sample or Morris trajectories
 over the factors' ranges, with the sampler seeded from the spec; values of whole-number
 parameters are rounded. Every run is one scenario at one point with one replication seed, all
-fixed by the spec alone, so any backend and any worker count run the same plan.
+fixed by the spec alone, so any backend and any worker count run the same plan. A design may
+run its first points on more seeds (``design.repeat``): the seeds' spread at a point is then
+measured rather than left to an emulator to guess.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def plan_runs(experiment: Experiment, points: list[dict[str, Value]] | None = No
     runs = []
     for index, base in enumerate(experiment.scenarios):
         for point, values in enumerate(points):
-            for rep, seed in enumerate(experiment.seeds):
+            for rep, seed in enumerate(experiment.seeds[:experiment.replications_at(point)]):
                 run_id = f"{_slug(base.name)}-p{point:05d}-r{rep:04d}"
                 runs.append(Run(run_id, index, base.name, point, rep, seed,
                                 tuple(values.items())))

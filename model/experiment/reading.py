@@ -119,11 +119,15 @@ def _read_runs(folder: Path, manifest: dict[str, Any]) -> tuple[pd.DataFrame, in
 
 def _within_replications(runs: pd.DataFrame, manifest: dict[str, Any]) -> tuple[pd.DataFrame,
                                                                                int]:
-    """The runs of the manifest's replications, and how many other stored runs are left out."""
+    """The runs of the manifest's replications and repeats, and how many others are left out."""
     wanted = manifest.get("replications")
     if not isinstance(wanted, int) or "replication" not in runs:
         return runs, 0
     inside = runs["replication"] < wanted
+    repeat = (manifest.get("design") or {}).get("repeat")
+    if isinstance(repeat, dict):
+        inside |= ((runs["point"] < repeat.get("points", 0))
+                   & (runs["replication"] < repeat.get("replications", 0)))
     return runs[inside].reset_index(drop=True), int((~inside).sum())
 
 

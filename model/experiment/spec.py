@@ -56,6 +56,14 @@ class Range(_Table):
                               "screened as one); every factor has a group or none has")
 
 
+class Repeat(_Table):
+    """More seeds at a design's first points, so the seeds' spread at a point is measured."""
+
+    points: int = Field(ge=1, le=1_000_000, description="How many of the first design points")
+    replications: int = Field(ge=2, le=100_000, description="Seeds at each of those points "
+                              "(the spec's replications where that is more)")
+
+
 class Design(_Table):
     """How factor values are chosen: a full grid of listed values, or a SALib sample."""
 
@@ -68,6 +76,8 @@ class Design(_Table):
     calc_second_order: bool = Field(False, description="sobol: also second-order indices")
     seed: int | None = Field(None, ge=0, le=2**32 - 1,
                              description="sampler seed (default: the root seed)")
+    repeat: Repeat | None = Field(None, description="Run the first points on more seeds: "
+                                  "{points, replications}")
 
 
 class Analysis(_Table):
@@ -163,18 +173,34 @@ class Experiment:
         return count_points(self.spec, self.factors)
 
     @property
+    def repeated_points(self) -> int:
+        """How many of the first design points run on more seeds than the others."""
+        repeat = self.spec.design.repeat
+        if repeat is None or repeat.replications <= self.spec.replications:
+            return 0
+        return min(repeat.points, self.point_count)
+
+    def replications_at(self, point: int) -> int:
+        """Seeds design point ``point`` runs on: more at the repeated first points."""
+        if point < self.repeated_points:
+            return self.spec.design.repeat.replications
+        return self.spec.replications
+
+    @property
     def run_count(self) -> int:
-        """Planned runs: scenarios x design points x replications."""
-        return len(self.scenarios) * self.point_count * len(self.seeds)
+        """Planned runs: scenarios x (design points x replications + the repeats' extra)."""
+        extra = self.repeated_points * (self.replications_at(0) - self.spec.replications)
+        return len(self.scenarios) * (self.point_count * self.spec.replications + extra)
 
     def fingerprint(self) -> dict[str, Any]:
-        """What fixes every run's result: spec (but replication count), scenarios and code.
+        """What fixes every run's result: spec (but replication counts), scenarios and code.
 
         The code is the cogov version and the hash of the source files results depend on.
-        Replication seeds are a prefix-stable sequence, so more or fewer replications reuse the
-        runs already stored; anything else that changes invalidates them.
+        Replication seeds are a prefix-stable sequence, so more or fewer replications (or
+        repeated points) reuse the runs already stored; anything else invalidates them.
         """
-        spec = self.spec.model_dump(mode="json", exclude={"replications", "description"})
+        spec = self.spec.model_dump(mode="json", exclude={
+            "replications": True, "description": True, "design": {"repeat"}})
         code = {key: value for key, value in code_stamp().items() if key != "commit"}
         return {"spec": spec, "days": self.days, "code": code,
                 "scenarios": [{"name": b.name, "scenario_hash": scenario_hash(b.scenario)}
@@ -237,13 +263,14 @@ def load_experiment(
         data["design"] = {**data.get("design", {}), "samples": samples}
     if overrides and isinstance(data.get("set", {}), dict):
         data["set"] = {**data.get("set", {}), **overrides}
-    return experiment_from_data(data, str(path), path.parent, replications, days, max_runs)
+    return experiment_from_data(data, str(path), path.parent, replications, days, max_runs,
+                                resized=samples is not None)
 
 
 def experiment_from_data(
     data: dict[str, Any], source: str, base_dir: Path | None = None,
     replications: int | None = None, days: int | None = None,
-    max_runs: int = DEFAULT_MAX_RUNS,
+    max_runs: int = DEFAULT_MAX_RUNS, resized: bool = False,
 ) -> Experiment:
     """Validate spec data (from a file or built in code) and resolve it.
 
@@ -254,6 +281,8 @@ def experiment_from_data(
         replications: Replications instead of the spec's.
         days: Days per run instead of the spec's.
         max_runs: Most runs the experiment may plan.
+        resized: The sample size was given instead of the spec's: a design smaller than the
+            spec's repeated points repeats all its points.
 
     Returns:
         The experiment.
@@ -279,12 +308,25 @@ def experiment_from_data(
     problems += _period_problems(spec, scenarios, source)
     if problems:
         raise ScenarioError(problems)
+    too_many = [] if resized else _repeat_problems(spec, factors, source)  # needs sound factors
+    if too_many:
+        raise ScenarioError(too_many)
+    most = max(spec.replications, spec.design.repeat.replications if spec.design.repeat else 0)
     experiment = Experiment(spec, source, scenarios, factors,
-                            replication_seeds(spec.root_seed, spec.replications))
+                            replication_seeds(spec.root_seed, most))
     too_big = _size_problems(experiment, max_runs)
     if too_big:
         raise ScenarioError(too_big)
     return experiment
+
+
+def _repeat_problems(spec: ExperimentSpec, factors: list[Factor], source: str) -> list[str]:
+    """One line if ``design.repeat`` asks for more points than the design has."""
+    repeat, points = spec.design.repeat, count_points(spec, factors)
+    if repeat is None or repeat.points <= points:
+        return []
+    return [f"{source}: design.repeat.points: {repeat.points} is more than the design's "
+            f"{points:,} point{'' if points == 1 else 's'} (allowed: 1 to {points})"]
 
 
 def count_points(spec: ExperimentSpec, factors: list[Factor]) -> int:
@@ -310,7 +352,10 @@ def _size_problems(experiment: Experiment, max_runs: int) -> list[str]:
         return []
     parts = " × ".join(_counted(n, word) for n, word in (
         (len(experiment.scenarios), "scenario"), (experiment.point_count, "design point"),
-        (len(experiment.seeds), "replication")))
+        (experiment.spec.replications, "replication")))
+    if experiment.repeated_points:
+        parts += (f", the first {_counted(experiment.repeated_points, 'point')} on "
+                  f"{experiment.replications_at(0)}")
     return [f"{experiment.source}: the spec plans {runs:,} runs ({parts}), more than the "
             f"{max_runs:,} allowed; use fewer factor values or samples, or raise --max-runs"]
 
