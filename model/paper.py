@@ -39,7 +39,7 @@ from model.experiment.emulated_sobol import PREDICTIVE_Q2, REALISATIONS, SAMPLES
 from model.experiment.figures import STAMP
 from model.experiment.report import EMULABLE, read_store, write_report
 from model.experiment.spec import read_spec_file
-from model.experiment.tables import ci_text, md_table, p_text
+from model.experiment.tables import ci_text, md_table, p_text, repeat_text
 from model.outcomes import OUTCOMES_BY_NAME, headline
 from model.posterior_claims import Compared, claim_shares, run_posterior
 from model.provenance import file_hash, package_versions, replace_atomically, source_hash
@@ -158,13 +158,6 @@ def _seeds(count: int) -> str:
     return f"{count} seed" if count == 1 else f"{count} seeds"
 
 
-def _repeats(experiment: Experiment) -> str:
-    """" (4 at the first 16 points)" when the design repeats points, else nothing."""
-    if not experiment.repeated_points:
-        return ""
-    return f" ({experiment.replications_at(0)} at the first {experiment.repeated_points} points)"
-
-
 def _stamp(spec_file: Path, seeds: str) -> str:
     return (f"`{spec_file.name}` (sha256 {file_hash(spec_file)[:12]}), {seeds}; "
             f"{code_line()}")
@@ -196,8 +189,8 @@ def run_paper(path: str | Path, backend: Backend | None = None) -> list[Path]:
         run_sweep(experiment, out, backend=backend.name, workers=backend.workers,
                   scheduler=backend.scheduler, progress=backend.progress,
                   fresh=_stale(out, experiment))
-        seeds = (f"{_seeds(experiment.spec.replications)}{_repeats(experiment)} from root seed "
-                 f"{experiment.spec.root_seed}, {experiment.days} days")
+        seeds = (f"{_seeds(experiment.spec.replications)}{repeat_text(experiment.repeat)} "
+                 f"from root seed {experiment.spec.root_seed}, {experiment.days} days")
         stamp = _stamp(spec_file, seeds)
         token = STAMP.set(stamp)
         try:

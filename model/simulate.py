@@ -35,7 +35,8 @@ def cycle_collection_paused() -> Iterator[Callable[[], None]]:
     the collector's oldest generation, unscanned: a closing collection of it took 3-5 s at a
     million residents and freed nothing. If the caller had frozen objects of its own (more
     than were frozen when this module was imported), which it alone may unfreeze, nothing is
-    frozen and the run ends with one full collection instead.
+    frozen and the run ends with one full collection instead, unless the caller keeps the
+    collector off until it frees the run (:func:`one_collection_per_run`).
     """
     enabled = gc.isenabled()
     ours = gc.get_freeze_count() <= _FROZEN_AT_IMPORT
@@ -48,21 +49,22 @@ def cycle_collection_paused() -> Iterator[Callable[[], None]]:
         if ours:
             gc.freeze()  # what the run made joins the frozen model...
             gc.unfreeze()  # ...and all of it goes to the oldest generation
-        else:
+        elif enabled:
             gc.collect()
 
 
 def freeze_loaded_objects() -> bool:
-    """Keep what this process has loaded out of the collections that free each run.
+    """Keep what a worker process has loaded out of the collections that free its runs.
 
     A process running one model after another frees each with a full collection
     (:func:`release`), which also walks every module, function and class the process has
     loaded: at 10,000 residents that walk was about 0.08 s of a 0.09 s collection, a tenth of
-    a run. Frozen, they are skipped (0.01 s). A caller that froze objects of its own keeps its
-    freeze and nothing is frozen here.
+    a run. Frozen, they are skipped. Frozen objects are never collected, so this is for a
+    worker that only runs models; a process that froze objects of its own keeps its freeze
+    and nothing is frozen here.
 
     Returns:
-        Whether this froze anything (then the process's objects stay frozen until unfrozen).
+        Whether this froze anything.
     """
     if gc.get_freeze_count() > _FROZEN_AT_IMPORT:
         return False
@@ -72,14 +74,21 @@ def freeze_loaded_objects() -> bool:
 
 
 @contextmanager
-def loaded_objects_frozen() -> Iterator[None]:
-    """:func:`freeze_loaded_objects` for the length of a loop of runs, then unfrozen."""
-    froze = freeze_loaded_objects()
+def one_collection_per_run() -> Iterator[None]:
+    """Keep the collector off from a run's start until it is freed (one full collection).
+
+    Where objects are frozen (a worker, :func:`freeze_loaded_objects`), a run ends with a
+    full collection while the model is still alive (:func:`cycle_collection_paused`), and
+    :func:`release` walks it again once dropped: at a million residents each walk takes
+    seconds. With the collector off until the release, the release's is the only one.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        if froze:
-            gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _nothing() -> None:
@@ -106,10 +115,11 @@ def simulate(
 
     The run is freed before returning (see :func:`release`), so a loop of runs keeps one.
     """
-    model = run_model(scenario, seed=seed, days=days)
-    summary = summarize(model)
-    del model
-    release()
+    with one_collection_per_run():
+        model = run_model(scenario, seed=seed, days=days)
+        summary = summarize(model)
+        del model
+        release()
     return summary
 
 

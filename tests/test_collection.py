@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
-from model import load_scenario, run_model
-from model.simulate import cycle_collection_paused, freeze_loaded_objects, loaded_objects_frozen
+from model import load_scenario, run_model, simulate
+from model.simulate import cycle_collection_paused, freeze_loaded_objects
 
 SMALL = {"district.residents": 1000, "run.days": 10}
 
@@ -45,24 +47,37 @@ def test_the_run_makes_no_cyclic_garbage():
         gc.enable()
 
 
-def test_a_loop_of_runs_freezes_what_is_loaded_and_unfreezes_only_its_own_freeze():
+def test_a_worker_freezes_what_it_loaded_and_a_callers_freeze_is_left_alone():
+    code = ("import gc; from model.experiment.backends import start_worker; start_worker(); "
+            "import sys; print(gc.get_freeze_count(), 'model.governance' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    frozen, loaded = done.stdout.split()
+    assert int(frozen) > 10_000 and loaded == "True", (
+        "a worker freezes the modules, classes and functions a run needs, loaded first")
     already = gc.get_freeze_count()
-    gc.unfreeze()  # as a process that froze nothing (the test session freezes, conftest.py)
+    gc.freeze()
     try:
-        with loaded_objects_frozen():
-            loaded = gc.get_freeze_count()
-            assert loaded > 1000, "modules, functions and classes loaded so far are frozen"
-            run_model(load_scenario("baseline", overrides=SMALL), seed=1)
-            # frozen objects that lose their last reference still go, so a few may be gone
-            assert gc.get_freeze_count() > 0.9 * loaded, "a run inside the loop keeps the freeze"
-            assert not freeze_loaded_objects(), "a second freeze inside the first does nothing"
-        assert gc.get_freeze_count() == 0, "the loop's freeze is undone when it ends"
-        gc.freeze()
-        frozen = gc.get_freeze_count()
-        with loaded_objects_frozen():
-            pass
-        assert gc.get_freeze_count() == frozen, "a caller's own freeze is left alone"
+        frozen_here = gc.get_freeze_count()
+        assert not freeze_loaded_objects(), "a process that froze objects itself keeps its freeze"
+        assert gc.get_freeze_count() == frozen_here
     finally:
         gc.unfreeze()
         if already:
             gc.freeze()
+
+
+def test_a_run_in_a_frozen_process_is_walked_once():
+    walks = []
+
+    def count(phase, info):
+        if phase == "start" and info["generation"] == 2:
+            walks.append(info)
+
+    gc.callbacks.append(count)
+    try:
+        simulate(load_scenario("baseline", overrides=SMALL), seed=1)
+    finally:
+        gc.callbacks.remove(count)
+    assert gc.get_freeze_count() > 0, "the test session freezes its objects (conftest.py)"
+    assert len(walks) == 1, "the release's full collection is the run's only one"

@@ -173,13 +173,16 @@ def test_repeated_points_are_read_and_kept_when_the_repeat_goes(tmp_path, capsys
                                               "p00001-r0000", "p00002-r0000"]
     assert run_cli(capsys, "report", str(out))[0] == 0
     text = (out / "report.md").read_text()
-    assert "- Replications: 1 per condition (3 at the first 1 points), seeds" in text
+    assert "- Replications: 1 per condition (3 at the first point), seeds" in text
     assert "further replications" not in text, "the repeated point's seeds are read, not left out"
     plain = write_spec(tmp_path / "spec.toml", **common, design=design)
     status, err, _ = sweep(capsys, plain, out)
     assert status == 0 and err[0] == (f"spec: all 3 planned runs already stored, nothing to "
                                       f"run; 2 stored runs of further replications kept -> {out}")
     assert_frame_equal(sorted_runs(out), runs, obj="the repeat's runs, kept whole")
+    assert run_cli(capsys, "report", str(out))[0] == 0
+    assert ("The runs table also holds 2 runs of further replications, kept from an earlier "
+            "sweep with more than 1; they are left out here.") in (out / "report.md").read_text()
     write_spec(repeated, **common, design={**design, "repeat": {"points": 1, "replications": 3}})
     status, err, _ = sweep(capsys, repeated, out)
     assert status == 0 and err[0] == (f"spec: all 5 planned runs already stored, nothing to "

@@ -62,6 +62,14 @@ class Result:
 
 def execute(task: Task) -> Result:
     """Run one task; a run that raises is returned as a failed row with its traceback."""
+    from model.simulate import one_collection_per_run
+
+    with one_collection_per_run():
+        return _execute(task)
+
+
+def _execute(task: Task) -> Result:
+    """:func:`execute`'s run, summary and release."""
     from model.outcomes import summarize
     from model.periods import PERIOD_OUTCOMES, period_outcomes
     from model.simulate import daily_series, release, run_model  # workers import lazily
@@ -108,30 +116,21 @@ def _number(value: Any) -> float:
 def start_worker() -> None:
     """Load what a run needs and freeze it, so the collection after each run skips it.
 
-    A local pool's and a local Dask cluster's workers start with it; a remote cluster's
-    workers, which may serve others, are left as they are.
+    A local pool's and a local Dask cluster's workers start with it (one the nanny restarts
+    runs unfrozen: slower, same results); a remote cluster's workers, which may serve others,
+    and the serial loop, which runs in the caller's process, are left as they are.
     """
-    _load_run_modules()
+    import model.outcomes  # noqa: F401 - what execute imports lazily, loaded before the freeze
+    import model.periods  # noqa: F401
     from model.simulate import freeze_loaded_objects
 
     freeze_loaded_objects()
 
 
-def _load_run_modules() -> None:
-    """Import what :func:`execute` imports lazily, so a freeze after this covers it."""
-    import model.outcomes  # noqa: F401
-    import model.periods  # noqa: F401
-    import model.simulate  # noqa: F401
-
-
 def run_serial(tasks: Iterable[Task]) -> Iterator[Result]:
-    """Run the tasks one after another in this process, its loaded objects frozen meanwhile."""
-    _load_run_modules()
-    from model.simulate import loaded_objects_frozen
-
-    with loaded_objects_frozen():
-        for task in tasks:
-            yield execute(task)
+    """Run the tasks one after another in this process."""
+    for task in tasks:
+        yield execute(task)
 
 
 def run_processes(tasks: Iterable[Task], workers: int) -> Iterator[Result]:

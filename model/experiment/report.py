@@ -30,6 +30,7 @@ from model.experiment.tables import (
     indices_shown,
     md_table,
     p_text,
+    repeat_text,
     without_single_scenario,
     write_table,
     write_tables,
@@ -125,19 +126,12 @@ def _provenance(manifest: dict[str, Any]) -> list[str]:
         f"{manifest.get('finished_utc') or '–'} (status: {manifest.get('status', '?')})",
         f"- Design: {_design_text(design, manifest.get('factors') or [])}",
         f"- Scenarios: {listed}; the first is the reference" if scenarios else "- Scenarios: –",
-        f"- Replications: {manifest.get('replications', '?')} per condition{_repeat_text(design)}, "
-        f"seeds derived from root seed {manifest.get('root_seed', '?')} "
+        f"- Replications: {manifest.get('replications', '?')} per condition"
+        f"{repeat_text(design.get('repeat'))}, seeds derived from root seed "
+        f"{manifest.get('root_seed', '?')} "
         f"({len(manifest.get('seeds') or [])} seeds)",
         f"- Days simulated: {manifest.get('days', '?')}", "",
     ]
-
-
-def _repeat_text(design: dict[str, Any]) -> str:
-    """" (4 at the first 16 points)" for a design that repeats points, else nothing."""
-    repeat = design.get("repeat")
-    if not isinstance(repeat, dict):
-        return ""
-    return f" ({repeat.get('replications', '?')} at the first {repeat.get('points', '?')} points)"
 
 
 def _design_text(design: dict[str, Any], factors: list[dict[str, Any]]) -> str:

@@ -147,7 +147,7 @@ def base_manifest(experiment: Experiment, backend: str, workers: int,
         "design": {"kind": experiment.design_kind, "samples": design.samples,
                    "levels": design.levels, "calc_second_order": design.calc_second_order,
                    "seed": experiment.spec.root_seed % 2**32 if design.seed is None
-                   else design.seed, "repeat": _repeat(experiment)},
+                   else design.seed, "repeat": experiment.repeat},
         "factors": [factor.as_dict() for factor in experiment.factors],
         "problem": salib_problem(experiment.factors) if sampled else None,
         "scenarios": [{"name": b.name, "ref": b.ref, "scenario_hash": stamp["scenario_hash"]}
@@ -163,14 +163,6 @@ def base_manifest(experiment: Experiment, backend: str, workers: int,
         "backend": backend, "workers": workers,
         "counts": {"planned": planned, "ok": 0, "failed": 0},
     })
-
-
-def _repeat(experiment: Experiment) -> dict[str, int] | None:
-    """The repeated first points and their seeds, as the manifest records them."""
-    if not experiment.repeated_points:
-        return None
-    return {"points": experiment.repeated_points,
-            "replications": experiment.replications_at(0)}
 
 
 def _now() -> str:
@@ -258,7 +250,7 @@ def _complete_table(store: ResultStore, experiment: Experiment,
         if (stored is None or stored.get("status") != "complete" or store.pending()
                 or stored.get("spec_hash") != experiment.spec_hash()
                 or stored.get("replications") != experiment.spec.replications
-                or (stored.get("design") or {}).get("repeat") != _repeat(experiment)):
+                or (stored.get("design") or {}).get("repeat") != experiment.repeat):
             return None
         rows = store.read_rows()
     except StoreReadError as error:

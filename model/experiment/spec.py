@@ -180,6 +180,13 @@ class Experiment:
             return 0
         return min(repeat.points, self.point_count)
 
+    @property
+    def repeat(self) -> dict[str, int] | None:
+        """The repeated first points and their seeds as the manifest records them, or None."""
+        if not self.repeated_points:
+            return None
+        return {"points": self.repeated_points, "replications": self.replications_at(0)}
+
     def replications_at(self, point: int) -> int:
         """Seeds design point ``point`` runs on: more at the repeated first points."""
         if point < self.repeated_points:

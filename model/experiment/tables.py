@@ -25,6 +25,15 @@ def p_text(value: float) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def repeat_text(repeat: dict[str, Any] | None) -> str:
+    """" (4 at the first 16 points)" for a design that repeats points, else nothing."""
+    if not isinstance(repeat, dict):
+        return ""
+    points = repeat.get("points", "?")
+    where = "the first point" if points == 1 else f"the first {points} points"
+    return f" ({repeat.get('replications', '?')} at {where})"
+
+
 def interval_text(low: float, high: float, places: int, sign: bool = False) -> str:
     """``[low, high]``, or ``–`` without an interval."""
     if not (math.isfinite(low) and math.isfinite(high)):
