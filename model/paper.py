@@ -35,7 +35,12 @@ from model.claims import Claims, load_claims
 from model.compare import number, welch
 from model.experiment import Experiment, ResultStore, load_experiment, run_sweep
 from model.experiment import analysis as an
-from model.experiment.emulated_sobol import PREDICTIVE_Q2, REALISATIONS, SAMPLES
+from model.experiment.emulated_sobol import (
+    PREDICTIVE_Q2,
+    REALISATIONS,
+    SAMPLES,
+    emulator_is_read,
+)
 from model.experiment.figures import STAMP
 from model.experiment.report import EMULABLE, read_store, write_report
 from model.experiment.spec import read_spec_file
@@ -315,17 +320,25 @@ def _sensitivity_caption(store: Any, shown: pd.DataFrame) -> str:
     """What the sensitivity table's cells are, and how many of its analyses can be read."""
     repeated = "signal_low" in shown  # the design ran some points on several seeds
     by_analysis = shown.groupby(["scenario", "outcome"], sort=False)
-    analyses = by_analysis.agg(widest=("ST_conf", "max"), q2=("q2", "first"))
+    analyses = by_analysis.agg(widest=("ST_conf", "max"))
+    analyses["read"] = [emulator_is_read(block) for _, block in by_analysis]
     analyses["flat"] = by_analysis["signal_low"].first() == 0.0 if repeated else False
-    read = analyses[(analyses["q2"] >= PREDICTIVE_Q2) & ~analyses["flat"]]
+    read = analyses[analyses["read"]]
     flat = int(analyses["flat"].sum())
-    repeats = (f" The design runs {_repeated_points(store)} on several seeds. In {flat} of these "
-               f"analyses the points differ by no more than the seeds make them (one-way "
-               f"analysis of variance: the share of a run's variance the points carry has a 95% "
-               f"interval reaching zero), so there is nothing to apportion; the cell gives the "
-               f"most that share could be. The emulator predicts {len(read)} of the "
-               f"{len(analyses) - flat} others" if repeated
-               else f" The emulator predicts {len(read)} of these {len(analyses)} analyses")
+    rule = (f"Q2: the emulator's leave-one-out predictivity of single runs, of the share of a "
+            f"run's variance the points carry (the most any emulator could predict). The design "
+            f"runs {_repeated_points(store)} on several seeds. In {flat} of these analyses the "
+            f"points differ by no more than the seeds make them (one-way analysis of variance: "
+            f"the share's 95% interval reaches zero), so there is nothing to apportion; the "
+            f"cell gives the most that share could be. The indices of the "
+            f"{len(analyses) - flat} others are read where the emulator misses held-out runs "
+            f"by no more than it says it will (mean squared standardized leave-one-out error "
+            f"within its 95% bound), since their intervals are drawn from its posterior: "
+            f"{len(read)} are read" if repeated
+            else f"Q2: the emulator's leave-one-out predictivity of single runs, below one "
+                 f"minus the share of variance it puts down to seeds. The indices of "
+                 f"{len(read)} of these {len(analyses)} analyses are read (Q2 at least "
+                 f"{PREDICTIVE_Q2}, held-out runs missed by no more than the emulator says)")
     widest = (f"; every half-width of {int((read['widest'] < 0.1).sum())} of them is below 0.1, "
               f"and the widest is {read['widest'].max():.2f}" if len(read) else "")
     direct = store.path / "tables" / "sobol.csv"
@@ -335,11 +348,9 @@ def _sensitivity_caption(store: Any, shown: pd.DataFrame) -> str:
             f"outcome, with 95% half-widths, on a Gaussian-process emulator of the "
             f"{len(an.ok_runs(store.runs)):,} runs ({SAMPLES:,} base samples, {REALISATIONS} "
             f"posterior realisations; the half-widths hold the emulator's uncertainty and the "
-            f"Monte Carlo error). Q2: the emulator's leave-one-out predictivity of single runs, "
-            f"below one minus the share of variance it puts down to seeds.{repeats} (Q2 at "
-            f"least {PREDICTIVE_Q2}){widest}. Where it does not (\"not predicted\"), its "
-            f"indices are not read. The indices of every assumption, and of every scenario's "
-            f"levels, are in `docs/paper/tables/sensitivity.csv`.{against}")
+            f"Monte Carlo error). {rule}{widest}. Where they are not (\"not predicted\"), the "
+            f"cell says why. The indices of every assumption, and of every scenario's levels, "
+            f"are in `docs/paper/tables/sensitivity.csv`.{against}")
 
 
 def _repeated_points(store: Any) -> str:
@@ -367,18 +378,21 @@ def _leading_indices(block: pd.DataFrame, short: dict[str, str]) -> str:
 
     When the design repeats points and the points differ by no more than the seeds make them
     (the share the points carry has an interval reaching zero), there is nothing to apportion,
-    and the cell gives the most the points could carry instead. When the emulator does not
-    predict the runs (:data:`PREDICTIVE_Q2`), it says so.
+    and the cell gives the most the points could carry instead. When the emulator's indices
+    are not read (:func:`~model.experiment.emulated_sobol.emulator_is_read`), it says why.
     """
-    q2 = float(block["q2"].iloc[0])
-    if "signal_low" in block and float(block["signal_low"].iloc[0]) == 0.0:
-        return (f"no variation beyond the seeds' (share at most "
-                f"{float(block['signal_high'].iloc[0]):.2f})")
-    if q2 < PREDICTIVE_Q2:
-        return f"not predicted (Q2 {q2:.2f})"
+    first = block.iloc[0]
+    q2 = f"Q2 {first['q2']:.2f}" + (f" of {first['signal_share']:.2f}"
+                                    if "signal_share" in block else "")
+    if "signal_low" in block and float(first["signal_low"]) == 0.0:
+        return f"no variation beyond the seeds' (share at most {first['signal_high']:.2f})"
+    if not emulator_is_read(block):
+        missed = "loo_z2" in block and first["loo_z2"] > first["loo_z2_high"]
+        return (f"not predicted (held-out runs missed by {first['loo_z2']:.2f} times the "
+                f"variance it claims)" if missed else f"not predicted ({q2})")
     leaders = "; ".join(f"{short[r.factor]} {r.ST:.2f} ± {r.ST_conf:.2f}"
                         for r in block.nlargest(3, "ST").itertuples())
-    return f"{leaders} (Q2 {q2:.2f})"
+    return f"{leaders} ({q2})"
 
 
 def _screening_block(paper: Paper, stores: dict, assets: Path) -> list[Path]:

@@ -52,7 +52,7 @@ def test_spec_runs_small_and_reports(spec, tmp_path, capsys):
     out = tmp_path / spec.stem
     kind = load_experiment(spec).design_kind
     extra = {"grid": ["--replications", "1"], "sobol": ["--samples", "2"],
-             "lhs": ["--samples", "4", "--replications", "1"],
+             "lhs": ["--samples", "2", "--replications", "1"],
              "morris": ["--samples", "2", "--replications", "1"]}.get(kind, [])
     assert main(["sweep", str(spec), "--out", str(out), *SMALL, *extra]) == 0
     runs = pd.read_parquet(out / "runs.parquet")

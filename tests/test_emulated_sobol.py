@@ -12,8 +12,10 @@ from model.calibration.emulator import fit_quietly, gaussian_process
 from model.experiment import analysis as an
 from model.experiment.emulated_sobol import (
     emulated_sobol_indices,
+    emulator_is_read,
     leave_one_out_q2,
     posterior_paths,
+    standardized_error,
 )
 
 NOISE_SD = 0.5
@@ -117,17 +119,60 @@ def test_posterior_paths_draw_the_expected_outcome_not_single_runs():
     assert (paths.std(axis=0) < 0.5 * np.sqrt(noise)).all()
 
 
-def test_leave_one_out_q2_is_the_closed_form_of_refitting_without_each_point():
-    gp, x = _fitted_on_noise()
+def _refitted_without_each_point(gp: GaussianProcessRegressor,
+                                 x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each training output's residual from ``gp``'s kernel refitted without it, and its SD."""
     y = gp.y_train_
-    residuals = []
+    residuals, sds = [], []
     for i in range(len(y)):
         keep = np.arange(len(y)) != i
         held = GaussianProcessRegressor(gp.kernel_, optimizer=None, normalize_y=False)
-        held.fit(x[keep], y[keep])
-        residuals.append(y[i] - held.predict(x[i:i + 1])[0])
+        mean, sd = held.fit(x[keep], y[keep]).predict(x[i:i + 1], return_std=True)
+        residuals.append(y[i] - mean[0])
+        sds.append(sd[0])
+    return np.array(residuals), np.array(sds)
+
+
+def test_leave_one_out_q2_is_the_closed_form_of_refitting_without_each_point():
+    gp, x = _fitted_on_noise()
+    residuals, _ = _refitted_without_each_point(gp, x)
+    y = gp.y_train_
     brute = 1 - np.sum(np.square(residuals)) / np.sum((y - y.mean()) ** 2)
     assert leave_one_out_q2(gp) == pytest.approx(brute, rel=1e-6)
+
+
+def test_the_standardized_error_is_the_held_out_runs_error_over_the_refitted_spread():
+    gp, x = _fitted_on_noise()
+    residuals, sds = _refitted_without_each_point(gp, x)
+    mean_square, bound = standardized_error(gp)
+    assert mean_square == pytest.approx(np.mean(np.square(residuals / sds)), rel=1e-6)
+    assert bound == pytest.approx(83.298 / 60, abs=1e-4), "chi-square 97.5% point, 60 dof, / 60"
+    assert mean_square < bound, "a fitted emulator's uncertainty is honest"
+
+
+def test_an_emulator_that_puts_no_scatter_down_to_seeds_misses_by_more_than_it_claims():
+    """Almost no noise term on runs of SD 0.3: it claims a precision it does not have."""
+    from sklearn.gaussian_process.kernels import RBF, WhiteKernel
+
+    gp, x = _fitted_on_noise()
+    overconfident = GaussianProcessRegressor(RBF(0.3) + WhiteKernel(1e-3), optimizer=None,
+                                             normalize_y=False).fit(x, gp.y_train_)
+    mean_square, bound = standardized_error(overconfident)
+    assert mean_square > 10 * bound
+
+
+def test_a_small_effect_learnt_well_is_read_though_single_runs_q2_is_low():
+    """Var(4 x1) is 4/7 of a run's: Q2 of single runs stays below 0.7, the emulator is honest."""
+    info, design, runs = _replicated_lhs_store(slope=4.0, points=128, seeds=4)
+    table = emulated_sobol_indices(info, design, runs, "resolved_share", samples=1024,
+                                   path_samples=64, realisations=8)
+    first = table.iloc[0]
+    assert first["q2"] < 0.7 and first["signal_low"] > 0.0
+    assert first["loo_z2"] <= first["loo_z2_high"] and emulator_is_read(table)
+    assert table.set_index("factor").loc["a.x1", "ST"] > 0.9
+    assert not emulator_is_read(table.assign(signal_low=0.0)), "a flat analysis is not read"
+    assert not emulator_is_read(table.drop(columns=["signal_low"])), (
+        "without measured noise the Q2 rule applies")
 
 
 def _replicated_lhs_store(slope: float, points: int = 96, repeated: int = 16, seeds: int = 3):

@@ -133,8 +133,8 @@ def test_small_paper_regenerates_byte_for_byte(small_paper: Path):
     assert len(rows) == 2 and all(("hour_price" in r and "invitation_days" in r)
                                   or "not predicted (Q2 " in r for r in rows), rows
     assert "The three assumptions of largest total-order Sobol index (ST)" in sensitivity
-    assert re.search(r"The emulator predicts \d of these 2 analyses \(Q2 at least 0\.7\)",
-                     sensitivity)
+    assert re.search(r"The indices of \d of these 2 analyses are read \(Q2 at least 0\.7, "
+                     r"held-out runs missed by no more than the emulator says\)", sensitivity)
     assert "nan" not in sensitivity, "with none predicted there is no widest interval to give"
     assert "Saltelli's estimator" not in sensitivity, "a Latin hypercube has no direct estimate"
     # the grouped screening: the baseline's levels and the reform's effect, groups by mu*
@@ -323,17 +323,32 @@ def test_a_calibration_without_patterns_says_so_in_the_paper_and_not_in_its_repo
 
 
 def test_a_sensitivity_cell_names_the_leaders_only_where_the_emulator_predicts():
-    """Indices of an emulator that does not predict the runs (Q2 below 0.7) are not read."""
+    """Without measured noise, indices of an emulator below Q2 0.7 are not read."""
     from model.paper import _leading_indices
 
     block = pd.DataFrame({"factor": ["a.x", "a.y", "b.z", "b.w"], "ST": [0.1, 0.6, 0.3, 0.0],
-                          "ST_conf": [0.01, 0.05, 0.02, 0.0], "q2": 0.9})
+                          "ST_conf": [0.01, 0.05, 0.02, 0.0], "q2": 0.9, "loo_z2": 1.0,
+                          "loo_z2_high": 1.3})
     short = {"a.x": "x", "a.y": "y", "b.z": "z", "b.w": "w"}
     assert _leading_indices(block, short) == ("y 0.60 ± 0.05; z 0.30 ± 0.02; x 0.10 ± 0.01 "
                                               "(Q2 0.90)")
     assert _leading_indices(block.assign(q2=0.69), short) == "not predicted (Q2 0.69)"
-    # with repeated points, an analysis whose points differ by no more than the seeds says so
-    repeated = block.assign(signal_share=0.1, signal_low=0.0, signal_high=0.27)
-    assert _leading_indices(repeated, short) == ("no variation beyond the seeds' (share at "
-                                                 "most 0.27)")
-    assert _leading_indices(repeated.assign(signal_low=0.05), short).startswith("y 0.60")
+    assert _leading_indices(block.assign(loo_z2=1.31), short) == (
+        "not predicted (held-out runs missed by 1.31 times the variance it claims)")
+
+
+def test_with_repeated_points_a_cell_is_read_by_the_emulators_calibration_not_its_q2():
+    """Single runs' Q2 cannot pass the points' share; an honest emulator below 0.7 is read."""
+    from model.paper import _leading_indices
+
+    block = pd.DataFrame({"factor": ["a.x", "a.y"], "ST": [0.2, 0.8], "ST_conf": [0.03, 0.04],
+                          "q2": 0.31, "loo_z2": 1.02, "loo_z2_high": 1.26,
+                          "signal_share": 0.37, "signal_low": 0.2, "signal_high": 0.5})
+    short = {"a.x": "x", "a.y": "y"}
+    assert _leading_indices(block, short) == "y 0.80 ± 0.04; x 0.20 ± 0.03 (Q2 0.31 of 0.37)"
+    assert _leading_indices(block.assign(loo_z2=1.4), short) == (
+        "not predicted (held-out runs missed by 1.40 times the variance it claims)")
+    # an analysis whose points differ by no more than the seeds says so
+    flat = block.assign(signal_share=0.1, signal_low=0.0, signal_high=0.27)
+    assert _leading_indices(flat, short) == ("no variation beyond the seeds' (share at "
+                                             "most 0.27)")

@@ -388,7 +388,8 @@ def test_emulated_indices_join_a_sobol_report_and_are_refused_for_other_designs(
         assert abs(table.loc[factor, "ST"] - share) <= max(table.loc[factor, "ST_conf"], 0.02)
     text = (folder / "report.md").read_text()
     assert "### Sobol indices of the expected outcomes (emulated)" in text
-    assert "| Outcome | Factor | S1 ± 95% | ST ± 95% | Q2 | seed share |" in text
+    assert ("| Outcome | Factor | S1 ± 95% | ST ± 95% | Q2 | seed share | held-out error (bound) |"
+            in text)
     assert "not analysed: mean_trust is the same at every design point" in text.split(
         "(emulated)")[1], "an outcome that never varies is named in the emulated section too"
     plain = tmp_path / "plain"

@@ -9,11 +9,12 @@ indices are then estimated on the emulator's mean at a fresh Saltelli sample far
 any design of runs. Their interval holds both the Monte Carlo error and the emulator's
 uncertainty: the spread of the indices of realisations of its posterior (Marrel, Iooss,
 Laurent and Roustant 2009, Reliab. Eng. Syst. Saf. 94:742; Oakley and O'Hagan 2004,
-J. R. Stat. Soc. B 66:751). The emulator's leave-one-out predictivity (Q2) and the share of the
-variance it puts down to seeds are reported with the indices, so a reader sees how far the
-emulator is to be believed. Where the design runs points on several seeds, the seeds' spread is
-measured there instead of fitted (stochastic kriging), and an analysis of variance says whether
-the points differ by more than the seeds make them at all.
+J. R. Stat. Soc. B 66:751). The emulator's leave-one-out predictivity (Q2), the share of the
+variance it puts down to seeds and whether it misses held-out runs by more than it claims are
+reported with the indices, so a reader sees how far the emulator is to be believed. Where the
+design runs points on several seeds, the seeds' spread is measured there instead of fitted
+(stochastic kriging), and an analysis of variance says whether the points differ by more than
+the seeds make them at all.
 """
 
 from __future__ import annotations
@@ -43,12 +44,15 @@ BOOTSTRAP = 100
 """Bootstrap resamples of the Monte Carlo points (SALib)."""
 Z95 = 1.959963984540054
 PREDICTIVE_Q2 = 0.7
-"""The least leave-one-out Q2 at which an emulator's indices are read.
+"""The least leave-one-out Q2 at which the indices of an emulator with fitted noise are read.
 
 Below it the emulator predicts less than 70% of the variance of single runs: either the
 outcome varies across the factors by little more than the seeds' spread, so there is little
-variance to apportion, or it varies too erratically for the design's points to follow. Its
-indices and intervals are then those of whatever function the emulator made up."""
+variance to apportion, or it varies too erratically for the design's points to follow, and
+with the noise fitted rather than measured a reader cannot tell which. Where the design
+measures the seeds' spread the rule is :func:`emulator_is_read`'s instead: single runs' Q2
+cannot exceed the share of their variance the points carry, however well the expected outcome
+is learnt."""
 
 
 def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame,
@@ -76,9 +80,10 @@ def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs:
 
     Returns:
         One row per factor: ``factor, S1, S1_conf, ST, ST_conf`` (conf: the half-width of the
-        95% interval), then the emulator's ``q2`` and ``noise_share``, the same on every row.
-        When the design runs some points on several seeds that change the outcome there,
-        the emulator takes the seeds' measured spread as its noise, and the rows add
+        95% interval), then the emulator's ``q2``, ``noise_share`` and
+        :func:`standardized_error` (``loo_z2`` and its bound ``loo_z2_high``), the same on
+        every row. When the design runs some points on several seeds that change the outcome
+        there, the emulator takes the seeds' measured spread as its noise, and the rows add
         :func:`points_differ`'s ``points_p`` and the share of a run's variance the points
         carry, ``signal_share`` with its interval ``signal_low, signal_high``.
 
@@ -124,6 +129,7 @@ def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs:
         frame[key] = np.asarray(on_mean[key], dtype=float)
         frame[f"{key}_conf"] = Z95 * np.sqrt(emulator_var + monte_carlo ** 2)
     frame["q2"] = leave_one_out_q2(gp)
+    frame["loo_z2"], frame["loo_z2_high"] = standardized_error(gp)
     frame["noise_share"] = (float(gp.kernel_.k2.noise_level)
                             + (float(np.mean(gp.alpha)) if measured else 0.0))
     if measured:
@@ -241,14 +247,60 @@ def _cholesky(cov: np.ndarray) -> np.ndarray:
                      "jitter of a thousandth of its variance")
 
 
+def emulator_is_read(block: pd.DataFrame) -> bool:
+    """Whether the indices of one analysis (its rows of :func:`emulated_sobol_indices`) are read.
+
+    Where the seeds' spread is measured (``signal_low`` present), the points must differ by
+    more than the seeds make them (a share whose interval stays above zero) and the emulator
+    must miss held-out runs by no more than it says it will (:func:`standardized_error`): then
+    its posterior, whose spread the indices' intervals carry, is to be believed, and an
+    interval below 0.1 settles an index. Where the noise is fitted, the emulator must also
+    predict single runs (:data:`PREDICTIVE_Q2`).
+    """
+    first = block.iloc[0]
+    calibrated = "loo_z2" not in block or first["loo_z2"] <= first["loo_z2_high"]
+    if "signal_low" in block:
+        return bool(first["signal_low"] > 0.0 and calibrated)
+    return bool(first["q2"] >= PREDICTIVE_Q2 and calibrated)
+
+
+def standardized_error(gp: Any) -> tuple[float, float]:
+    """Mean squared standardized leave-one-out error of ``gp``, and the most it should be.
+
+    Each held-out output's error over the emulator's predictive standard deviation there
+    (seed noise included) is a standard normal draw when the emulator's uncertainty is honest
+    (Jones, Schonlau and Welch 1998, J. Global Optim. 13:455; Bastos and O'Hagan 2009,
+    Technometrics 51:425). Their mean square above the upper 97.5% point of a chi-square over
+    its n degrees of freedom says the emulator misses by more than it claims, and so do the
+    intervals of its indices.
+
+    Returns:
+        ``(mean square, its upper bound)``.
+    """
+    from scipy.stats import chi2
+
+    residuals, variances = _leave_one_out(gp)
+    errors = residuals / np.sqrt(variances)
+    count = len(errors)
+    return float(np.mean(errors ** 2)), float(chi2.ppf(0.975, count) / count)
+
+
 def leave_one_out_q2(gp: Any) -> float:
     """Leave-one-out predictivity Q2 of a fitted ``gp`` against its training outputs.
 
-    Closed form (Rasmussen and Williams 2006, eq. 5.12): each residual is the point's weight
-    over the diagonal of the inverse kernel matrix, so no refit is needed. Single runs carry
-    seed noise the emulator cannot predict, so Q2 stays below one minus the noise share.
+    Single runs carry seed noise the emulator cannot predict, so Q2 stays below one minus the
+    noise share.
     """
     y = gp.y_train_
-    inverse = cho_solve((gp.L_, True), np.eye(len(y)))
-    residuals = gp.alpha_ / np.diag(inverse)
-    return float(1.0 - np.sum(residuals ** 2) / np.sum((y - y.mean()) ** 2))
+    return float(1.0 - np.sum(_leave_one_out(gp)[0] ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+def _leave_one_out(gp: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Each training output's residual from the emulator fitted without it, and its variance.
+
+    Closed form (Rasmussen and Williams 2006, eq. 5.12): the residual is the point's weight
+    over the diagonal of the inverse kernel matrix, the predictive variance one over that
+    diagonal, so no refit is needed.
+    """
+    diagonal = np.diag(cho_solve((gp.L_, True), np.eye(len(gp.y_train_))))
+    return gp.alpha_ / diagonal, 1.0 / diagonal

@@ -331,6 +331,8 @@ def _emulated_section(store: Store, out: Path, paths: list[Path], valued: list[s
     shown, left = without_single_scenario(indices_shown(table, "sobol"))
     shown["Q2"] = [number(v, 2) for v in table["q2"]]
     shown["seed share"] = [number(v, 2) for v in table["noise_share"]]
+    shown["held-out error (bound)"] = [f"{number(r.loo_z2, 2)} ({number(r.loo_z2_high, 2)})"
+                                       for r in table.itertuples()]
     repeated = "points_p" in table
     if repeated:
         shown["points differ (p)"] = [p_text(v) for v in table["points_p"]]
@@ -341,7 +343,10 @@ def _emulated_section(store: Store, out: Path, paths: list[Path], valued: list[s
             f"Gaussian-process emulator of the runs ({SAMPLES:,} base samples, {REALISATIONS} "
             f"posterior realisations), with 95% half-widths holding the emulator's uncertainty "
             f"and the Monte Carlo error; Q2 is the emulator's leave-one-out predictivity of "
-            f"single runs, and the seed share the variance it puts down to seeds")
+            f"single runs, the seed share the variance it puts down to seeds, and the held-out "
+            f"error the mean squared standardized leave-one-out error, which exceeds its bound "
+            f"(the 95% point for an emulator whose uncertainty is honest) where the emulator "
+            f"misses by more than it claims")
     if repeated:
         what += ("; where the design repeats points, the seeds' spread there is measured and "
                  "given to the emulator, and a one-way analysis of variance tests whether the "
