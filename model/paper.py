@@ -325,16 +325,17 @@ def _sensitivity_caption(store: Any, shown: pd.DataFrame) -> str:
     analyses["flat"] = by_analysis["signal_low"].first() == 0.0 if repeated else False
     read = analyses[analyses["read"]]
     flat = int(analyses["flat"].sum())
-    rule = (f"Q2: the emulator's leave-one-out predictivity of single runs, of the share of a "
-            f"run's variance the points carry (the most any emulator could predict). The design "
-            f"runs {_repeated_points(store)} on several seeds. In {flat} of these analyses the "
+    rule = (f"Q2: the emulator's leave-one-out predictivity of the points' means, which "
+            f"cannot exceed the share of their variance the points carry, however well the "
+            f"expected outcome is learnt. The design runs {_repeated_points(store)} on several "
+            f"seeds. In {flat} of these analyses the "
             f"points differ by no more than the seeds make them (one-way analysis of variance: "
             f"the share's 95% interval reaches zero), so there is nothing to apportion; the "
-            f"cell gives the most that share could be. The indices of the "
-            f"{len(analyses) - flat} others are read where the emulator misses held-out runs "
-            f"by no more than it says it will (mean squared standardized leave-one-out error "
-            f"within its 95% bound), since their intervals are drawn from its posterior: "
-            f"{len(read)} are read" if repeated
+            f"cell gives the most that share could be (of a single run's variance). The "
+            f"indices of the {len(analyses) - flat} others are read where the emulator misses "
+            f"held-out points by no more than it says it will (mean squared standardized "
+            f"leave-one-out error within its 95% bound), since their intervals are drawn from "
+            f"its posterior: {len(read)} are read" if repeated
             else f"Q2: the emulator's leave-one-out predictivity of single runs, below one "
                  f"minus the share of variance it puts down to seeds. The indices of "
                  f"{len(read)} of these {len(analyses)} analyses are read (Q2 at least "
@@ -382,13 +383,12 @@ def _leading_indices(block: pd.DataFrame, short: dict[str, str]) -> str:
     are not read (:func:`~model.experiment.emulated_sobol.emulator_is_read`), it says why.
     """
     first = block.iloc[0]
-    q2 = f"Q2 {first['q2']:.2f}" + (f" of {first['signal_share']:.2f}"
-                                    if "signal_share" in block else "")
+    q2 = f"Q2 {first['q2']:.2f}"
     if "signal_low" in block and float(first["signal_low"]) == 0.0:
         return f"no variation beyond the seeds' (share at most {first['signal_high']:.2f})"
     if not emulator_is_read(block):
         missed = "loo_z2" in block and first["loo_z2"] > first["loo_z2_high"]
-        return (f"not predicted (held-out runs missed by {first['loo_z2']:.2f} times the "
+        return (f"not predicted (held-out points missed by {first['loo_z2']:.2f} times the "
                 f"variance it claims)" if missed else f"not predicted ({q2})")
     leaders = "; ".join(f"{short[r.factor]} {r.ST:.2f} ± {r.ST_conf:.2f}"
                         for r in block.nlargest(3, "ST").itertuples())

@@ -334,20 +334,20 @@ def test_a_sensitivity_cell_names_the_leaders_only_where_the_emulator_predicts()
                                               "(Q2 0.90)")
     assert _leading_indices(block.assign(q2=0.69), short) == "not predicted (Q2 0.69)"
     assert _leading_indices(block.assign(loo_z2=1.31), short) == (
-        "not predicted (held-out runs missed by 1.31 times the variance it claims)")
+        "not predicted (held-out points missed by 1.31 times the variance it claims)")
 
 
 def test_with_repeated_points_a_cell_is_read_by_the_emulators_calibration_not_its_q2():
-    """Single runs' Q2 cannot pass the points' share; an honest emulator below 0.7 is read."""
+    """Q2 cannot pass the points' share of their variance; an honest emulator below 0.7 is read."""
     from model.paper import _leading_indices
 
     block = pd.DataFrame({"factor": ["a.x", "a.y"], "ST": [0.2, 0.8], "ST_conf": [0.03, 0.04],
                           "q2": 0.31, "loo_z2": 1.02, "loo_z2_high": 1.26,
                           "signal_share": 0.37, "signal_low": 0.2, "signal_high": 0.5})
     short = {"a.x": "x", "a.y": "y"}
-    assert _leading_indices(block, short) == "y 0.80 ± 0.04; x 0.20 ± 0.03 (Q2 0.31 of 0.37)"
+    assert _leading_indices(block, short) == "y 0.80 ± 0.04; x 0.20 ± 0.03 (Q2 0.31)"
     assert _leading_indices(block.assign(loo_z2=1.4), short) == (
-        "not predicted (held-out runs missed by 1.40 times the variance it claims)")
+        "not predicted (held-out points missed by 1.40 times the variance it claims)")
     # an analysis whose points differ by no more than the seeds says so
     flat = block.assign(signal_share=0.1, signal_low=0.0, signal_high=0.27)
     assert _leading_indices(flat, short) == ("no variation beyond the seeds' (share at "

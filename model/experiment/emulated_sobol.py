@@ -10,7 +10,7 @@ any design of runs. Their interval holds both the Monte Carlo error and the emul
 uncertainty: the spread of the indices of realisations of its posterior (Marrel, Iooss,
 Laurent and Roustant 2009, Reliab. Eng. Syst. Saf. 94:742; Oakley and O'Hagan 2004,
 J. R. Stat. Soc. B 66:751). The emulator's leave-one-out predictivity (Q2), the share of the
-variance it puts down to seeds and whether it misses held-out runs by more than it claims are
+variance it puts down to seeds and whether it misses held-out points by more than it claims are
 reported with the indices, so a reader sees how far the emulator is to be believed. Where the
 design runs points on several seeds, the seeds' spread is measured there instead of fitted
 (stochastic kriging), and an analysis of variance says whether the points differ by more than
@@ -252,7 +252,7 @@ def emulator_is_read(block: pd.DataFrame) -> bool:
 
     Where the seeds' spread is measured (``signal_low`` present), the points must differ by
     more than the seeds make them (a share whose interval stays above zero) and the emulator
-    must miss held-out runs by no more than it says it will (:func:`standardized_error`): then
+    must miss held-out points by no more than it says it will (:func:`standardized_error`): then
     its posterior, whose spread the indices' intervals carry, is to be believed, and an
     interval below 0.1 settles an index. Where the noise is fitted, the emulator must also
     predict single runs (:data:`PREDICTIVE_Q2`).

@@ -343,7 +343,8 @@ def _emulated_section(store: Store, out: Path, paths: list[Path], valued: list[s
             f"Gaussian-process emulator of the runs ({SAMPLES:,} base samples, {REALISATIONS} "
             f"posterior realisations), with 95% half-widths holding the emulator's uncertainty "
             f"and the Monte Carlo error; Q2 is the emulator's leave-one-out predictivity of "
-            f"single runs, the seed share the variance it puts down to seeds, and the held-out "
+            f"the points' outputs (a point's mean where it ran on several seeds), the seed share "
+            f"the variance it puts down to seeds, and the held-out "
             f"error the mean squared standardized leave-one-out error, which exceeds its bound "
             f"(the 95% point for an emulator whose uncertainty is honest) where the emulator "
             f"misses by more than it claims")
