@@ -355,9 +355,11 @@ def _sensitivity_caption(store: Any, shown: pd.DataFrame) -> str:
 
 
 def _repeated_points(store: Any) -> str:
-    """"16 of its 128 points": how many design points ran on more than one seed."""
+    """"16 of its 128 points" ("all 128 of its points"): how many ran on more than one seed."""
     counts = an.ok_runs(store.runs).groupby(["scenario", "point"]).size()
     repeated = counts[counts > 1].index.get_level_values("point").nunique()
+    if repeated == len(store.design):
+        return f"all {repeated:,} of its points"
     return f"{repeated} of its {len(store.design):,} points"
 
 
