@@ -128,8 +128,9 @@ def emulated_sobol_indices(manifest: dict[str, Any], design: pd.DataFrame, runs:
         monte_carlo = np.asarray(on_mean[f"{key}_conf"], dtype=float) / Z95
         frame[key] = np.asarray(on_mean[key], dtype=float)
         frame[f"{key}_conf"] = Z95 * np.sqrt(emulator_var + monte_carlo ** 2)
-    frame["q2"] = leave_one_out_q2(gp)
-    frame["loo_z2"], frame["loo_z2_high"] = standardized_error(gp)
+    held_out = _leave_one_out(gp)
+    frame["q2"] = _q2(gp.y_train_, held_out[0])
+    frame["loo_z2"], frame["loo_z2_high"] = _mean_square_and_bound(*held_out)
     frame["noise_share"] = (float(gp.kernel_.k2.noise_level)
                             + (float(np.mean(gp.alpha)) if measured else 0.0))
     if measured:
@@ -258,7 +259,7 @@ def emulator_is_read(block: pd.DataFrame) -> bool:
     predict single runs (:data:`PREDICTIVE_Q2`).
     """
     first = block.iloc[0]
-    calibrated = "loo_z2" not in block or first["loo_z2"] <= first["loo_z2_high"]
+    calibrated = first["loo_z2"] <= first["loo_z2_high"]
     if "signal_low" in block:
         return bool(first["signal_low"] > 0.0 and calibrated)
     return bool(first["q2"] >= PREDICTIVE_Q2 and calibrated)
@@ -277,12 +278,7 @@ def standardized_error(gp: Any) -> tuple[float, float]:
     Returns:
         ``(mean square, its upper bound)``.
     """
-    from scipy.stats import chi2
-
-    residuals, variances = _leave_one_out(gp)
-    errors = residuals / np.sqrt(variances)
-    count = len(errors)
-    return float(np.mean(errors ** 2)), float(chi2.ppf(0.975, count) / count)
+    return _mean_square_and_bound(*_leave_one_out(gp))
 
 
 def leave_one_out_q2(gp: Any) -> float:
@@ -291,8 +287,20 @@ def leave_one_out_q2(gp: Any) -> float:
     Single runs carry seed noise the emulator cannot predict, so Q2 stays below one minus the
     noise share.
     """
-    y = gp.y_train_
-    return float(1.0 - np.sum(_leave_one_out(gp)[0] ** 2) / np.sum((y - y.mean()) ** 2))
+    return _q2(gp.y_train_, _leave_one_out(gp)[0])
+
+
+def _q2(outputs: np.ndarray, residuals: np.ndarray) -> float:
+    """One minus the held-out residuals' sum of squares over the outputs'."""
+    return float(1.0 - np.sum(residuals ** 2) / np.sum((outputs - outputs.mean()) ** 2))
+
+
+def _mean_square_and_bound(residuals: np.ndarray, variances: np.ndarray) -> tuple[float, float]:
+    """Mean squared standardized error and the upper 97.5% point of its chi-square over n."""
+    from scipy.stats import chi2
+
+    count = len(residuals)
+    return float(np.mean(residuals ** 2 / variances)), float(chi2.ppf(0.975, count) / count)
 
 
 def _leave_one_out(gp: Any) -> tuple[np.ndarray, np.ndarray]:
