@@ -31,7 +31,7 @@ run: $(RUN_STAMP)
 	$(VENV)/bin/cogov report $(OUT)
 
 # docs/paper.md: every experiment of experiments/paper.toml (resumed from results/paper), the
-# calibration, then the paper's generated tables and figures (docs/paper/). About 70 minutes
+# calibration, then the paper's generated tables and figures (docs/paper/). About 80 minutes
 # on two cores; a rerun with nothing changed only redraws.
 paper: $(RUN_STAMP)
 	$(VENV)/bin/cogov paper experiments/paper.toml
